@@ -1,0 +1,227 @@
+"""Every hyperparameter of a training run, in one plain dataclass.
+
+The defaults are exactly the network and training of the seed program
+(Conv 32-64-64, Dense 64, Adam, batch 64, 10 epochs). `Config.validate`
+names the offending field and the allowed values, so the CLI and the pages
+can show its message as it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any
+
+ACTIVATIONS = ("relu", "elu", "gelu", "swish", "tanh", "sigmoid")
+OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
+SCHEDULES = ("constant", "cosine")
+PADDINGS = ("valid", "same")
+HEADS = ("flatten", "global_average")
+AUGMENTATIONS = ("flip", "shift", "crop")
+VALIDATIONS = ("test", "holdout", "none")
+
+# (low, high) inclusive bounds for numeric fields; the UI uses the same table.
+LIMITS: dict[str, tuple[float, float]] = {
+    "limit": (10, 1_000_000),
+    "holdout_fraction": (0.01, 0.5),
+    "conv_filters": (1, 512),
+    "convs_per_block": (1, 4),
+    "kernel_size": (1, 7),
+    "dense_units": (0, 4096),
+    "dropout": (0.0, 0.9),
+    "learning_rate": (1e-6, 10.0),
+    "momentum": (0.0, 0.999),
+    "weight_decay": (0.0, 0.1),
+    "warmup_epochs": (0, 100),
+    "batch_size": (1, 4096),
+    "epochs": (1, 1000),
+    "random_seed": (0, 2**31 - 1),
+}
+MAX_BLOCKS = 6
+
+
+@dataclass(frozen=True)
+class Config:
+    """A complete description of one training run (data, network, optimisation)."""
+
+    # Data
+    dataset: str = "cifar10"  # "cifar10", "shapes", or a directory/zip in class-folder layout
+    limit: int | None = None  # images per split, stratified over classes; None = all
+    validation: str = "test"  # the seed program validates on the test split
+    holdout_fraction: float = 0.1  # share of the training split held out when validation="holdout"
+    augmentation: tuple[str, ...] = ()
+    # Network: blocks of convolutions, each optionally followed by 2x2 max pooling
+    conv_filters: tuple[int, ...] = (32, 64, 64)
+    convs_per_block: int = 1
+    kernel_size: int = 3
+    padding: str = "valid"
+    pool_after: tuple[bool, ...] = (True, True, False)
+    batch_norm: bool = False
+    activation: str = "relu"
+    head: str = "flatten"
+    dense_units: int = 64  # 0: no hidden dense layer
+    dropout: float = 0.0  # after each pooling and before the output layer
+    # Optimisation
+    optimizer: str = "adam"
+    learning_rate: float = 0.001
+    momentum: float = 0.9  # sgd only
+    weight_decay: float = 0.0
+    lr_schedule: str = "constant"
+    warmup_epochs: int = 0
+    batch_size: int = 64
+    epochs: int = 10
+    random_seed: int = 0
+
+    def __post_init__(self) -> None:
+        # Accept lists (from JSON or widgets) but store tuples so configs stay hashable.
+        for name in ("augmentation", "conv_filters", "pool_after"):
+            value = getattr(self, name)
+            if isinstance(value, list):
+                object.__setattr__(self, name, tuple(value))
+
+    def validate(self) -> Config:
+        """Raise ValueError naming the first bad field; return self when all is well."""
+        _check_choice("validation", self.validation, VALIDATIONS)
+        _check_choice("padding", self.padding, PADDINGS)
+        _check_choice("activation", self.activation, ACTIVATIONS)
+        _check_choice("head", self.head, HEADS)
+        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        _check_choice("lr_schedule", self.lr_schedule, SCHEDULES)
+        if not isinstance(self.dataset, str) or not self.dataset.strip():
+            raise ValueError("dataset: must name a data set ('cifar10', 'shapes' or a path)")
+        if self.limit is not None:
+            _check_number("limit", self.limit, integer=True)
+        _check_number("holdout_fraction", self.holdout_fraction)
+        if not isinstance(self.augmentation, tuple) or len(set(self.augmentation)) != len(self.augmentation):
+            raise ValueError(f"augmentation: must be a list of distinct options from {list(AUGMENTATIONS)}")
+        for option in self.augmentation:
+            _check_choice("augmentation", option, AUGMENTATIONS)
+        if not isinstance(self.conv_filters, tuple) or not 1 <= len(self.conv_filters) <= MAX_BLOCKS:
+            raise ValueError(f"conv_filters: must list 1 to {MAX_BLOCKS} blocks")
+        for filters in self.conv_filters:
+            _check_number("conv_filters", filters, integer=True)
+        if not isinstance(self.pool_after, tuple) or len(self.pool_after) != len(self.conv_filters):
+            raise ValueError(
+                f"pool_after: needs one yes/no per conv block ({len(self.conv_filters)}), "
+                f"got {len(self.pool_after) if isinstance(self.pool_after, tuple) else self.pool_after!r}"
+            )
+        if not all(isinstance(p, bool) for p in self.pool_after):
+            raise ValueError("pool_after: each entry must be true or false")
+        for name in (
+            "convs_per_block",
+            "kernel_size",
+            "dense_units",
+            "warmup_epochs",
+            "batch_size",
+            "epochs",
+            "random_seed",
+        ):
+            _check_number(name, getattr(self, name), integer=True)
+        for name in ("dropout", "learning_rate", "momentum", "weight_decay"):
+            _check_number(name, getattr(self, name))
+        for name in ("batch_norm",):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name}: must be true or false")
+        if self.warmup_epochs >= self.epochs and self.warmup_epochs > 0:
+            raise ValueError(f"warmup_epochs: must be less than epochs ({self.epochs}), got {self.warmup_epochs}")
+        self._check_spatial_size()
+        return self
+
+    def _check_spatial_size(self) -> None:
+        """Each 'valid' conv shrinks the 32x32 image and each pool halves it; it must not vanish."""
+        size = 32
+        for block, pool in enumerate(self.pool_after, start=1):
+            for _ in range(self.convs_per_block):
+                if self.padding == "valid":
+                    size -= self.kernel_size - 1
+                if size < 1:
+                    raise ValueError(
+                        f"conv_filters: the image shrinks to nothing in block {block} "
+                        f"(kernel {self.kernel_size}, padding 'valid'); use fewer blocks, "
+                        "less pooling or padding 'same'"
+                    )
+            if pool:
+                if size < 2:
+                    raise ValueError(f"pool_after: block {block} has a {size}x{size} output, too small to pool")
+                size //= 2
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Config:
+        """Build and validate a config; unknown keys are an error, missing keys take defaults."""
+        if not isinstance(values, dict):
+            raise ValueError("config: expected a JSON object of hyperparameters")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"{unknown[0]}: not a hyperparameter (known: {', '.join(sorted(known))})")
+        return cls(**values).validate()
+
+    @classmethod
+    def from_json(cls, text: str) -> Config:
+        try:
+            values = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"config: not valid JSON ({error})") from None
+        return cls.from_dict(values)
+
+    def replace(self, **changes: Any) -> Config:
+        """A validated copy with some fields changed."""
+        return Config.from_dict({**self.to_dict(), **changes})
+
+
+def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name}: must be one of {', '.join(choices)} (got {value!r})")
+
+
+def _check_number(name: str, value: Any, integer: bool = False) -> None:
+    low, high = LIMITS[name]
+    kind = int if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kind):
+        expected = "a whole number" if integer else "a number"
+        raise ValueError(f"{name}: must be {expected} between {low:g} and {high:g} (got {value!r})")
+    if not low <= value <= high:  # also False for NaN
+        raise ValueError(f"{name}: must be between {low:g} and {high:g} (got {value!r})")
+
+
+SEED = Config()
+
+# Batch norm, dropout, augmentation, AdamW with warm-up and cosine decay: meant to pass
+# 80% test accuracy on CIFAR-10 within about 15 minutes on two CPU cores.
+STRONG = Config(
+    conv_filters=(48, 96, 192),
+    padding="same",
+    pool_after=(True, True, True),
+    batch_norm=True,
+    head="global_average",
+    dense_units=0,
+    dropout=0.0,
+    augmentation=("flip", "shift"),
+    optimizer="adamw",
+    learning_rate=0.003,
+    weight_decay=0.0005,
+    lr_schedule="cosine",
+    warmup_epochs=2,
+    batch_size=128,
+    epochs=15,
+)
+
+# A quarter-minute demo on the built-in shapes set.
+QUICK = Config(dataset="shapes", epochs=10)
+
+PRESETS: dict[str, Config] = {"seed": SEED, "strong": STRONG, "quick": QUICK}
+PRESET_NAMES = tuple(PRESETS)
+
+
+def preset(name: str, **overrides: Any) -> Config:
+    """A named preset, optionally with some fields changed; validated."""
+    if name not in PRESETS:
+        raise ValueError(f"preset: must be one of {', '.join(PRESETS)} (got {name!r})")
+    return PRESETS[name].replace(**overrides)

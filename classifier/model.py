@@ -1,0 +1,158 @@
+"""The CNN: built from a Config, compiled, ready to train.
+
+With the default Config this is exactly the seed program's network:
+Conv2D(32) -> MaxPool -> Conv2D(64) -> MaxPool -> Conv2D(64) -> Flatten -> Dense(64) -> Dense(10),
+122,570 parameters. The model takes float images scaled to [0, 1], like the seed program, so a
+model trained by that program can be loaded here too.
+
+`describe_layers` computes the same layers, shapes and parameter counts in plain Python, so a
+page can show the architecture (and an estimate of its cost) without importing TensorFlow.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from classifier.config import Config
+
+INPUT_SHAPE = (32, 32, 3)
+# Multiply-accumulates per second of a training step on the reference machine (2 cores), measured
+# with `make bench` on the seed network; forward + backward cost about 3x the forward pass.
+REFERENCE_MACS_PER_SECOND = 5.2e10
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    name: str
+    kind: str  # Keras class name
+    output_shape: tuple[int, ...]
+    params: int
+    macs: int  # multiply-accumulates of the forward pass, per image
+
+
+def layer_names(config: Config) -> list[str]:
+    return [layer.name for layer in describe_layers(config)]
+
+
+def describe_layers(config: Config, num_classes: int = 10) -> list[LayerInfo]:
+    """The network's layers, their output shapes and parameter counts, without TensorFlow."""
+    layers: list[LayerInfo] = []
+    height, width, channels = INPUT_SHAPE
+    k = config.kernel_size
+    for block, (filters, pool) in enumerate(zip(config.conv_filters, config.pool_after), start=1):
+        for i in range(config.convs_per_block):
+            suffix = f"{block}" if config.convs_per_block == 1 else f"{block}_{i + 1}"
+            if config.padding == "valid":
+                height, width = height - k + 1, width - k + 1
+            weights = k * k * channels * filters
+            macs = weights * height * width
+            bias = 0 if config.batch_norm else filters
+            layers.append(LayerInfo(f"conv{suffix}", "Conv2D", (height, width, filters), weights + bias, macs))
+            channels = filters
+            if config.batch_norm:
+                layers.append(LayerInfo(f"bn{suffix}", "BatchNormalization", (height, width, filters), 4 * filters, 0))
+                layers.append(LayerInfo(f"act{suffix}", "Activation", (height, width, filters), 0, 0))
+        if pool:
+            height, width = height // 2, width // 2
+            layers.append(LayerInfo(f"pool{block}", "MaxPooling2D", (height, width, channels), 0, 0))
+            if config.dropout:
+                layers.append(LayerInfo(f"dropout{block}", "Dropout", (height, width, channels), 0, 0))
+    if config.head == "flatten":
+        features = height * width * channels
+        layers.append(LayerInfo("flatten", "Flatten", (features,), 0, 0))
+    else:
+        features = channels
+        layers.append(LayerInfo("global_pool", "GlobalAveragePooling2D", (features,), 0, 0))
+    if config.dense_units:
+        units = config.dense_units
+        layers.append(LayerInfo("dense", "Dense", (units,), features * units + units, features * units))
+        features = units
+    if config.dropout:
+        layers.append(LayerInfo("dropout", "Dropout", (features,), 0, 0))
+    layers.append(
+        LayerInfo("output", "Dense", (num_classes,), features * num_classes + num_classes, features * num_classes)
+    )
+    return layers
+
+
+def count_params(config: Config, num_classes: int = 10) -> int:
+    return sum(layer.params for layer in describe_layers(config, num_classes))
+
+
+def estimate_epoch_seconds(
+    config: Config, train_images: int, num_classes: int = 10, macs_per_second: float | None = None
+) -> float:
+    """Rough seconds per epoch on this kind of machine: training costs ~3x the forward pass."""
+    macs = sum(layer.macs for layer in describe_layers(config, num_classes))
+    rate = macs_per_second or REFERENCE_MACS_PER_SECOND
+    # Batch norm and activations are memory-bound on a CPU: count them as extra work.
+    overhead = 1.6 if config.batch_norm else 1.0
+    return train_images * macs * 3 * overhead / rate
+
+
+def build_model(config: Config, num_classes: int = 10, steps_per_epoch: int | None = None):
+    """A compiled keras.Model for `config`; layer names match `describe_layers`."""
+    import keras
+    from keras import layers
+
+    config.validate()
+    keras.utils.set_random_seed(config.random_seed)
+    inputs = keras.Input(shape=INPUT_SHAPE, name="image")
+    x = inputs
+    for info in describe_layers(config, num_classes):
+        if info.kind == "Conv2D":
+            x = layers.Conv2D(
+                info.output_shape[-1],
+                config.kernel_size,
+                padding=config.padding,
+                activation=None if config.batch_norm else config.activation,
+                use_bias=not config.batch_norm,
+                name=info.name,
+            )(x)
+        elif info.kind == "BatchNormalization":
+            x = layers.BatchNormalization(name=info.name)(x)
+        elif info.kind == "Activation":
+            x = layers.Activation(config.activation, name=info.name)(x)
+        elif info.kind == "MaxPooling2D":
+            x = layers.MaxPooling2D((2, 2), name=info.name)(x)
+        elif info.kind == "Dropout":
+            x = layers.Dropout(config.dropout, name=info.name)(x)
+        elif info.kind == "Flatten":
+            x = layers.Flatten(name=info.name)(x)
+        elif info.kind == "GlobalAveragePooling2D":
+            x = layers.GlobalAveragePooling2D(name=info.name)(x)
+        elif info.name == "dense":
+            x = layers.Dense(info.output_shape[0], activation=config.activation, name=info.name)(x)
+        else:
+            x = layers.Dense(num_classes, activation="softmax", name=info.name)(x)
+    model = keras.Model(inputs, x, name="cnn")
+    model.compile(
+        optimizer=make_optimizer(config, steps_per_epoch or math.ceil(50_000 / config.batch_size)),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def make_optimizer(config: Config, steps_per_epoch: int):
+    import keras
+
+    rate = config.learning_rate
+    if config.lr_schedule == "cosine":
+        total = max(1, config.epochs * steps_per_epoch)
+        warmup = config.warmup_epochs * steps_per_epoch
+        rate = keras.optimizers.schedules.CosineDecay(
+            initial_learning_rate=config.learning_rate * (0.1 if warmup else 1.0),
+            decay_steps=max(1, total - warmup),
+            warmup_target=config.learning_rate if warmup else None,
+            warmup_steps=warmup,
+        )
+    decay = config.weight_decay or None
+    if config.optimizer == "adam":
+        return keras.optimizers.Adam(rate, weight_decay=decay)
+    if config.optimizer == "adamw":
+        return keras.optimizers.AdamW(rate, weight_decay=config.weight_decay)
+    if config.optimizer == "sgd":
+        return keras.optimizers.SGD(rate, momentum=config.momentum, nesterov=config.momentum > 0, weight_decay=decay)
+    return keras.optimizers.RMSprop(rate, weight_decay=decay)

@@ -1,0 +1,194 @@
+"""Prediction: load a model safely, turn any image into the 32x32 input, return the top-k labels.
+
+loaded = load_model("default")
+result = predict_image(loaded, open("dog.jpg", "rb").read())
+result.top  # [("dog", 0.81), ("cat", 0.11), ("deer", 0.03)]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from classifier import images
+from classifier.data import CIFAR10_CLASSES
+from classifier.images import ImageError
+
+ASSETS = Path(__file__).parent / "assets"
+DEFAULT_MODEL = ASSETS / "default_model.keras"
+DEFAULT_MODEL_INFO = ASSETS / "default_model.json"
+UNSURE_BELOW = 0.5  # a top probability under this: "the picture may be none of the classes"
+MAX_MODEL_BYTES = 200 * 2**20
+PREVIEW_SIZE = 512  # photos are decoded at reduced size when the format allows (JPEG draft mode)
+
+
+class ModelError(ValueError):
+    """A model file could not be used; the message says why."""
+
+
+@dataclass
+class LoadedModel:
+    """A Keras model with its class names; `lock` keeps one model call at a time per model."""
+
+    model: object
+    classes: tuple[str, ...]
+    name: str
+    info: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def probabilities(self, batch: np.ndarray) -> np.ndarray:
+        """uint8 images (n, 32, 32, 3) -> class probabilities (n, classes)."""
+        x = batch.astype(np.float32) / 255.0
+        with self.lock:
+            return np.asarray(self.model(x, training=False), dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    model_input: np.ndarray  # the 32x32 uint8 image the model saw
+    probabilities: np.ndarray
+    top: list[tuple[str, float]]
+    preview: object = None  # the upright photo (PIL image, at most PREVIEW_SIZE on its long side)
+
+    @property
+    def unsure(self) -> bool:
+        return self.top[0][1] < UNSURE_BELOW
+
+
+def default_model_info() -> dict:
+    if not DEFAULT_MODEL_INFO.exists():
+        return {}
+    return json.loads(DEFAULT_MODEL_INFO.read_text())
+
+
+def load_model(
+    source: str | os.PathLike | bytes, classes: tuple[str, ...] | None = None, name: str | None = None
+) -> LoadedModel:
+    """'default', a path to a .keras file, or its bytes -> LoadedModel. Never runs code from the
+    file (Keras safe mode) and checks that it takes 32x32 RGB images and outputs probabilities."""
+    info: dict = {}
+    if isinstance(source, str) and source == "default":
+        if not DEFAULT_MODEL.exists():
+            raise ModelError("the built-in model is missing; run `make default-model` to train it")
+        info = default_model_info()
+        source, name = DEFAULT_MODEL, name or "built-in"
+        classes = classes or tuple(info.get("classes", CIFAR10_CLASSES))
+    if isinstance(source, (bytes, bytearray)):
+        model = _load_bytes(bytes(source))
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise ModelError(f"no model file at {path}")
+        if path.stat().st_size > MAX_MODEL_BYTES:
+            raise ModelError(f"the model file is larger than {MAX_MODEL_BYTES // 2**20} MB")
+        model = _load_path(path)
+    outputs = _check_shapes(model)
+    if classes is None:
+        classes = CIFAR10_CLASSES if outputs == 10 else tuple(f"class {i}" for i in range(outputs))
+    if len(classes) != outputs:
+        raise ModelError(f"the model has {outputs} outputs but {len(classes)} class names were given")
+    return LoadedModel(model, tuple(classes), name or "model", info)
+
+
+def _load_bytes(data: bytes):
+    if len(data) > MAX_MODEL_BYTES:
+        raise ModelError(f"the model file is larger than {MAX_MODEL_BYTES // 2**20} MB")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.keras"
+        path.write_bytes(data)
+        return _load_path(path)
+
+
+def _load_path(path: Path):
+    import keras
+
+    if not zipfile.is_zipfile(path):
+        raise ModelError("not a Keras model: a .keras file is a zip archive (save with model.save('x.keras'))")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise ModelError("the model file is damaged (not a readable zip archive)") from None
+    if "config.json" not in names:
+        raise ModelError("not a Keras model: the archive has no config.json")
+    try:
+        return keras.saving.load_model(path, compile=False, safe_mode=True)
+    except ValueError as error:
+        text = str(error)
+        if "lambda" in text.lower() or "safe_mode" in text:
+            raise ModelError(
+                "the model contains a Lambda layer (arbitrary Python code); it is refused for safety"
+            ) from None
+        raise ModelError(f"the model could not be loaded: {_short(text)}") from None
+    except Exception as error:  # noqa: BLE001 - Keras raises many types for malformed files
+        raise ModelError(f"the model could not be loaded ({type(error).__name__}: {_short(str(error))})") from None
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) < 200 else text[:197] + "..."
+
+
+def _check_shapes(model) -> int:
+    inputs = getattr(model, "inputs", None)
+    if not inputs or len(inputs) != 1:
+        raise ModelError("the model must take exactly one input: a batch of 32x32 RGB images")
+    shape = tuple(inputs[0].shape)
+    if shape[1:] != (32, 32, 3):
+        raise ModelError(f"the model takes images of shape {shape[1:]}, but this app feeds 32x32 RGB (32, 32, 3)")
+    outputs = model.outputs
+    if len(outputs) != 1 or len(outputs[0].shape) != 2 or not outputs[0].shape[-1]:
+        raise ModelError("the model must output one vector of class probabilities")
+    count = int(outputs[0].shape[-1])
+    if count < 2:
+        raise ModelError(f"the model outputs {count} value(s); a classifier needs at least two classes")
+    return count
+
+
+def prepare(source: bytes | str | os.PathLike, fit: str = "crop"):
+    """An upright, reduced copy of the photo and the 32x32 input made from it."""
+    photo = images.open_image(source, draft_size=PREVIEW_SIZE)
+    preview = photo.copy()
+    preview.thumbnail((PREVIEW_SIZE, PREVIEW_SIZE))
+    return images.to_rgb(preview), images.fit_to_input(photo, fit)
+
+
+def top_k(probabilities: np.ndarray, classes: tuple[str, ...], k: int) -> list[tuple[str, float]]:
+    order = np.argsort(probabilities)[::-1][: max(1, k)]
+    return [(classes[i], float(probabilities[i])) for i in order]
+
+
+def predict_image(
+    loaded: LoadedModel, source: bytes | str | os.PathLike, top: int = 3, fit: str = "crop"
+) -> Prediction:
+    """One image (bytes or path) -> Prediction; raises ImageError with a clear message for bad files."""
+    preview, model_input = prepare(source, fit)
+    probabilities = loaded.probabilities(model_input[None])[0]
+    return Prediction(model_input, probabilities, top_k(probabilities, loaded.classes, top), preview)
+
+
+def predict_many(loaded: LoadedModel, sources: list, top: int = 3, fit: str = "crop") -> list[Prediction | ImageError]:
+    """Several images in one model call; a bad file yields its ImageError and spoils nothing else."""
+    prepared: list = []
+    for source in sources:
+        try:
+            prepared.append(prepare(source, fit))
+        except ImageError as error:
+            prepared.append(error)
+    good = [item for item in prepared if not isinstance(item, ImageError)]
+    probabilities = iter(loaded.probabilities(np.stack([m for _, m in good])) if good else [])
+    results: list[Prediction | ImageError] = []
+    for item in prepared:
+        if isinstance(item, ImageError):
+            results.append(item)
+        else:
+            p = next(probabilities)
+            results.append(Prediction(item[1], p, top_k(p, loaded.classes, top), item[0]))
+    return results

@@ -1,0 +1,263 @@
+"""Run directories on disk: everything a training run leaves behind.
+
+    runs/<id>/config.json      the Config, as JSON
+    runs/<id>/status.json      status, owner, timings, test metrics, warnings
+    runs/<id>/history.jsonl    one line of metrics per finished epoch
+    runs/<id>/model.keras      the latest checkpoint (replaced atomically each epoch)
+    runs/<id>/predictions.npz  test-set labels and probabilities of the final model
+
+Run ids are random and checked against a strict pattern before they touch the file
+system, so no user-supplied string ever becomes a path. A run is private to its owner
+unless marked public; `viewer=None` (the CLI, tests) sees everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from classifier.config import Config
+
+RUNS_ENV = "CLASSIFIER_RUNS_DIR"
+ACTIVE = ("queued", "running")
+STATUSES = ("queued", "running", "finished", "stopped", "failed", "interrupted")
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# A token unique to this process, so a run left "running" by a killed server is recognised.
+PROCESS_TOKEN = secrets.token_hex(8)
+
+
+class RunError(Exception):
+    """A run could not be found, read, written or touched by this viewer; the message says which."""
+
+
+@dataclass
+class RunInfo:
+    run_id: str
+    config: Config
+    status: str = "queued"
+    reason: str = ""  # why it failed, stopped or was interrupted
+    owner: str | None = None
+    public: bool = False
+    dataset_name: str = ""
+    classes: tuple[str, ...] = ()
+    created: float = field(default_factory=time.time)
+    started: float | None = None
+    finished: float | None = None
+    epochs_completed: int = 0
+    test_accuracy: float | None = None
+    test_loss: float | None = None
+    best_val_accuracy: float | None = None
+    train_images: int = 0
+    warnings: tuple[str, ...] = ()
+    pid: int = field(default_factory=os.getpid)
+    process: str = PROCESS_TOKEN
+
+    @property
+    def duration(self) -> float | None:
+        if self.started is None:
+            return None
+        return (self.finished or time.time()) - self.started
+
+    def to_json(self) -> str:
+        values = asdict(self)
+        values["config"] = self.config.to_dict()
+        return json.dumps(values, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunInfo:
+        values = json.loads(text)
+        values["config"] = Config.from_dict(values["config"])
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in values.items() if k in known}
+        values["classes"] = tuple(values.get("classes", ()))
+        values["warnings"] = tuple(values.get("warnings", ()))
+        return cls(**values)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def default_root() -> Path:
+    return Path(os.environ.get(RUNS_ENV) or "runs")
+
+
+class RunStore:
+    """Reads and writes run directories under one root folder."""
+
+    def __init__(self, root: str | os.PathLike | None = None):
+        self.root = Path(root) if root is not None else default_root()
+
+    # -- paths ---------------------------------------------------------------------------------
+
+    def path(self, run_id: str) -> Path:
+        if not isinstance(run_id, str) or not _ID_PATTERN.match(run_id):
+            raise RunError(f"no such run: {run_id!r}")
+        return self.root / run_id
+
+    def model_path(self, run_id: str) -> Path | None:
+        path = self.path(run_id) / "model.keras"
+        return path if path.exists() else None
+
+    # -- create, read, list --------------------------------------------------------------------
+
+    def create(self, config: Config, owner: str | None = None, public: bool = False) -> RunInfo:
+        config.validate()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            run_id = secrets.token_urlsafe(12)
+            self.path(run_id).mkdir()
+            info = RunInfo(run_id=run_id, config=config, owner=owner, public=public)
+            _write_atomic(self.path(run_id) / "config.json", config.to_json())
+            self.save(info)
+        except OSError as error:
+            raise RunError(
+                f"cannot create a run in {self.root}: {error.strerror or error}. "
+                "Check that the runs folder exists, is writable and the disk is not full."
+            ) from None
+        return info
+
+    def load(self, run_id: str, viewer: str | None = None) -> RunInfo:
+        path = self.path(run_id) / "status.json"
+        try:
+            info = RunInfo.from_json(path.read_text())
+        except FileNotFoundError:
+            raise RunError(f"no such run: {run_id!r}") from None
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise RunError(f"run {run_id} is damaged: {error}") from None
+        if not can_view(info, viewer):
+            raise RunError(f"no such run: {run_id!r}")  # do not reveal that it exists
+        return _with_liveness(info)
+
+    def list(self, viewer: str | None = None) -> list[RunInfo]:
+        """Runs this viewer may see, newest first; damaged directories are skipped."""
+        if not self.root.is_dir():
+            return []
+        infos = []
+        for child in self.root.iterdir():
+            if _ID_PATTERN.match(child.name) and (child / "status.json").exists():
+                try:
+                    infos.append(self.load(child.name, viewer))
+                except RunError:
+                    continue
+        return sorted(infos, key=lambda info: info.created, reverse=True)
+
+    def history(self, run_id: str) -> list[dict[str, Any]]:
+        path = self.path(run_id) / "history.jsonl"
+        if not path.exists():
+            return []
+        lines = path.read_text().splitlines()
+        records = []
+        for line in lines:
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                break  # a line cut short by a crash: keep the epochs before it
+        return records
+
+    def predictions(self, run_id: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(true labels, probabilities) of the final model on the test split, if saved."""
+        path = self.path(run_id) / "predictions.npz"
+        if not path.exists():
+            return None
+        with np.load(path, allow_pickle=False) as saved:
+            return saved["y_true"], saved["probabilities"].astype(np.float32)
+
+    # -- write ---------------------------------------------------------------------------------
+
+    def save(self, info: RunInfo) -> None:
+        _write_atomic(self.path(info.run_id) / "status.json", info.to_json())
+
+    def append_history(self, run_id: str, record: dict[str, Any]) -> None:
+        with open(self.path(run_id) / "history.jsonl", "a") as handle:
+            handle.write(json.dumps(record) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def truncate_history(self, run_id: str, epochs: int) -> None:
+        """Keep the first `epochs` records (a resumed run replays from its checkpoint)."""
+        kept = self.history(run_id)[:epochs]
+        _write_atomic(self.path(run_id) / "history.jsonl", "".join(json.dumps(r) + "\n" for r in kept))
+
+    def save_model(self, run_id: str, model) -> None:
+        """Write the checkpoint beside the old one, then swap: a crash never leaves half a file."""
+        final = self.path(run_id) / "model.keras"
+        partial = final.with_name("model.partial.keras")
+        try:
+            model.save(partial)
+            os.replace(partial, final)
+        finally:
+            if partial.exists():
+                partial.unlink()
+
+    def save_predictions(self, run_id: str, y_true: np.ndarray, probabilities: np.ndarray) -> None:
+        final = self.path(run_id) / "predictions.npz"
+        partial = final.with_name("predictions.partial.npz")
+        np.savez_compressed(partial, y_true=y_true, probabilities=probabilities.astype(np.float16))
+        os.replace(partial, final)
+
+    def set_public(self, run_id: str, public: bool, viewer: str | None) -> RunInfo:
+        info = self.load(run_id, viewer)
+        _require_owner(info, viewer, "share")
+        info.public = public
+        self.save(info)
+        return info
+
+    def delete(self, run_id: str, viewer: str | None = None) -> None:
+        info = self.load(run_id, viewer)
+        _require_owner(info, viewer, "delete")
+        if info.status in ACTIVE:
+            raise RunError("this run is still training; stop it before deleting it")
+        shutil.rmtree(self.path(run_id))
+
+
+def can_view(info: RunInfo, viewer: str | None) -> bool:
+    return viewer is None or info.public or info.owner == viewer
+
+
+def can_modify(info: RunInfo, viewer: str | None) -> bool:
+    return viewer is None or info.owner == viewer
+
+
+def _require_owner(info: RunInfo, viewer: str | None, action: str) -> None:
+    if not can_modify(info, viewer):
+        raise RunError(f"only the person who started this run can {action} it")
+
+
+def _with_liveness(info: RunInfo) -> RunInfo:
+    """A run still marked active whose process is gone was cut off: call it interrupted."""
+    if info.status in ACTIVE:
+        gone = not _process_alive(info.pid) or (info.pid == os.getpid() and info.process != PROCESS_TOKEN)
+        if gone:
+            info.status = "interrupted"
+            info.reason = (
+                f"the server stopped during epoch {info.epochs_completed + 1}; the checkpoint "
+                f"after epoch {info.epochs_completed} is kept and the run can be resumed"
+                if info.epochs_completed
+                else "the server stopped before the first epoch finished"
+            )
+    return info
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".partial")
+    with open(partial, "w") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, path)

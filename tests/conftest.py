@@ -1,0 +1,65 @@
+"""Shared fixtures: tiny real data and a tiny really-trained model, made once per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PHOTOS = ROOT.parent / "shared" / "data" / "photos"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Real-CIFAR-10 tests need CLASSIFIER_CIFAR10; in CI (CI=1) its absence is a failure, not a skip."""
+    if os.environ.get("CLASSIFIER_CIFAR10") or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="set CLASSIFIER_CIFAR10 to the CIFAR-10 zip to run (make test does)")
+    for item in items:
+        if "cifar" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory, monkeypatch):
+    """Runs and caches never touch the developer's folders."""
+    monkeypatch.setenv("CLASSIFIER_RUNS_DIR", str(tmp_path_factory.getbasetemp() / "runs"))
+    monkeypatch.setenv("CLASSIFIER_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture(scope="session")
+def shapes_data():
+    from classifier.data import shapes
+
+    return shapes(60, 20)
+
+
+@pytest.fixture(scope="session")
+def trained(shapes_data):
+    """The seed network after two short epochs on a small shapes set (real training, ~3 s)."""
+    from classifier import pipeline
+    from classifier.config import Config
+    from classifier.model import build_model
+
+    config = Config(dataset="shapes", epochs=2)
+    model = build_model(config, shapes_data.num_classes)
+    model.fit(pipeline.training_batches(shapes_data.x_train, shapes_data.y_train, config), epochs=2, verbose=0)
+    return model
+
+
+@pytest.fixture(scope="session")
+def saved_model_path(trained, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("model") / "shapes.keras"
+    trained.save(path)
+    return path
+
+
+@pytest.fixture
+def photo_bytes() -> bytes:
+    return (PHOTOS / "dog.jpg").read_bytes()
+
+
+def random_image(seed: int = 0, size: tuple[int, int] = (40, 30)) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, 256, size=(size[1], size[0], 3), dtype=np.uint8)

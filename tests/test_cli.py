@@ -1,0 +1,70 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import PHOTOS
+
+
+def cli(*args, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-m", "classifier", *map(str, args)], capture_output=True, text=True, timeout=timeout
+    )
+
+
+def json_lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.strip().splitlines()]
+
+
+def test_predict_prints_one_json_line_per_file(saved_model_path, tmp_path):
+    bad = tmp_path / "notes.png"
+    bad.write_text("this is not a picture")
+    result = cli("predict", "--model", saved_model_path, "--top-k", 2, PHOTOS / "dog.jpg", bad, PHOTOS / "eagle.jpg")
+    assert result.returncode == 1  # one file failed
+    assert "Traceback" not in result.stderr
+    lines = json_lines(result.stdout)
+    assert [line["file"] for line in lines] == [str(PHOTOS / "dog.jpg"), str(bad), str(PHOTOS / "eagle.jpg")]
+    assert len(lines[0]["top"]) == 2 and {"label", "probability"} <= set(lines[0]["top"][0])
+    assert "not an image" in lines[1]["error"]
+
+
+def test_predict_succeeds_with_the_default_model():
+    result = cli("predict", PHOTOS / "horses.jpg")
+    assert result.returncode == 0, result.stderr
+    (line,) = json_lines(result.stdout)
+    assert len(line["top"]) == 3 and line["top"][0]["probability"] >= line["top"][1]["probability"]
+
+
+def test_evaluate_a_saved_model_on_shapes(saved_model_path):
+    result = cli("evaluate", "--model", saved_model_path, "--dataset", "shapes", "--limit", 60)
+    assert result.returncode == 0, result.stderr
+    summary = json_lines(result.stdout)[-1]
+    assert summary["n"] == 60 and 0 <= summary["accuracy"] <= 1 and summary["loss"] > 0
+
+
+def test_evaluate_refuses_a_model_with_other_classes(saved_model_path):
+    result = cli("evaluate", "--model", "default", "--dataset", "shapes", "--limit", 60)
+    assert result.returncode == 1 and "10 classes" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["fly"], "invalid choice"),
+        (["train", "--epochs", "ten"], "invalid int value"),
+        (["train", "--batch-size", "0"], "batch_size: must be between 1 and 4096"),
+        (["train", "--pool-after", "maybe"], "yes/no"),
+        (["train", "--optimizer", "adagrad"], "invalid choice"),
+        (["predict", "--top-k", "0", "x.png"], "must be at least 1"),
+        (["predict"], "required"),
+    ],
+)
+def test_bad_arguments_exit_2_with_usage(args, message):
+    result = cli(*args)
+    assert result.returncode == 2
+    assert "usage:" in result.stderr and message in result.stderr
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    result = cli("predict", "--model", tmp_path / "nope.keras", PHOTOS / "dog.jpg")
+    assert result.returncode == 1 and "no model file or run" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,78 @@
+import pytest
+
+from classifier.config import PRESETS, Config
+from classifier.model import build_model, count_params, describe_layers, estimate_epoch_seconds, make_optimizer
+
+
+def test_default_model_is_exactly_the_seed_network():
+    model = build_model(Config())
+    kinds = [(type(layer).__name__, layer.output.shape[1:]) for layer in model.layers[1:]]
+    assert kinds == [
+        ("Conv2D", (30, 30, 32)),
+        ("MaxPooling2D", (15, 15, 32)),
+        ("Conv2D", (13, 13, 64)),
+        ("MaxPooling2D", (6, 6, 64)),
+        ("Conv2D", (4, 4, 64)),
+        ("Flatten", (1024,)),
+        ("Dense", (64,)),
+        ("Dense", (10,)),
+    ]
+    assert model.count_params() == 122_570
+    assert model.layers[-1].activation.__name__ == "softmax"
+    assert all(layer.activation.__name__ == "relu" for layer in model.layers[1:-1] if hasattr(layer, "activation"))
+    assert model.loss == "sparse_categorical_crossentropy"
+    assert type(model.optimizer).__name__ == "Adam"
+    assert float(model.optimizer.learning_rate.numpy()) == pytest.approx(0.001)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        PRESETS["strong"],
+        Config(
+            convs_per_block=2,
+            padding="same",
+            batch_norm=True,
+            dropout=0.25,
+            conv_filters=(8, 16),
+            pool_after=(True, False),
+            dense_units=0,
+            head="global_average",
+            activation="gelu",
+        ),
+        Config(conv_filters=(4,), pool_after=(False,), kernel_size=5, dense_units=16),
+    ],
+)
+def test_describe_layers_matches_keras(config):
+    """The TensorFlow-free summary the Train page shows must be what Keras builds."""
+    model = build_model(config, num_classes=6)
+    built = [(layer.name, tuple(layer.output.shape[1:]), layer.count_params()) for layer in model.layers[1:]]
+    described = [(info.name, info.output_shape, info.params) for info in describe_layers(config, 6)]
+    assert built == described
+    assert count_params(config, 6) == model.count_params()
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "adamw", "sgd", "rmsprop"])
+def test_each_optimizer_compiles(optimizer):
+    model = build_model(Config(optimizer=optimizer, weight_decay=0.0001, conv_filters=(4,), pool_after=(True,)))
+    assert type(model.optimizer).__name__.lower() == optimizer
+
+
+def test_cosine_schedule_warms_up_then_decays():
+    config = Config(lr_schedule="cosine", warmup_epochs=1, epochs=4, learning_rate=0.01)
+    optimizer = make_optimizer(config, steps_per_epoch=10)
+
+    def rate_at(step: int) -> float:
+        optimizer.iterations.assign(step)
+        return float(optimizer.learning_rate)
+
+    start, peak, end = rate_at(0), rate_at(10), rate_at(40)
+    assert start == pytest.approx(0.001)
+    assert peak == pytest.approx(0.01)
+    assert end < 1e-6
+
+
+def test_estimate_grows_with_the_network():
+    small = estimate_epoch_seconds(Config(), 50_000)
+    large = estimate_epoch_seconds(PRESETS["strong"], 50_000)
+    assert 1 < small < large

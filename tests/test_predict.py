@@ -1,0 +1,145 @@
+import io
+import zipfile
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+from classifier import images
+from classifier.images import ImageError
+from classifier.predict import ModelError, load_model, predict_image, predict_many
+
+
+def encode(image: Image.Image, fmt: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def half_red_half_blue(size=(64, 32)) -> Image.Image:
+    pixels = np.zeros((size[1], size[0], 3), np.uint8)
+    pixels[:, : size[0] // 2] = (255, 0, 0)
+    pixels[:, size[0] // 2 :] = (0, 0, 255)
+    return Image.fromarray(pixels)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF"])
+def test_every_common_format_becomes_a_32x32_rgb_input(fmt):
+    data = encode(half_red_half_blue((64, 64)).convert("RGB"), fmt)
+    array = images.load_input(data)
+    assert array.shape == (32, 32, 3) and array.dtype == np.uint8
+    assert array[16, 2, 0] > 150 and array[16, 29, 2] > 150  # red left, blue right
+
+
+def test_exif_orientation_is_applied():
+    # Stored sideways (red on top) with EXIF "rotate 90 CW": upright, red is on the left.
+    stored = half_red_half_blue((64, 64)).rotate(90, expand=True)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    upright = images.load_input(encode(stored, "JPEG", exif=exif))
+    assert upright[16, 2, 0] > 150 and upright[16, 29, 2] > 150
+
+
+def test_transparency_is_composited_on_white():
+    rgba = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    assert images.load_input(encode(rgba, "PNG")).min() == 255
+    palette = Image.new("P", (32, 32), 0)
+    palette.putpalette([0, 0, 0] * 256)
+    palette.info["transparency"] = 0
+    assert images.load_input(encode(palette, "PNG", transparency=0)).min() == 255
+
+
+def test_sixteen_bit_cmyk_and_grayscale_images():
+    sixteen = Image.fromarray(np.full((20, 20), 65535, np.uint16))
+    assert images.load_input(encode(sixteen, "PNG")).min() == 255
+    cmyk = Image.new("CMYK", (20, 20), (0, 255, 255, 0))  # pure red in CMYK
+    red = images.load_input(encode(cmyk, "JPEG"))
+    assert red[..., 0].mean() > 200 and red[..., 1].mean() < 60
+    gray = images.load_input(encode(Image.new("L", (20, 20), 128), "PNG"))
+    assert np.allclose(gray, 128, atol=2)
+
+
+def test_crop_and_squash_differ_for_wide_images():
+    wide = encode(half_red_half_blue((300, 100)), "PNG")
+    crop, squash = images.load_input(wide, "crop"), images.load_input(wide, "squash")
+    assert crop.shape == squash.shape == (32, 32, 3)
+    assert not np.array_equal(crop, squash)
+    with pytest.raises(ValueError, match="fit"):
+        images.load_input(wide, "stretch")
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty"),
+        (b"just some text, not a picture", "not an image"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>', "SVG"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIC"),
+        (b"%PDF-1.4\n", "PDF"),
+    ],
+)
+def test_unreadable_files_get_specific_messages(data, message):
+    with pytest.raises(ImageError, match=message):
+        images.load_input(data)
+
+
+def test_truncated_and_bomb_images_are_refused():
+    jpeg = encode(half_red_half_blue((200, 200)), "JPEG")
+    with pytest.raises(ImageError, match="damaged or truncated"):
+        images.load_input(jpeg[: len(jpeg) // 2])
+    bomb = encode(Image.new("1", (20000, 20000)), "PNG")  # a few kB that claim 400 megapixels
+    assert len(bomb) < 200_000
+    with pytest.raises(ImageError, match="decompression bomb"):
+        images.load_input(bomb)
+
+
+def test_predict_image_returns_top_k_and_the_model_input(saved_model_path, photo_bytes):
+    loaded = load_model(saved_model_path, classes=("circle", "square", "triangle", "cross", "ring", "stripes"))
+    result = predict_image(loaded, photo_bytes, top=3)
+    assert result.model_input.shape == (32, 32, 3)
+    assert len(result.top) == 3 and result.top[0][1] >= result.top[1][1] >= result.top[2][1]
+    assert result.top[0][0] == loaded.classes[int(np.argmax(result.probabilities))]
+    assert np.isclose(result.probabilities.sum(), 1, atol=1e-4)
+    assert max(result.preview.size) <= 512
+    assert result.unsure == (result.top[0][1] < 0.5)
+
+
+def test_predict_many_keeps_bad_files_apart(saved_model_path, photo_bytes):
+    loaded = load_model(saved_model_path)
+    results = predict_many(loaded, [photo_bytes, b"garbage", photo_bytes])
+    assert isinstance(results[1], ImageError)
+    assert results[0].top == results[2].top
+    assert loaded.classes == tuple(f"class {i}" for i in range(6))  # 6 outputs, no names given
+
+
+def test_default_model_loads_with_cifar10_classes():
+    loaded = load_model("default")
+    assert loaded.classes[0] == "airplane" and len(loaded.classes) == 10
+    assert loaded.info.get("test_accuracy", 0) > 0.6
+
+
+def test_hostile_model_files_are_refused(tmp_path, trained):
+    with pytest.raises(ModelError, match="zip archive"):
+        load_model(b"\x00" * 100)
+    inputs = keras.Input((32, 32, 3))
+    lambda_model = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))
+    lambda_model.save(tmp_path / "lambda.keras")
+    with pytest.raises(ModelError, match="Lambda"):
+        load_model(tmp_path / "lambda.keras")
+    wrong = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    wrong.save(tmp_path / "mnist.keras")
+    with pytest.raises(ModelError, match="32x32 RGB"):
+        load_model(tmp_path / "mnist.keras")
+    with zipfile.ZipFile(tmp_path / "fake.keras", "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(ModelError, match="no config.json"):
+        load_model(tmp_path / "fake.keras")
+    with pytest.raises(ModelError, match="class names"):
+        load_model(_save(trained, tmp_path), classes=("a", "b"))
+
+
+def _save(model, folder):
+    path = folder / "ok.keras"
+    model.save(path)
+    return path
