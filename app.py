@@ -1,7 +1,18 @@
-"""Placeholder page until the app lands: the package works without Streamlit."""
+"""CNN Classroom: page set-up, the language switch and navigation. Pages live in pages/."""
 
 import streamlit as st
 
-st.set_page_config(page_title="CNN Classroom", page_icon="🧠")
-st.title("CNN Classroom")
-st.write("The classifier package is ready; the pages are coming next.")
+from ui.i18n import language_switch, t
+
+st.set_page_config(page_title="CNN Classroom", page_icon=":material/neurology:", layout="wide")
+language_switch()
+navigation = st.navigation(
+    [
+        st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", default=True),
+        st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:"),
+        st.Page("pages/inside.py", title=t("nav.inside"), icon=":material/visibility:"),
+        st.Page("pages/predict.py", title=t("nav.predict"), icon=":material/image_search:"),
+        st.Page("pages/runs.py", title=t("nav.runs"), icon=":material/table_chart:"),
+    ]
+)
+navigation.run()

@@ -15,7 +15,9 @@ import os
 import pickle
 import posixpath
 import tarfile
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -437,6 +439,11 @@ def _cache_key(path: Path, kind: str) -> str:
     return hashlib.sha256(stamp.encode()).hexdigest()[:24]
 
 
+_memory: OrderedDict[str, Dataset] = OrderedDict()  # the few data sets in use, newest last
+_memory_lock = threading.Lock()  # one decode at a time: a second caller waits and gets the result
+MEMORY_ENTRIES = 3
+
+
 def _cached(path: Path, kind: str, progress: Progress | None, cache_root) -> Dataset:
     if not path.exists():
         raise DatasetError(f"{path} does not exist")
@@ -444,12 +451,24 @@ def _cached(path: Path, kind: str, progress: Progress | None, cache_root) -> Dat
         key = _cache_key(path, kind)
     except OSError as error:
         raise DatasetError(f"cannot read {path}: {error.strerror or error}") from None
-    return _cached_in_memory(path, kind, key, str(cache_dir(cache_root)), progress)
+    with _memory_lock:
+        if key in _memory:
+            _memory.move_to_end(key)
+            return _memory[key]
+        dataset = _from_disk_cache(path, kind, key, cache_dir(cache_root), progress)
+        _memory[key] = dataset
+        while len(_memory) > MEMORY_ENTRIES:
+            _memory.popitem(last=False)
+        return dataset
 
 
-@functools.lru_cache(maxsize=3)
-def _cached_in_memory(path: Path, kind: str, key: str, root: str, progress) -> Dataset:
-    file = Path(root) / f"{key}.npz"
+def clear_memory_cache() -> None:
+    with _memory_lock:
+        _memory.clear()
+
+
+def _from_disk_cache(path: Path, kind: str, key: str, root: Path, progress: Progress | None) -> Dataset:
+    file = root / f"{key}.npz"
     if file.exists():
         try:
             with np.load(file, allow_pickle=False) as saved:

@@ -34,8 +34,10 @@ DEFAULT_MAX_CONCURRENT = max(1, (os.cpu_count() or 2) // 2)
 @dataclass(frozen=True)
 class BatchPoint:
     epoch: float  # fractional epochs since the run began (1.5 = half-way through epoch 2)
-    loss: float
+    loss: float  # Keras's running mean over this epoch's batches so far
     accuracy: float
+    epoch_index: int = 0  # the epoch this point belongs to, from 0
+    step: int = 0  # batches done in that epoch
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,36 @@ class Snapshot:
         if not self.epochs or not self.steps_per_epoch:
             return 0.0
         return min(1.0, ((self.epoch - 1) + self.step / self.steps_per_epoch) / self.epochs)
+
+
+def smoothed_batches(snapshot: Snapshot, span: int = 5) -> tuple[list[float], list[float], list[float]]:
+    """Training loss and accuracy per reporting interval, lightly smoothed, for live charts.
+
+    Keras reports running means that restart every epoch (a sawtooth); the mean over the
+    batches between two reports is (m2*k2 - m1*k1) / (k2 - k1), which tracks the present
+    instead of the whole epoch so far. An exponential moving average then calms the noise."""
+    xs: list[float] = []
+    losses: list[float] = []
+    accuracies: list[float] = []
+    previous_epoch, previous_step, previous = -1, 0, (0.0, 0.0)
+    weight = 2 / (span + 1)
+    for point in snapshot.batches:
+        epoch, step = point.epoch_index, point.step
+        if epoch != previous_epoch:
+            previous_step, previous = 0, (0.0, 0.0)
+        span_steps = step - previous_step
+        if span_steps <= 0 or not math.isfinite(point.loss):
+            continue
+        loss = (point.loss * step - previous[0] * previous_step) / span_steps
+        accuracy = (point.accuracy * step - previous[1] * previous_step) / span_steps
+        if losses:
+            loss = weight * loss + (1 - weight) * losses[-1]
+            accuracy = weight * accuracy + (1 - weight) * accuracies[-1]
+        xs.append(point.epoch)
+        losses.append(loss)
+        accuracies.append(min(max(accuracy, 0.0), 1.0))
+        previous_epoch, previous_step, previous = epoch, step, (point.loss, point.accuracy)
+    return xs, losses, accuracies
 
 
 @dataclass
@@ -374,7 +406,7 @@ class _Recorder:
         with self.job._lock:
             record = self.job._record
             record.step = max(record.step, done)
-            record.batches.append(BatchPoint(position, loss, accuracy))
+            record.batches.append(BatchPoint(position, loss, accuracy, self.epoch, done))
             record.images_per_second = rate
             record.eta = remaining_steps * self.batch_size / rate
 

@@ -116,7 +116,7 @@ def test_second_load_comes_from_the_disk_cache(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     first = load_dataset(str(path), cache_dir=cache)
     assert len(list(cache.glob("*.npz"))) == 1
-    data._cached_in_memory.cache_clear()
+    data.clear_memory_cache()
     monkeypatch.setattr(data, "_read_class_folders", lambda *a: pytest.fail("decoded again"))
     second = load_dataset(str(path), cache_dir=cache)
     assert np.array_equal(first.x_train, second.x_train) and first.classes == second.classes

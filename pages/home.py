@@ -1,0 +1,23 @@
+"""Home: what this is, the seed network at a glance, and where to start."""
+
+import streamlit as st
+
+from classifier.config import SEED
+from classifier.model import count_params, describe_layers
+from ui import charts
+from ui.i18n import t
+
+st.title(t("home.title"))
+st.markdown(t("home.intro"))
+
+st.subheader(t("home.network"))
+st.mermaid_chart(charts.network_diagram(describe_layers(SEED), t("home.input")), alt=t("home.network_alt"))
+st.caption(t("home.network_caption", params=count_params(SEED)))
+
+st.subheader(t("home.start"))
+cells = st.columns(4)
+cells[0].page_link("pages/train.py", label=t("home.go_train"), icon=":material/model_training:")
+cells[1].page_link("pages/inside.py", label=t("home.go_inside"), icon=":material/visibility:")
+cells[2].page_link("pages/predict.py", label=t("home.go_predict"), icon=":material/image_search:")
+cells[3].page_link("pages/runs.py", label=t("home.go_runs"), icon=":material/table_chart:")
+st.markdown(t("home.steps"))

@@ -1,0 +1,121 @@
+"""Inside the network: what the filters look like, what each layer sees, where the network looked."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from classifier import inspect
+from classifier.images import ImageError, load_input
+from ui import charts, widgets
+from ui.i18n import labels, t
+
+SOURCES = ("random", "class", "upload")
+
+
+def pick_image(dataset, classes: tuple[str, ...]) -> np.ndarray | None:
+    """A test image (random, or of one class) or an upload, as the 32x32 model input."""
+    source = st.segmented_control(
+        t("inside.image_source"),
+        SOURCES,
+        key="inside_source",
+        required=True,
+        format_func=labels("inside.source", SOURCES).get,
+        persist_state="session",
+    )
+    if source == "upload":
+        upload = st.file_uploader(t("inside.upload"), key="inside_upload")
+        if upload is None:
+            return None
+        try:
+            return load_input(upload.getvalue())
+        except ImageError as error:
+            st.error(t("predict.bad_file", name=upload.name, reason=str(error)))
+            return None
+    if dataset is None:
+        return None
+    candidates = np.arange(len(dataset.y_test))
+    if source == "class":
+        chosen = st.selectbox(
+            t("inside.class"),
+            range(len(dataset.classes)),
+            format_func=dataset.classes.__getitem__,
+            key="inside_class",
+            persist_state="session",
+        )
+        candidates = np.flatnonzero(dataset.y_test == chosen)
+    if st.button(t("inside.another"), icon=":material/shuffle:", key="inside_another") or (
+        st.session_state.get("inside_index") not in set(candidates.tolist())
+    ):
+        st.session_state.inside_index = int(np.random.default_rng().choice(candidates))
+    return dataset.x_test[st.session_state.inside_index]
+
+
+def filters_section(model) -> None:
+    layers = inspect.conv_layer_names(model)
+    layer = st.selectbox(t("inside.filter_layer"), layers, key="inside_filter_layer")
+    if layer is None:
+        return
+    kernels = inspect.filters(model, layer)
+    st.caption(
+        t(
+            "inside.filters_caption",
+            count=len(kernels),
+            size=kernels.shape[1],
+            colour=t("inside.colour") if kernels.ndim == 4 else t("inside.gray"),
+        )
+    )
+    grid = inspect.tile(kernels, columns=16)
+    st.image(charts.enlarge(grid, 12 if kernels.shape[1] <= 3 else 6), width="content")
+
+
+def prediction_section(loaded, image: np.ndarray, result) -> None:
+    left, middle, right = st.columns([1, 1, 2])
+    left.image(charts.enlarge(image, 6), caption=t("inside.input"), width="stretch")
+    classes = loaded.classes
+    middle.image(
+        inspect.overlay(image, result.heatmap, scale=6),
+        caption=t("inside.gradcam_caption", label=classes[result.class_index]),
+        width="stretch",
+    )
+    top = [(classes[i], float(result.probabilities[i])) for i in np.argsort(result.probabilities)[::-1][:5]]
+    right.plotly_chart(charts.probability_bars(top, t("predict.probability")), key="inside_bars")
+
+
+def feature_maps_section(result) -> None:
+    names = list(result.feature_maps)
+    tabs = st.tabs(names)
+    for tab, name in zip(tabs, names):
+        maps = np.moveaxis(result.feature_maps[name], -1, 0)  # (channels, h, w)
+        with tab:
+            st.caption(t("inside.maps_caption", layer=name, count=len(maps), size=f"{maps.shape[1]}×{maps.shape[2]}"))
+            scale = max(1, 96 // maps.shape[1])
+            st.image(charts.enlarge(inspect.tile(maps, columns=16), scale), width="content")
+
+
+st.title(t("inside.title"))
+st.caption(t("inside.intro"))
+choice = widgets.model_picker("inside_model")
+loaded = widgets.load_choice(choice) if choice else None
+if loaded is not None:
+    filters_tab, image_tab = st.tabs([t("inside.filters"), t("inside.look")])
+    with filters_tab:
+        filters_section(loaded.model)
+    with image_tab:
+        dataset = widgets.load_dataset_or_explain(choice.dataset, choice.limit, key="inside_switch")
+        if dataset is not None and dataset.classes != loaded.classes:
+            dataset = None  # e.g. a shapes model: its own test images only come from its run's data set
+        image = pick_image(dataset, loaded.classes)
+        if image is not None:
+            options = [None, *range(len(loaded.classes))]
+            explain = st.selectbox(
+                t("inside.gradcam_class"),
+                options,
+                key="inside_gradcam_class",
+                format_func={None: t("inside.predicted_class"), **dict(enumerate(loaded.classes))}.get,
+            )
+            with loaded.lock:
+                result = inspect.inspect_image(loaded.model, image, class_index=explain)
+            prediction_section(loaded, image, result)
+            st.subheader(t("inside.maps"))
+            feature_maps_section(result)

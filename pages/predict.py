@@ -1,0 +1,58 @@
+"""Predict: drop photos (or take one) and see what the network thinks they are."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from classifier.images import ImageError
+from classifier.predict import predict_many
+from ui import charts, widgets
+from ui.i18n import labels, t
+
+MAX_FILES = 50
+
+
+def show(index: int, name: str, result) -> None:
+    with st.container(border=True):
+        if isinstance(result, ImageError):
+            st.error(t("predict.bad_file", name=name, reason=str(result)))
+            return
+        label, probability = result.top[0]
+        st.markdown(t("predict.verdict", name=name, label=label, probability=probability))
+        original, seen, bars = st.columns([2, 1, 3], vertical_alignment="center")
+        original.image(result.preview, caption=t("predict.original"), width="stretch")
+        seen.image(charts.enlarge(result.model_input, 4), caption=t("predict.seen"), width="stretch")
+        bars.plotly_chart(charts.probability_bars(result.top, t("predict.probability")), key=f"bars_{index}")
+        if result.unsure:
+            st.warning(t("predict.unsure", probability=probability))
+
+
+st.title(t("predict.title"))
+st.caption(t("predict.intro"))
+choice = widgets.model_picker("predict_model")
+loaded = widgets.load_choice(choice) if choice else None
+left, right = st.columns(2)
+top_k = left.slider(t("predict.top_k"), 1, 10, 3, key="predict_top_k")
+fit = right.radio(
+    t("predict.fit"),
+    ("crop", "squash"),
+    key="predict_fit",
+    horizontal=True,
+    format_func=labels("predict.fit", ("crop", "squash")).get,
+)
+uploads = st.file_uploader(
+    t("predict.upload"), accept_multiple_files=True, key="predict_files", help=t("predict.upload_help")
+)
+photo = st.camera_input(t("predict.camera"), key="predict_camera") if st.toggle(t("predict.use_camera")) else None
+
+files = [(upload.name, upload.getvalue()) for upload in (uploads or [])[:MAX_FILES]]
+if photo is not None:
+    files.append((t("predict.camera_photo"), photo.getvalue()))
+if uploads and len(uploads) > MAX_FILES:
+    st.warning(t("predict.too_many", count=len(uploads), limit=MAX_FILES))
+if loaded is not None and files:
+    results = predict_many(loaded, [content for _, content in files], top=min(top_k, len(loaded.classes)), fit=fit)
+    for index, ((name, _), result) in enumerate(zip(files, results)):
+        show(index, name, result)
+elif loaded is not None:
+    st.info(t("predict.empty", classes=", ".join(loaded.classes)))

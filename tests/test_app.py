@@ -1,0 +1,195 @@
+"""The pages, driven through Streamlit's AppTest the way the browser drives them:
+app.py runs with st.navigation, then switch_page to the page under test."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import PHOTOS, ROOT
+from streamlit.testing.v1 import AppTest
+
+from ui.i18n import TEXT
+
+APP = str(ROOT / "app.py")
+
+
+def app_at(page: str | None = None, lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if lang:
+        at.query_params["lang"] = lang
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def en(key: str) -> str:
+    return TEXT[key]["en"]
+
+
+def charts(at: AppTest) -> list:
+    return at.get("plotly_chart")
+
+
+def button(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+def test_home_draws_the_seed_network_and_links_every_page():
+    at = app_at()
+    assert at.title[0].value == en("home.title")
+    diagram = next(m.value for m in at.markdown if "mermaid" in m.value)
+    assert diagram.count("Conv2D") == 3 and "MaxPooling2D" in diagram and "30×30×32" in diagram
+    assert "122,570" in " ".join(c.value for c in at.caption)
+    assert {link.proto.page for link in at.page_link} == {"train", "inside", "predict", "runs"}
+
+
+@pytest.mark.parametrize(
+    "page", ["pages/home.py", "pages/train.py", "pages/inside.py", "pages/predict.py", "pages/runs.py"]
+)
+def test_every_page_speaks_chinese_from_the_url(page):
+    at = app_at(page, lang="zh")
+    key = {
+        "pages/home.py": "home.title",
+        "pages/train.py": "train.title",
+        "pages/inside.py": "inside.title",
+        "pages/predict.py": "predict.title",
+        "pages/runs.py": "runs.title",
+    }[page]
+    assert at.title[0].value == TEXT[key]["zh"]
+    english = {entry["en"] for entry in TEXT.values() if entry["en"] != entry["zh"] and len(entry["en"]) > 3}
+    shown = [w.label for w in (*at.button, *at.selectbox, *at.radio, *at.number_input, *at.toggle)]
+    shown += [e.value for e in (*at.subheader, *at.caption, *at.info)]
+    assert not [text for text in shown if text in english], "English text on a Chinese page"
+
+
+def test_the_sidebar_switch_changes_language_and_keeps_it_across_pages():
+    # AppTest 1.67 drops app.py's sidebar widgets from its element tree after switch_page (the
+    # browser keeps them), so the switch is used on the first page and checked on the next.
+    at = app_at()
+    assert at.title[0].value == en("home.title")
+    at.segmented_control(key="language_widget").set_value("zh").run()
+    assert at.title[0].value == TEXT["home.title"]["zh"]
+    at.switch_page("pages/predict.py")
+    at.run()
+    assert at.title[0].value == TEXT["predict.title"]["zh"]
+    at.run()
+    assert at.title[0].value == TEXT["predict.title"]["zh"]
+
+
+def test_translation_table_is_complete():
+    for key, entry in TEXT.items():
+        assert set(entry) == {"en", "zh"}, key
+        assert entry["en"].strip() and entry["zh"].strip(), key
+
+
+def test_train_page_summarises_the_architecture_live():
+    at = app_at("pages/train.py")
+    table = at.dataframe[0].value
+    assert len(table) == 8 and list(table.iloc[:, 1])[:2] == ["Conv2D", "MaxPooling2D"]
+    total = next(m for m in at.metric if m.label == en("summary.total_params"))
+    assert total.value == "122,570"
+    assert any(m.label == en("summary.estimate") for m in at.metric)
+    next(n for n in at.number_input if n.key == "hp_blocks").set_value(2).run()
+    assert len(at.dataframe[0].value) == 7  # conv, pool, conv, pool, flatten, dense, output
+    assert next(m for m in at.metric if m.label == en("summary.total_params")).value != "122,570"
+
+
+def test_presets_fill_every_field():
+    at = app_at("pages/train.py")
+    at.segmented_control(key="hp_preset").set_value("strong").run()
+    assert at.toggle(key="hp_batch_norm").value is True
+    assert at.selectbox(key="hp_optimizer").value == "adamw"
+    assert set(at.pills(key="hp_augmentation").value) == {"flip", "shift"}
+    at.segmented_control(key="hp_preset").set_value("seed").run()
+    assert at.toggle(key="hp_batch_norm").value is False
+    assert next(m for m in at.metric if m.label == en("summary.total_params")).value == "122,570"
+
+
+def test_an_impossible_network_is_explained_and_cannot_start():
+    at = app_at("pages/train.py")
+    at.number_input(key="hp_blocks").set_value(6).run()
+    for i in range(6):
+        at.checkbox(key=f"hp_pool_{i}").check()
+    at.run()
+    assert any(e.value.startswith("conv_filters:") and "block 4" in e.value for e in at.error)
+    assert button(at, "start").disabled
+
+
+def test_train_on_shapes_live_then_results():
+    at = app_at("pages/train.py")
+    at.radio(key="hp_dataset").set_value("shapes").run()
+    at.number_input(key="hp_limit").set_value(300).run()
+    at.number_input(key="hp_epochs").set_value(2).run()
+    assert not at.error, [e.value for e in at.error]
+    button(at, "start").click().run()
+    run_id = at.session_state["job_id"]
+    from ui import state
+
+    job = state.engine().job(run_id)
+    saw_live_chart = False
+    deadline = time.time() + 120
+    while not job.wait(0.3) and time.time() < deadline:
+        at.run()  # AppTest has no browser clock: rerun by hand as run_every would
+        saw_live_chart |= bool(charts(at))
+    assert job.snapshot().status == "finished"
+    at.run()
+    assert not at.exception
+    assert any(s.value == en("train.finished") for s in at.success)
+    accuracy = next(m for m in at.metric if m.label == en("results.test_accuracy"))
+    assert accuracy.value.endswith("%")
+    assert len(charts(at)) >= 3  # curves, confusion matrix, per-class accuracy
+    assert at.download_button  # the trained model
+    assert saw_live_chart or job.snapshot().elapsed < 1
+
+
+def test_predict_page_with_good_and_bad_files():
+    at = app_at("pages/predict.py")
+    uploader = at.file_uploader(key="predict_files")
+    uploader.set_value(
+        [("dog.jpg", (PHOTOS / "dog.jpg").read_bytes(), "image/jpeg"), ("notes.png", b"not a picture", "image/png")]
+    )
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1 and at.error[0].value.startswith("notes.png:") and "not an image" in at.error[0].value
+    verdict = next(m.value for m in at.markdown if m.value.startswith("**dog.jpg**"))
+    assert "%" in verdict
+    assert len(charts(at)) == 1
+
+
+def test_inside_page_shows_filters_maps_and_grad_cam():
+    at = app_at("pages/inside.py")
+    assert at.selectbox(key="inside_filter_layer").value == "conv1"
+    images = at.image
+    assert len(images) >= 3  # filters, the input, the Grad-CAM overlay
+    captions = " ".join(c.value for c in at.caption)
+    assert "32 filters of 3×3" in captions and "conv1: 32 maps" in captions
+    at.segmented_control(key="inside_source").set_value("class").run()
+    at.selectbox(key="inside_class").set_value(3).run()
+    assert not at.exception
+    at.selectbox(key="inside_gradcam_class").set_value(0).run()
+    image_captions = [caption for image in at.image for caption in image.captions]
+    assert any("airplane" in caption and "Grad-CAM" in caption for caption in image_captions)
+
+
+def test_runs_page_compares_and_deletes_own_runs():
+    at = app_at("pages/train.py")
+    at.radio(key="hp_dataset").set_value("shapes").run()
+    at.number_input(key="hp_limit").set_value(120).run()
+    at.number_input(key="hp_epochs").set_value(1).run()
+    button(at, "start").click().run()
+    from ui import state
+
+    state.engine().job(at.session_state["job_id"]).wait(120)
+    at.switch_page("pages/runs.py")
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) >= 1
+    assert at.multiselect(key="runs_chosen").value
+    assert len(charts(at)) >= 2  # accuracy and loss overlays
+    run_id = at.session_state["job_id"]
+    button(at, f"delete_{run_id}").click().run()
+    assert run_id not in [info.run_id for info in state.engine().store.list()]

@@ -1,0 +1,151 @@
+"""Plotly figures and image helpers shared by the pages. Labels come in already translated."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.express as px
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+SEED_ACCURACY = 0.70  # the seed program's test accuracy on CIFAR-10, drawn as a reference line
+TRAIN_COLOUR, VALIDATION_COLOUR = "#1f77b4", "#ff7f0e"
+
+
+def training_curves(
+    batch_x: list[float],
+    batch_loss: list[float],
+    batch_accuracy: list[float],
+    epochs: list[dict],
+    labels: dict[str, str],
+    reference: float | None = SEED_ACCURACY,
+    total_epochs: int | None = None,
+) -> go.Figure:
+    """Loss (left) and accuracy (right): smoothed batch values as lines, epochs as points."""
+    figure = make_subplots(rows=1, cols=2, subplot_titles=(labels["loss"], labels["accuracy"]))
+    for column, values, key in ((1, batch_loss, "loss"), (2, batch_accuracy, "accuracy")):
+        figure.add_trace(
+            go.Scatter(
+                x=batch_x,
+                y=values,
+                mode="lines",
+                name=labels["batches"],
+                line={"color": TRAIN_COLOUR, "width": 1.5},
+                opacity=0.6,
+                legendgroup="batches",
+                showlegend=column == 1,
+            ),
+            row=1,
+            col=column,
+        )
+        x = [record["epoch"] for record in epochs]
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[record.get(key) for record in epochs],
+                mode="lines+markers",
+                name=labels["train"],
+                line={"color": TRAIN_COLOUR},
+                legendgroup="train",
+                showlegend=column == 1,
+            ),
+            row=1,
+            col=column,
+        )
+        if any(f"val_{key}" in record for record in epochs):
+            figure.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=[record.get(f"val_{key}") for record in epochs],
+                    mode="lines+markers",
+                    name=labels["validation"],
+                    line={"color": VALIDATION_COLOUR},
+                    legendgroup="validation",
+                    showlegend=column == 1,
+                ),
+                row=1,
+                col=column,
+            )
+    if reference is not None:
+        figure.add_hline(
+            y=reference,
+            line_dash="dot",
+            line_color="gray",
+            row=1,
+            col=2,
+            annotation_text=labels["reference"],
+            annotation_position="bottom right",
+        )
+    figure.update_xaxes(title_text=labels["epoch"], range=[0, total_epochs] if total_epochs else None)
+    figure.update_yaxes(range=[0, 1], row=1, col=2)
+    figure.update_layout(
+        height=340, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.25}
+    )
+    return figure
+
+
+def confusion_heatmap(matrix: np.ndarray, classes: tuple[str, ...], labels: dict[str, str]) -> go.Figure:
+    figure = px.imshow(
+        matrix,
+        x=list(classes),
+        y=list(classes),
+        text_auto=True,
+        color_continuous_scale="Blues",
+        labels={"x": labels["predicted"], "y": labels["true"], "color": labels["count"]},
+        aspect="auto",
+    )
+    figure.update_layout(height=max(320, 34 * len(classes) + 120), margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    figure.update_xaxes(side="top")
+    return figure
+
+
+def per_class_bars(values: np.ndarray, classes: tuple[str, ...], title: str) -> go.Figure:
+    figure = px.bar(x=list(classes), y=values, labels={"x": "", "y": title}, range_y=[0, 1], text_auto=".0%")
+    figure.update_layout(height=280, margin={"l": 10, "r": 10, "t": 20, "b": 10})
+    return figure
+
+
+def probability_bars(top: list[tuple[str, float]], title: str) -> go.Figure:
+    names = [name for name, _ in top][::-1]
+    values = [value for _, value in top][::-1]
+    figure = px.bar(x=values, y=names, orientation="h", range_x=[0, 1], text_auto=".1%", labels={"x": title, "y": ""})
+    figure.update_layout(height=60 + 32 * len(top), margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return figure
+
+
+def runs_overlay(series: list[tuple[str, list[dict]]], metric: str, labels: dict[str, str]) -> go.Figure:
+    """One line per run: `metric` over epochs."""
+    figure = go.Figure()
+    for name, history in series:
+        figure.add_trace(
+            go.Scatter(
+                x=[r["epoch"] for r in history], y=[r.get(metric) for r in history], mode="lines+markers", name=name
+            )
+        )
+    figure.update_layout(
+        height=320,
+        xaxis_title=labels["epoch"],
+        yaxis_title=labels[metric],
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return figure
+
+
+def enlarge(image: np.ndarray, scale: int = 6) -> np.ndarray:
+    """Blow up a small image with hard pixel edges (the browser would blur it)."""
+    if image.dtype != np.uint8:
+        image = (np.clip(image, 0, 1) * 255).astype(np.uint8)
+    return np.repeat(np.repeat(image, scale, axis=0), scale, axis=1)
+
+
+def network_diagram(layers, input_label: str) -> str:
+    """The layers as a left-to-right Mermaid flowchart: kind, output shape and parameters per box."""
+    lines = ["flowchart LR", f'  input["{input_label}<br/>32×32×3"]']
+    previous = "input"
+    for layer in layers:
+        shape = "×".join(map(str, layer.output_shape))
+        params = f"<br/>{layer.params:,} params" if layer.params else ""
+        lines.append(f'  {layer.name}["<b>{layer.kind}</b><br/>{shape}{params}"]')
+        lines.append(f"  {previous} --> {layer.name}")
+        previous = layer.name
+    return "\n".join(lines)

@@ -1,0 +1,384 @@
+"""The one translation table: every string a user reads, in English and Simplified Chinese.
+
+The language is chosen in the sidebar and kept in the URL (`?lang=zh`), so a teacher can
+hand out a link in either language.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+DEFAULT_LANGUAGE = "en"
+
+TEXT: dict[str, dict[str, str]] = {
+    # Navigation and language
+    "nav.home": {"en": "Home", "zh": "首页"},
+    "nav.train": {"en": "Train", "zh": "训练"},
+    "nav.inside": {"en": "Inside the network", "zh": "网络内部"},
+    "nav.predict": {"en": "Predict", "zh": "预测"},
+    "nav.runs": {"en": "Runs", "zh": "训练记录"},
+    "language": {"en": "Language", "zh": "语言"},
+    # Home
+    "home.title": {"en": "CNN Classroom", "zh": "卷积神经网络课堂"},
+    "home.intro": {
+        "en": "Train a convolutional neural network on **CIFAR-10** (60,000 small photos in ten classes) "
+        "right in your browser, watch it learn, then look inside: the filters it learned, what each "
+        "layer sees, and where it looks when it decides. Finally, show it your own photos.",
+        "zh": "在浏览器里用 **CIFAR-10**（十个类别、六万张小图片）训练一个卷积神经网络，实时观察它如何学习，"
+        "再走进网络内部：看它学到的卷积核、每一层看到的特征，以及它做判断时关注的位置。最后，用你自己的照片考考它。",
+    },
+    "home.network": {"en": "The seed network", "zh": "基础网络"},
+    "home.input": {"en": "Input image", "zh": "输入图像"},
+    "home.network_alt": {
+        "en": "Diagram of the seed CNN: three convolution layers, two max-pooling layers, flatten, two dense layers",
+        "zh": "基础网络结构图：三个卷积层、两个最大池化层、展平层和两个全连接层",
+    },
+    "home.network_caption": {
+        "en": "Each box shows the layer and the shape of what it outputs. {params:,} parameters in all; "
+        "trained for 10 epochs it reaches about 70% test accuracy.",
+        "zh": "每个方框给出层的类型和输出形状。共 {params:,} 个参数；训练 10 轮后测试准确率约 70%。",
+    },
+    "home.start": {"en": "Where to start", "zh": "从哪里开始"},
+    "home.go_train": {"en": "Train a network", "zh": "训练网络"},
+    "home.go_inside": {"en": "Look inside", "zh": "查看网络内部"},
+    "home.go_predict": {"en": "Try your photos", "zh": "用照片测试"},
+    "home.go_runs": {"en": "Compare runs", "zh": "比较训练记录"},
+    "home.steps": {
+        "en": "1. **Train**: keep the seed settings and press *Start* (or pick the *shapes* data set for a "
+        "15-second demo).\n2. **Inside the network**: pick your run and see its filters and feature maps.\n"
+        "3. **Predict**: drop in any photo. The built-in model works before you train anything.\n"
+        "4. **Runs**: change one hyperparameter, train again, and compare the curves.",
+        "zh": "1. **训练**：保留默认设置并点击“开始”（或选择“形状”数据集，15 秒即可看到效果）。\n"
+        "2. **网络内部**：选择你的训练记录，查看卷积核和特征图。\n"
+        "3. **预测**：拖入任意照片。即使还没训练，内置模型也能直接使用。\n"
+        "4. **训练记录**：改变一个超参数再训练一次，比较两条曲线。",
+    },
+    # Data sets
+    "data.cifar10": {"en": "CIFAR-10", "zh": "CIFAR-10"},
+    "data.shapes": {"en": "Shapes (built in)", "zh": "形状（内置）"},
+    "data.upload": {"en": "My zip", "zh": "上传 zip"},
+    "data.loading": {"en": "Loading data: {detail}", "zh": "正在加载数据：{detail}"},
+    "data.failed": {"en": "The data set could not be loaded: {reason}", "zh": "无法加载数据集：{reason}"},
+    "data.use_shapes": {"en": "Use the built-in shapes set instead", "zh": "改用内置的形状数据集"},
+    # Presets
+    "preset.seed": {"en": "Seed", "zh": "基础"},
+    "preset.strong": {"en": "Strong", "zh": "增强"},
+    "preset.quick": {"en": "Quick demo", "zh": "快速演示"},
+    "preset.seed.help": {
+        "en": "Exactly the tutorial's network: about 70% on CIFAR-10 after 10 epochs (~3 minutes here).",
+        "zh": "与教程完全相同的网络：在 CIFAR-10 上训练 10 轮约 70% 准确率（本机约 3 分钟）。",
+    },
+    "preset.strong.help": {
+        "en": "Wider, with batch normalisation, augmentation and a cosine schedule: above 80% in about 12 minutes.",
+        "zh": "更宽的网络，加入批归一化、数据增强和余弦学习率：约 12 分钟达到 80% 以上。",
+    },
+    "preset.quick.help": {
+        "en": "The seed network on the built-in shapes: learns in about 15 seconds.",
+        "zh": "在内置形状数据集上训练基础网络：约 15 秒即可学会。",
+    },
+    # Train page
+    "train.title": {"en": "Train a network", "zh": "训练网络"},
+    "train.intro": {
+        "en": "Choose the data and the hyperparameters, press Start, and watch the curves grow. Training "
+        "keeps going if you switch pages.",
+        "zh": "选择数据和超参数，点击“开始”，观察曲线变化。切换页面时训练不会中断。",
+    },
+    "train.preset": {"en": "Preset", "zh": "预设"},
+    "train.dataset": {"en": "Data set", "zh": "数据集"},
+    "train.upload_zip": {"en": "Zip of class folders", "zh": "按类别分文件夹的 zip 文件"},
+    "train.upload_help": {
+        "en": "One folder per class (cat/, dog/, …), optionally inside train/ and test/. Any image format.",
+        "zh": "每个类别一个文件夹（cat/、dog/……），可放在 train/ 和 test/ 之下。支持常见图片格式。",
+    },
+    "train.no_upload": {
+        "en": "dataset: upload a zip of class folders first",
+        "zh": "dataset：请先上传按类别分文件夹的 zip",
+    },
+    "train.limit": {"en": "Images per split (0 = all)", "zh": "每个划分使用的图片数（0 = 全部）"},
+    "train.limit_help": {
+        "en": "Use only the first N training and N test images, balanced over classes, for quick runs.",
+        "zh": "只使用前 N 张训练图片和 N 张测试图片（各类别均衡），用于快速实验。",
+    },
+    "train.network": {"en": "Network", "zh": "网络结构"},
+    "train.blocks": {"en": "Convolution blocks", "zh": "卷积块数量"},
+    "train.block_filters": {"en": "Block {block}: filters", "zh": "第 {block} 块：卷积核数量"},
+    "train.block_pool": {"en": "2×2 max pooling after", "zh": "之后做 2×2 最大池化"},
+    "train.kernel_size": {"en": "Kernel size", "zh": "卷积核大小"},
+    "train.convs_per_block": {"en": "Convolutions per block", "zh": "每块的卷积层数"},
+    "train.padding": {"en": "Padding", "zh": "填充方式"},
+    "train.activation": {"en": "Activation", "zh": "激活函数"},
+    "train.batch_norm": {"en": "Batch normalisation", "zh": "批归一化"},
+    "train.head": {"en": "Before the dense layers", "zh": "全连接层之前"},
+    "train.dense_units": {"en": "Hidden dense units (0 = none)", "zh": "隐藏全连接单元数（0 = 不用）"},
+    "train.dropout": {"en": "Dropout", "zh": "Dropout 比例"},
+    "train.training": {"en": "Training", "zh": "训练设置"},
+    "train.optimizer": {"en": "Optimizer", "zh": "优化器"},
+    "train.learning_rate": {"en": "Learning rate", "zh": "学习率"},
+    "train.batch_size": {"en": "Batch size", "zh": "批大小"},
+    "train.epochs": {"en": "Epochs", "zh": "训练轮数"},
+    "train.lr_schedule": {"en": "Learning-rate schedule", "zh": "学习率调度"},
+    "train.warmup_epochs": {"en": "Warm-up epochs", "zh": "预热轮数"},
+    "train.momentum": {"en": "Momentum (SGD)", "zh": "动量（SGD）"},
+    "train.weight_decay": {"en": "Weight decay", "zh": "权重衰减"},
+    "train.augmentation": {"en": "Data augmentation", "zh": "数据增强"},
+    "train.validation": {"en": "Validation data", "zh": "验证数据"},
+    "train.holdout_fraction": {"en": "Held-out share", "zh": "留出比例"},
+    "train.random_seed": {"en": "Random seed", "zh": "随机种子"},
+    "train.preview_title": {"en": "Sample images", "zh": "样本图片"},
+    "train.preview": {
+        "en": "{name}: {train:,} training and {test:,} test images.",
+        "zh": "{name}：{train:,} 张训练图片，{test:,} 张测试图片。",
+    },
+    "train.start": {"en": "Start training", "zh": "开始训练"},
+    "train.start_failed": {"en": "Could not start: {reason}", "zh": "无法开始：{reason}"},
+    "train.stop": {"en": "Stop", "zh": "停止"},
+    "train.cancel": {"en": "Leave the queue", "zh": "退出排队"},
+    "train.queued": {
+        "en": "Waiting for a free training slot: you are number {position} in the queue.",
+        "zh": "正在等待空闲的训练位置：你排在第 {position} 位。",
+    },
+    "train.progress": {
+        "en": "Epoch {epoch} of {epochs}: batch {step} of {steps}",
+        "zh": "第 {epoch}/{epochs} 轮：第 {step}/{steps} 批",
+    },
+    "train.epoch": {"en": "Epoch", "zh": "轮次"},
+    "train.speed": {"en": "Images / s", "zh": "图片/秒"},
+    "train.eta": {"en": "Time left", "zh": "剩余时间"},
+    "train.elapsed": {"en": "Elapsed", "zh": "已用时间"},
+    "train.finished": {"en": "Training finished.", "zh": "训练完成。"},
+    "train.stopped": {
+        "en": "Training was stopped; results are from the last weights.",
+        "zh": "训练已停止；以下结果来自最后的权重。",
+    },
+    "train.failed": {"en": "Training failed: {reason}", "zh": "训练失败：{reason}"},
+    "train.interrupted": {"en": "Training was interrupted: {reason}", "zh": "训练被中断：{reason}"},
+    "padding.valid": {"en": "valid (shrinks)", "zh": "valid（尺寸缩小）"},
+    "padding.same": {"en": "same (keeps size)", "zh": "same（尺寸不变）"},
+    "head.flatten": {"en": "Flatten", "zh": "展平"},
+    "head.global_average": {"en": "Global average pooling", "zh": "全局平均池化"},
+    "schedule.constant": {"en": "constant", "zh": "固定"},
+    "schedule.cosine": {"en": "cosine", "zh": "余弦衰减"},
+    "augment.flip": {"en": "mirror left-right", "zh": "左右翻转"},
+    "augment.shift": {"en": "shift ±4 px", "zh": "平移 ±4 像素"},
+    "augment.crop": {"en": "random crop & zoom", "zh": "随机裁剪缩放"},
+    "validation.test": {"en": "test split (as the tutorial)", "zh": "测试集（与教程相同）"},
+    "validation.holdout": {"en": "held out from training", "zh": "从训练集中留出"},
+    "validation.none": {"en": "none", "zh": "不验证"},
+    # Architecture summary
+    "summary.title": {"en": "The network you are building", "zh": "你正在搭建的网络"},
+    "summary.layer": {"en": "Layer", "zh": "层"},
+    "summary.kind": {"en": "Type", "zh": "类型"},
+    "summary.shape": {"en": "Output shape", "zh": "输出形状"},
+    "summary.params": {"en": "Parameters", "zh": "参数数量"},
+    "summary.total_params": {"en": "Parameters in all", "zh": "参数总数"},
+    "summary.estimate": {"en": "Estimated time per epoch", "zh": "预计每轮耗时"},
+    "summary.estimate_help": {
+        "en": "About {total} for all epochs on this server.",
+        "zh": "在本服务器上全部轮次约需 {total}。",
+    },
+    # Charts
+    "chart.loss": {"en": "Loss", "zh": "损失"},
+    "chart.accuracy": {"en": "Accuracy", "zh": "准确率"},
+    "chart.val_loss": {"en": "Validation loss", "zh": "验证损失"},
+    "chart.val_accuracy": {"en": "Validation accuracy", "zh": "验证准确率"},
+    "chart.batches": {"en": "training (recent batches)", "zh": "训练（最近批次）"},
+    "chart.train": {"en": "training (epoch)", "zh": "训练（每轮）"},
+    "chart.validation": {"en": "validation (epoch)", "zh": "验证（每轮）"},
+    "chart.epoch": {"en": "Epoch", "zh": "轮次"},
+    "chart.reference": {"en": "seed network ≈ 70%", "zh": "基础网络 ≈ 70%"},
+    # Results
+    "results.test_accuracy": {"en": "Test accuracy", "zh": "测试准确率"},
+    "results.test_loss": {"en": "Test loss", "zh": "测试损失"},
+    "results.epochs": {"en": "Epochs trained", "zh": "已训练轮数"},
+    "results.download": {"en": "Download the model (.keras)", "zh": "下载模型（.keras）"},
+    "results.confusion": {"en": "Confusion matrix", "zh": "混淆矩阵"},
+    "results.predicted": {"en": "predicted", "zh": "预测类别"},
+    "results.true": {"en": "true", "zh": "真实类别"},
+    "results.count": {"en": "images", "zh": "图片数"},
+    "results.per_class": {"en": "Accuracy per class", "zh": "各类别准确率"},
+    "results.accuracy": {"en": "accuracy", "zh": "准确率"},
+    "results.confused_pairs": {"en": "Most often confused:", "zh": "最常混淆："},
+    "results.confused_pair": {
+        "en": "- **{true}** taken for **{predicted}**: {count} times",
+        "zh": "- **{true}** 被认成 **{predicted}**：{count} 次",
+    },
+    "results.mistakes": {"en": "Its most confident mistakes", "zh": "最有把握却错了的图片"},
+    "results.mistake": {
+        "en": "{true} → {predicted} ({confidence:.0%})",
+        "zh": "{true} → {predicted}（{confidence:.0%}）",
+    },
+    # Model picking
+    "model.pick": {"en": "Model", "zh": "模型"},
+    "model.builtin": {"en": "Built-in model (pretrained on CIFAR-10)", "zh": "内置模型（已在 CIFAR-10 上训练）"},
+    "model.current": {"en": "Current run: {name}", "zh": "当前训练：{name}"},
+    "model.unusable": {"en": "This model cannot be used: {reason}", "zh": "无法使用该模型：{reason}"},
+    # Inside page
+    "inside.title": {"en": "Inside the network", "zh": "网络内部"},
+    "inside.intro": {
+        "en": "A convolution slides small learned filters over the image; each filter answers one question "
+        "(an edge? a colour? a texture?) at every position. Pooling keeps the strongest answers.",
+        "zh": "卷积就是用学到的小卷积核在图像上滑动；每个卷积核在每个位置回答一个问题（这里有边缘吗？有某种颜色或纹理吗？）。"
+        "池化则保留最强的回答。",
+    },
+    "inside.filters": {"en": "Filters", "zh": "卷积核"},
+    "inside.look": {"en": "One image, layer by layer", "zh": "一张图片，逐层查看"},
+    "inside.filter_layer": {"en": "Convolution layer", "zh": "卷积层"},
+    "inside.filters_caption": {
+        "en": "{count} filters of {size}×{size} pixels, shown {colour}; bright = strong positive weight.",
+        "zh": "{count} 个 {size}×{size} 的卷积核，以{colour}显示；越亮表示权重越大。",
+    },
+    "inside.colour": {"en": "in colour (one weight per red, green and blue)", "zh": "彩色（红、绿、蓝各一组权重）"},
+    "inside.gray": {"en": "in gray (averaged over input channels)", "zh": "灰度（对输入通道取平均）"},
+    "inside.image_source": {"en": "Image", "zh": "图片"},
+    "inside.source.random": {"en": "Random test image", "zh": "随机测试图片"},
+    "inside.source.class": {"en": "Of one class", "zh": "指定类别"},
+    "inside.source.upload": {"en": "My image", "zh": "我的图片"},
+    "inside.upload": {"en": "Upload an image", "zh": "上传图片"},
+    "inside.class": {"en": "Class", "zh": "类别"},
+    "inside.another": {"en": "Another image", "zh": "换一张"},
+    "inside.input": {"en": "What the network sees (32×32)", "zh": "网络看到的图像（32×32）"},
+    "inside.gradcam_class": {"en": "Explain the class", "zh": "解释的类别"},
+    "inside.predicted_class": {"en": "the predicted class", "zh": "预测出的类别"},
+    "inside.gradcam_caption": {
+        "en": "Where it looked for “{label}” (Grad-CAM)",
+        "zh": "判断为“{label}”时关注的位置（Grad-CAM）",
+    },
+    "inside.maps": {"en": "Feature maps, layer by layer", "zh": "逐层特征图"},
+    "inside.maps_caption": {
+        "en": "{layer}: {count} maps of {size}; bright = the filter responded strongly there.",
+        "zh": "{layer}：{count} 张 {size} 的特征图；越亮表示该卷积核在此处响应越强。",
+    },
+    # Predict page
+    "predict.title": {"en": "Predict", "zh": "预测"},
+    "predict.intro": {
+        "en": "Drop photos here. The network only knows its classes, and sees each photo shrunk to 32×32 pixels.",
+        "zh": "把照片拖到这里。网络只认识它训练过的类别，而且每张照片都会被缩小到 32×32 像素再识别。",
+    },
+    "predict.top_k": {"en": "Show the top", "zh": "显示前几名"},
+    "predict.fit": {"en": "Make it square by", "zh": "变成正方形的方式"},
+    "predict.fit.crop": {"en": "cropping the centre", "zh": "裁剪中心"},
+    "predict.fit.squash": {"en": "squashing", "zh": "压缩变形"},
+    "predict.upload": {"en": "Drag and drop images", "zh": "拖放图片"},
+    "predict.upload_help": {
+        "en": "PNG, JPEG, WebP, GIF, BMP or TIFF; several at once.",
+        "zh": "支持 PNG、JPEG、WebP、GIF、BMP、TIFF，可一次多张。",
+    },
+    "predict.use_camera": {"en": "Use the camera", "zh": "使用摄像头"},
+    "predict.camera": {"en": "Take a photo", "zh": "拍照"},
+    "predict.camera_photo": {"en": "camera photo", "zh": "摄像头照片"},
+    "predict.too_many": {
+        "en": "{count} files: only the first {limit} are shown.",
+        "zh": "共 {count} 个文件：只显示前 {limit} 个。",
+    },
+    "predict.empty": {"en": "This model knows: {classes}.", "zh": "该模型认识：{classes}。"},
+    "predict.verdict": {
+        "en": "**{name}**: {label} ({probability:.0%})",
+        "zh": "**{name}**：{label}（{probability:.0%}）",
+    },
+    "predict.original": {"en": "Your image", "zh": "你的图片"},
+    "predict.seen": {"en": "What the model sees", "zh": "模型看到的"},
+    "predict.probability": {"en": "probability", "zh": "概率"},
+    "predict.unsure": {
+        "en": "The model is unsure (best guess {probability:.0%}): the picture may show none of its classes.",
+        "zh": "模型没有把握（最高概率仅 {probability:.0%}）：图片里可能不是它认识的任何类别。",
+    },
+    "predict.bad_file": {"en": "{name}: {reason}", "zh": "{name}：{reason}"},
+    # Runs page
+    "runs.title": {"en": "Runs", "zh": "训练记录"},
+    "runs.intro": {
+        "en": "Your runs, and those others shared with the class. Pick several to compare their curves.",
+        "zh": "你的训练记录，以及同学共享的记录。选择多条即可比较曲线。",
+    },
+    "runs.none": {"en": "No runs yet.", "zh": "还没有训练记录。"},
+    "runs.compare": {"en": "Compare", "zh": "比较"},
+    "runs.details": {"en": "Details of", "zh": "查看详情"},
+    "runs.no_history": {"en": "None of these runs has finished an epoch yet.", "zh": "这些训练还没有完成任何一轮。"},
+    "runs.col.when": {"en": "Started", "zh": "开始时间"},
+    "runs.col.status": {"en": "Status", "zh": "状态"},
+    "runs.col.dataset": {"en": "Data set", "zh": "数据集"},
+    "runs.col.network": {"en": "Filters", "zh": "卷积核"},
+    "runs.col.optimizer": {"en": "Optimizer, rate", "zh": "优化器、学习率"},
+    "runs.col.batch": {"en": "Batch", "zh": "批大小"},
+    "runs.col.epochs": {"en": "Epochs", "zh": "轮数"},
+    "runs.col.best_val": {"en": "Best validation", "zh": "最佳验证准确率"},
+    "runs.col.test": {"en": "Test accuracy", "zh": "测试准确率"},
+    "runs.col.duration": {"en": "Duration", "zh": "用时"},
+    "runs.col.owner": {"en": "Whose", "zh": "来源"},
+    "runs.mine": {"en": "mine", "zh": "我的"},
+    "runs.shared": {"en": "shared", "zh": "共享"},
+    "runs.public": {"en": "Share with the class", "zh": "共享给全班"},
+    "runs.public_help": {
+        "en": "Others can then see and compare it, but not change or delete it.",
+        "zh": "其他人可以查看和比较，但不能修改或删除。",
+    },
+    "runs.resume": {"en": "Resume", "zh": "继续训练"},
+    "runs.delete": {"en": "Delete", "zh": "删除"},
+    "runs.deleted": {"en": "Run deleted.", "zh": "已删除。"},
+    "runs.config": {"en": "All hyperparameters", "zh": "全部超参数"},
+    # Statuses
+    "status.queued": {"en": "queued", "zh": "排队中"},
+    "status.running": {"en": "running", "zh": "训练中"},
+    "status.finished": {"en": "finished", "zh": "已完成"},
+    "status.stopped": {"en": "stopped", "zh": "已停止"},
+    "status.failed": {"en": "failed", "zh": "失败"},
+    "status.interrupted": {"en": "interrupted", "zh": "已中断"},
+    # Durations
+    "duration.seconds": {"en": "{s} s", "zh": "{s} 秒"},
+    "duration.minutes": {"en": "{m} min {s} s", "zh": "{m} 分 {s} 秒"},
+    "duration.hours": {"en": "{h} h {m} min", "zh": "{h} 小时 {m} 分"},
+}
+
+
+def language() -> str:
+    chosen = st.session_state.get("language", DEFAULT_LANGUAGE)
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values) -> str:
+    """The text for `key` in the current language, with `values` filled in."""
+    entry = TEXT[key]
+    text = entry.get(language()) or entry[DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text
+
+
+def labels(prefix: str, options) -> dict:
+    """Option -> translated label, for a widget's format_func (a plain lookup, fixed at render
+    time, so the label does not depend on who calls it later)."""
+    return {option: t(f"{prefix}.{option}") for option in options}
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    if seconds < 60:
+        return t("duration.seconds", s=seconds)
+    if seconds < 3600:
+        return t("duration.minutes", m=seconds // 60, s=seconds % 60)
+    return t("duration.hours", h=seconds // 3600, m=seconds % 3600 // 60)
+
+
+def language_switch() -> None:
+    """The sidebar switch. The session remembers the choice and the URL shows it (?lang=zh),
+    so a teacher can hand out a link in either language; a link's language wins when opened."""
+    asked = st.query_params.get("lang")
+    if asked in LANGUAGES and asked != st.session_state.get("language_from_url"):
+        st.session_state.language = st.session_state.language_from_url = asked
+    st.session_state.setdefault("language", DEFAULT_LANGUAGE)
+    st.session_state.language_widget = st.session_state.language
+    st.sidebar.segmented_control(
+        f"{TEXT['language']['en']} · {TEXT['language']['zh']}",
+        list(LANGUAGES),
+        key="language_widget",
+        format_func=LANGUAGES.get,
+        required=True,
+        on_change=_language_chosen,
+    )
+    if st.session_state.language == DEFAULT_LANGUAGE:
+        st.query_params.pop("lang", None)
+    elif st.query_params.get("lang") != st.session_state.language:
+        st.query_params["lang"] = st.session_state.language
+
+
+def _language_chosen() -> None:
+    st.session_state.language = st.session_state.language_widget
+    st.session_state.language_from_url = st.session_state.language
