@@ -2,10 +2,15 @@
 
 import streamlit as st
 
+from ui import enter_app, leave_app
 from ui.i18n import language_switch, t
+from ui.state import remember_owner
 
+enter_app()
 st.set_page_config(page_title="CNN Classroom", page_icon=":material/neurology:", layout="wide")
 language_switch()
+with st.sidebar:
+    remember_owner()
 navigation = st.navigation(
     [
         st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", default=True),
@@ -15,4 +20,7 @@ navigation = st.navigation(
         st.Page("pages/runs.py", title=t("nav.runs"), icon=":material/table_chart:"),
     ]
 )
-navigation.run()
+try:
+    navigation.run()
+finally:
+    leave_app()

@@ -243,13 +243,20 @@ class _Files:
         self.zip: zipfile.ZipFile | None = None
         if path.is_dir():
             self.names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
+            folders = [p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_dir()]
         elif zipfile.is_zipfile(path):
             self.zip = zipfile.ZipFile(path)
             self.names = self._checked_zip_names()
+            folders = [info.filename.rstrip("/") for info in self.zip.infolist() if info.is_dir()]
+        elif path.is_file() and path.stat().st_size == 0:
+            raise DatasetError(f"{path.name} is empty (0 bytes); upload a .zip of class folders")
         elif path.is_file():
             raise DatasetError(f"{path.name} is neither a zip archive nor a folder; upload a .zip of class folders")
         else:
             raise DatasetError(f"{path} does not exist")
+        # Folders without a single file in them (an empty class folder must not vanish silently).
+        occupied = {name.rsplit("/", depth)[0] for name in self.names for depth in range(1, name.count("/") + 1)}
+        self.empty_folders = sorted(set(folders) - occupied)
 
     def _checked_zip_names(self) -> list[str]:
         infos = [info for info in self.zip.infolist() if not info.is_dir()]
@@ -307,8 +314,11 @@ def _strip_common_root(paths: list[list[str]]) -> list[list[str]]:
     return paths
 
 
-def _layout(names: list[str]) -> tuple[dict[str, list[tuple[str, str]]], list[str]]:
-    """Map split -> [(class, file name)], and list the files that fit no class folder."""
+def _layout(
+    names: list[str], empty_folders: list[str] = ()
+) -> tuple[dict[str, list[tuple[str, str]]], list[str], set[str]]:
+    """Map split -> [(class, file name)], list the files that fit no class folder, and name the
+    training class folders that hold no files at all."""
     entries = [(name, name.split("/")) for name in names if not _is_junk(name)]
     stripped = _strip_common_root([parts for _, parts in entries])
     splits: dict[str, list[tuple[str, str]]] = {"train": [], "test": []}
@@ -328,7 +338,18 @@ def _layout(names: list[str]) -> tuple[dict[str, list[tuple[str, str]]], list[st
             splits["train"].append((parts[0], name))
         else:
             loose.append(name)
-    return splits, loose
+    empty: set[str] = set()
+    depth = len(entries[0][1]) - len(stripped[0]) if entries else 0
+    for folder in empty_folders:
+        parts = folder.split("/")
+        if _is_junk(folder) or "" in parts or (entries and parts[:depth] != entries[0][1][:depth]):
+            continue
+        parts = parts[depth:]
+        if split_layout and len(parts) >= 2 and parts[0].lower() == "train":
+            empty.add(parts[1])
+        elif not split_layout and parts:
+            empty.add(parts[0])
+    return splits, loose, empty
 
 
 def _decode_all(files: _Files, names: list[str], progress: Progress | None, label: str):
@@ -358,8 +379,8 @@ def _decode_all(files: _Files, names: list[str], progress: Progress | None, labe
 def _read_class_folders(path: Path, progress: Progress | None) -> Dataset:
     files = _Files(path)
     try:
-        splits, loose = _layout(files.names)
-        classes = tuple(sorted({cls for cls, _ in splits["train"]}))
+        splits, loose, empty = _layout(files.names, files.empty_folders)
+        classes = tuple(sorted({cls for cls, _ in splits["train"]} | empty))
         if not splits["train"]:
             raise DatasetError(
                 f"{path.name} has no images in class folders; expected "

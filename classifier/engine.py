@@ -141,7 +141,7 @@ class TrainingJob:
         self._engine: Engine | None = None
         self.batches_started = 0  # counted on the training thread itself, so always exact
         if resume:
-            self._record.epochs_done = list(store.history(info.run_id)[: info.epochs_completed])
+            self._record.epochs_done = list(store.history(info.run_id)[: info.checkpoint_epoch])
 
     @property
     def run_id(self) -> str:
@@ -270,14 +270,14 @@ class TrainingJob:
         )
         for note in dataset.notes:
             self._warn(note)
-        initial_epoch = 0
-        checkpoint = self.store.model_path(self.run_id) if self.resume else None
-        if checkpoint is not None:
-            model = keras.saving.load_model(checkpoint)
-            initial_epoch = self.info.epochs_completed
-            self.store.truncate_history(self.run_id, initial_epoch)
+        initial_epoch = self.info.checkpoint_epoch if self.resume else 0
+        if initial_epoch:
+            model = keras.saving.load_model(self.store.model_path(self.run_id))
         else:
             model = build_model(config, dataset.num_classes, steps_per_epoch=steps)
+        if self.resume:  # epochs after the checkpoint are trained again
+            self.store.truncate_history(self.run_id, initial_epoch)
+            self._save_info(epochs_completed=initial_epoch)
         self._update(steps_per_epoch=steps, epoch=initial_epoch + 1, message="Training")
         recorder = _recorder(self, steps, config.batch_size, initial_epoch)
         model.fit(
@@ -331,20 +331,24 @@ class TrainingJob:
         self._save_info(status=status, reason=reason, finished=now)
 
     def _epoch_finished(self, record: dict[str, Any], model) -> None:
+        """Record the epoch, then replace the checkpoint; a failing disk costs a warning, never the
+        previous checkpoint (the new one is written beside it and swapped in atomically)."""
         with self._lock:
             self._record.epochs_done.append(record)
+        epoch = record["epoch"]
         try:
             self.store.append_history(self.run_id, record)
             self.store.save_model(self.run_id, model)
+            checkpoint = epoch
         except Exception as error:  # noqa: BLE001 - disk full, read-only folder, h5py errors...
-            kept = self.info.epochs_completed
+            kept = self.info.checkpoint_epoch
             self._warn(
-                f"could not save epoch {record['epoch']} ({getattr(error, 'strerror', None) or error}); "
+                f"could not save epoch {epoch} ({getattr(error, 'strerror', None) or error}); "
                 + (f"the checkpoint from epoch {kept} is kept" if kept else "no checkpoint is saved yet")
             )
-            return
+            checkpoint = kept
         best = max(filter(None, [self.info.best_val_accuracy, record.get("val_accuracy")]), default=None)
-        self._save_info(epochs_completed=record["epoch"], best_val_accuracy=best)
+        self._save_info(epochs_completed=epoch, checkpoint_epoch=checkpoint, best_val_accuracy=best)
 
 
 @functools.cache
@@ -458,8 +462,8 @@ class Engine:
             raise RunError("this run is still training")
         if info.epochs_completed >= info.config.epochs:
             raise RunError("this run has already trained all its planned epochs")
-        if self.store.model_path(run_id) is None and info.epochs_completed:
-            raise RunError("this run has no checkpoint to resume from")
+        if self.store.model_path(run_id) is None:
+            info.checkpoint_epoch = 0  # nothing to continue from: start again, same run
         info = replace(
             info,
             status="queued",
@@ -471,7 +475,7 @@ class Engine:
             process=PROCESS_TOKEN,
         )
         self.store.save(info)
-        return self._enqueue(TrainingJob(info, self.store, resume=info.epochs_completed > 0, verbose=verbose))
+        return self._enqueue(TrainingJob(info, self.store, resume=True, verbose=verbose))
 
     def job(self, run_id: str) -> TrainingJob | None:
         with self._lock:

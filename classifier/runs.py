@@ -52,7 +52,8 @@ class RunInfo:
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
-    epochs_completed: int = 0
+    epochs_completed: int = 0  # epochs trained and recorded in history.jsonl
+    checkpoint_epoch: int = 0  # the epoch model.keras holds (behind epochs_completed if a save failed)
     test_accuracy: float | None = None
     test_loss: float | None = None
     best_val_accuracy: float | None = None
@@ -63,9 +64,12 @@ class RunInfo:
 
     @property
     def duration(self) -> float | None:
+        """Seconds from start to end (to now while active; unknown for a run cut off by a crash)."""
         if self.started is None:
             return None
-        return (self.finished or time.time()) - self.started
+        if self.finished is None:
+            return time.time() - self.started if self.status in ACTIVE else None
+        return self.finished - self.started
 
     def to_json(self) -> str:
         values = asdict(self)
@@ -247,8 +251,8 @@ def _with_liveness(info: RunInfo) -> RunInfo:
             info.status = "interrupted"
             info.reason = (
                 f"the server stopped during epoch {info.epochs_completed + 1}; the checkpoint "
-                f"after epoch {info.epochs_completed} is kept and the run can be resumed"
-                if info.epochs_completed
+                f"after epoch {info.checkpoint_epoch} is kept and the run can be resumed"
+                if info.checkpoint_epoch
                 else "the server stopped before the first epoch finished"
             )
     return info

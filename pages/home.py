@@ -4,14 +4,19 @@ import streamlit as st
 
 from classifier.config import SEED
 from classifier.model import count_params, describe_layers
-from ui import charts
+from ui import charts, require_app
 from ui.i18n import t
+
+require_app()
 
 st.title(t("home.title"))
 st.markdown(t("home.intro"))
 
 st.subheader(t("home.network"))
-st.mermaid_chart(charts.network_diagram(describe_layers(SEED), t("home.input")), alt=t("home.network_alt"))
+st.plotly_chart(
+    charts.network_diagram(describe_layers(SEED), t("home.input"), t("home.weights")),
+    config={"displayModeBar": False, "staticPlot": True},
+)
 st.caption(t("home.network_caption", params=count_params(SEED)))
 
 st.subheader(t("home.start"))

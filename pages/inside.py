@@ -7,8 +7,10 @@ import streamlit as st
 
 from classifier import inspect
 from classifier.images import ImageError, load_input
-from ui import charts, widgets
+from ui import charts, require_app, widgets
 from ui.i18n import labels, t
+
+require_app()
 
 SOURCES = ("random", "class", "upload")
 
@@ -93,6 +95,17 @@ def feature_maps_section(result) -> None:
             st.image(charts.enlarge(inspect.tile(maps, columns=16), scale), width="content")
 
 
+def inspect_or_explain(loaded, image: np.ndarray, class_index: int | None):
+    """One forward pass for maps, prediction and Grad-CAM; an uploaded model that cannot be taken
+    apart layer by layer gets a message instead of a traceback."""
+    try:
+        with loaded.lock:
+            return inspect.inspect_image(loaded.model, image, class_index=class_index)
+    except Exception as error:  # noqa: BLE001 - any model a user uploads
+        st.error(t("inside.cannot_inspect", reason=str(error) or type(error).__name__))
+        return None
+
+
 st.title(t("inside.title"))
 st.caption(t("inside.intro"))
 choice = widgets.model_picker("inside_model")
@@ -114,8 +127,8 @@ if loaded is not None:
                 key="inside_gradcam_class",
                 format_func={None: t("inside.predicted_class"), **dict(enumerate(loaded.classes))}.get,
             )
-            with loaded.lock:
-                result = inspect.inspect_image(loaded.model, image, class_index=explain)
-            prediction_section(loaded, image, result)
-            st.subheader(t("inside.maps"))
-            feature_maps_section(result)
+            result = inspect_or_explain(loaded, image, explain)
+            if result is not None:
+                prediction_section(loaded, image, result)
+                st.subheader(t("inside.maps"))
+                feature_maps_section(result)

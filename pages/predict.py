@@ -6,8 +6,10 @@ import streamlit as st
 
 from classifier.images import ImageError
 from classifier.predict import predict_many
-from ui import charts, widgets
+from ui import charts, require_app, widgets
 from ui.i18n import labels, t
+
+require_app()
 
 MAX_FILES = 50
 

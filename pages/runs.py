@@ -6,8 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from classifier.runs import RunError, can_modify
-from ui import charts, state, widgets
+from ui import charts, require_app, state, widgets
 from ui.i18n import format_duration, t
+
+require_app()
+
+
+def _or_nan(value: float | None) -> float:
+    return float("nan") if value is None else value  # a float column shows a blank, not "None"
 
 
 def table(runs) -> pd.DataFrame:

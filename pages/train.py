@@ -13,8 +13,10 @@ from classifier.config import Config
 from classifier.engine import smoothed_batches
 from classifier.model import describe_layers, estimate_epoch_seconds
 from classifier.runs import RunError
-from ui import charts, state, widgets
+from ui import charts, require_app, state, widgets
 from ui.i18n import format_duration, labels, t
+
+require_app()
 
 LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
@@ -92,6 +94,7 @@ def data_section() -> None:
         if upload is not None and st.session_state.get("uploaded_name") != upload.file_id:
             st.session_state.uploaded_dataset = str(state.save_upload(upload.getvalue(), ".zip"))
             st.session_state.uploaded_name = upload.file_id
+            st.session_state.uploaded_label = upload.name  # shown in messages instead of the stored name
     low, high = cfg.LIMITS["limit"]
     st.number_input(
         t("train.limit"),
@@ -223,7 +226,7 @@ def training_section() -> None:
 def summary_section(config: Config, train_images: int | None, num_classes: int) -> None:
     layers = describe_layers(config, num_classes)
     table = pd.DataFrame(
-        [(layer.name, layer.kind, " × ".join(map(str, layer.output_shape)), layer.params) for layer in layers],
+        [(layer.name, layer.kind, " × ".join(map(str, layer.output_shape)), f"{layer.params:,}") for layer in layers],
         columns=[t("summary.layer"), t("summary.kind"), t("summary.shape"), t("summary.params")],
     )
     st.dataframe(table, hide_index=True, width="stretch")
@@ -325,10 +328,14 @@ def finished_panel(run_id: str) -> None:
 
 
 # --- the page -------------------------------------------------------------------------------
+# Start and the live view come first, so they are in sight when a run begins; the set-up below
+# fills in first, though, because Start needs the data set it loads.
 
 _defaults()
 st.title(t("train.title"))
 st.caption(t("train.intro"))
+top = st.container()
+st.divider()
 
 setup, summary = st.columns([5, 4], gap="large")
 with setup:
@@ -354,9 +361,9 @@ try:
 except ValueError as error:
     problem = str(error)
 
+dataset = None
 with summary:
     st.subheader(t("summary.title"))
-    dataset = None
     if config is not None:
         dataset = widgets.load_dataset_or_explain(config.dataset, config.limit, key="preview_switch")
         summary_section(config, len(dataset.y_train) if dataset else None, dataset.num_classes if dataset else 10)
@@ -364,27 +371,35 @@ with summary:
             with st.expander(t("train.preview_title"), expanded=False, icon=":material/grid_view:"):
                 preview_section(dataset)
 
-job_id = st.session_state.get("job_id")
-job = state.engine().job(job_id) if job_id else None
-active = job is not None and not job.snapshot().done
-if problem:
-    st.error(problem)
-if st.session_state.get("start_error"):
-    st.error(t("train.start_failed", reason=st.session_state.start_error))
-st.button(
-    t("train.start"),
-    type="primary",
-    disabled=config is None or active or dataset is None,
-    on_click=start,
-    args=(config,),
-    icon=":material/play_arrow:",
-    key="start",
-)
+if config is not None:
+    st.plotly_chart(
+        charts.network_diagram(
+            describe_layers(config, dataset.num_classes if dataset else 10), t("home.input"), t("home.weights")
+        ),
+        config={"displayModeBar": False, "staticPlot": True},
+        key="train_diagram",
+    )
 
-if job_id:
-    st.divider()
-    if active:
-        st.session_state.live_active = True
-    st.fragment(live_panel, run_every=1.0 if active else None)(job_id)
-    if not active:
-        finished_panel(job_id)
+with top:
+    job_id = st.session_state.get("job_id")
+    job = state.engine().job(job_id) if job_id else None
+    active = job is not None and not job.snapshot().done
+    if problem:
+        st.error(problem)
+    if st.session_state.get("start_error"):
+        st.error(t("train.start_failed", reason=st.session_state.start_error))
+    st.button(
+        t("train.start"),
+        type="primary",
+        disabled=config is None or active or dataset is None,
+        on_click=start,
+        args=(config,),
+        icon=":material/play_arrow:",
+        key="start",
+    )
+    if job_id:
+        if active:
+            st.session_state.live_active = True
+        st.fragment(live_panel, run_every=1.0 if active else None)(job_id)
+        if not active:
+            finished_panel(job_id)

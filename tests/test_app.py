@@ -3,6 +3,7 @@ app.py runs with st.navigation, then switch_page to the page under test."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -41,8 +42,9 @@ def button(at: AppTest, key: str):
 def test_home_draws_the_seed_network_and_links_every_page():
     at = app_at()
     assert at.title[0].value == en("home.title")
-    diagram = next(m.value for m in at.markdown if "mermaid" in m.value)
-    assert diagram.count("Conv2D") == 3 and "MaxPooling2D" in diagram and "30×30×32" in diagram
+    (diagram,) = charts(at)
+    texts = [note["text"] for note in json.loads(diagram.proto.spec)["layout"]["annotations"]]
+    assert sum("<b>Conv</b>" in text for text in texts) == 3 and "30×30×32<br>896 weights" in texts
     assert "122,570" in " ".join(c.value for c in at.caption)
     assert {link.proto.page for link in at.page_link} == {"train", "inside", "predict", "runs"}
 
@@ -193,3 +195,26 @@ def test_runs_page_compares_and_deletes_own_runs():
     run_id = at.session_state["job_id"]
     button(at, f"delete_{run_id}").click().run()
     assert run_id not in [info.run_id for info in state.engine().store.list()]
+
+
+def test_model_upload_refuses_hostile_files_and_accepts_a_good_one(tmp_path, saved_model_path):
+    import keras
+
+    inputs = keras.Input((32, 32, 3))
+    keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs)).save(tmp_path / "lambda.keras")
+    at = app_at("pages/predict.py")
+    at.selectbox(key="predict_model").set_value("upload").run()
+    for name, content, message in [
+        ("lambda.keras", (tmp_path / "lambda.keras").read_bytes(), "Lambda"),
+        ("random.keras", b"random bytes, not a model", "zip archive"),
+    ]:
+        at.file_uploader(key="predict_model_file").set_value((name, content, "application/octet-stream"))
+        at.run()
+        assert not at.exception
+        assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    at.file_uploader(key="predict_model_file").set_value(
+        ("shapes.keras", saved_model_path.read_bytes(), "application/octet-stream")
+    )
+    at.run()
+    assert not at.error
+    assert "class 0" in " ".join(i.value for i in at.info)  # six outputs, no names: generic classes

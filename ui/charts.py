@@ -138,14 +138,67 @@ def enlarge(image: np.ndarray, scale: int = 6) -> np.ndarray:
     return np.repeat(np.repeat(image, scale, axis=0), scale, axis=1)
 
 
-def network_diagram(layers, input_label: str) -> str:
-    """The layers as a left-to-right Mermaid flowchart: kind, output shape and parameters per box."""
-    lines = ["flowchart LR", f'  input["{input_label}<br/>32×32×3"]']
-    previous = "input"
-    for layer in layers:
-        shape = "×".join(map(str, layer.output_shape))
-        params = f"<br/>{layer.params:,} params" if layer.params else ""
-        lines.append(f'  {layer.name}["<b>{layer.kind}</b><br/>{shape}{params}"]')
-        lines.append(f"  {previous} --> {layer.name}")
-        previous = layer.name
-    return "\n".join(lines)
+def network_diagram(layers, input_label: str, params_label: str) -> go.Figure:
+    """The network as a row of blocks: height follows the image size (32 -> 4), width the number
+    of channels, so one sees the picture shrink while the features multiply."""
+    colours = {
+        "Conv2D": "#3b82f6",
+        "MaxPooling2D": "#f59e0b",
+        "Flatten": "#9ca3af",
+        "Dense": "#10b981",
+        "GlobalAveragePooling2D": "#9ca3af",
+        "BatchNormalization": "#a78bfa",
+        "Activation": "#c4b5fd",
+        "Dropout": "#e5e7eb",
+        "Input": "#6b7280",
+    }
+    figure = go.Figure()
+    blocks = [("Input", (32, 32, 3), 0), *((layer.kind, layer.output_shape, layer.params) for layer in layers)]
+    x = 0.0
+    for kind, shape, params in blocks:
+        if len(shape) == 3:
+            height, width = shape[0] / 32, 0.25 + 0.12 * np.log2(shape[2])
+        else:
+            height, width = min(1.0, 0.15 + 0.08 * np.log2(shape[0])), 0.25
+        figure.add_shape(
+            type="rect",
+            x0=x,
+            x1=x + width,
+            y0=-height / 2,
+            y1=height / 2,
+            line={"width": 0},
+            fillcolor=colours.get(kind, "#9ca3af"),
+            opacity=0.85,
+        )
+        label = input_label if kind == "Input" else kind.replace("2D", "").replace("MaxPooling", "MaxPool")
+        crowded = len(blocks) > 10
+        figure.add_annotation(
+            x=x + width / 2,
+            y=0.6,
+            text=f"<b>{label}</b>",
+            showarrow=False,
+            textangle=-35 if crowded else 0,
+            font={"size": 12},
+            xanchor="left" if crowded else "center",
+            yanchor="bottom",
+        )
+        extra = f"<br>{params:,} {params_label}" if params else ""
+        figure.add_annotation(
+            x=x + width / 2,
+            y=-0.58,
+            text="×".join(map(str, shape)) + extra,
+            showarrow=False,
+            font={"size": 10},
+            yanchor="top",
+        )
+        x += width + 0.45
+    figure.update_xaxes(visible=False, range=[-0.3, x + 0.1])
+    figure.update_yaxes(visible=False, range=[-1.05, 1.25])
+    figure.update_layout(
+        height=300,
+        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        showlegend=False,
+        plot_bgcolor="rgba(0,0,0,0)",
+        dragmode=False,
+    )
+    return figure

@@ -30,14 +30,13 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "home.network": {"en": "The seed network", "zh": "基础网络"},
     "home.input": {"en": "Input image", "zh": "输入图像"},
-    "home.network_alt": {
-        "en": "Diagram of the seed CNN: three convolution layers, two max-pooling layers, flatten, two dense layers",
-        "zh": "基础网络结构图：三个卷积层、两个最大池化层、展平层和两个全连接层",
-    },
+    "home.weights": {"en": "weights", "zh": "个参数"},
     "home.network_caption": {
-        "en": "Each box shows the layer and the shape of what it outputs. {params:,} parameters in all; "
-        "trained for 10 epochs it reaches about 70% test accuracy.",
-        "zh": "每个方框给出层的类型和输出形状。共 {params:,} 个参数；训练 10 轮后测试准确率约 70%。",
+        "en": "Each block is a layer's output: its height is the image size, its width the number of channels. "
+        "Convolutions (blue) find patterns, pooling (orange) halves the size, dense layers (green) decide. "
+        "{params:,} parameters in all; trained for 10 epochs it reaches about 70% test accuracy.",
+        "zh": "每个方块代表一层的输出：高度表示图像尺寸，宽度表示通道数。卷积层（蓝色）寻找图案，池化层（橙色）把尺寸减半，"
+        "全连接层（绿色）做出判断。共 {params:,} 个参数；训练 10 轮后测试准确率约 70%。",
     },
     "home.start": {"en": "Where to start", "zh": "从哪里开始"},
     "home.go_train": {"en": "Train a network", "zh": "训练网络"},
@@ -211,6 +210,12 @@ TEXT: dict[str, dict[str, str]] = {
     # Model picking
     "model.pick": {"en": "Model", "zh": "模型"},
     "model.builtin": {"en": "Built-in model (pretrained on CIFAR-10)", "zh": "内置模型（已在 CIFAR-10 上训练）"},
+    "model.upload_option": {"en": "Upload a model (.keras)…", "zh": "上传模型（.keras）……"},
+    "model.upload": {"en": "A Keras model file", "zh": "Keras 模型文件"},
+    "model.upload_help": {
+        "en": "Saved with model.save('name.keras'); it must take 32×32 RGB images. Models with Lambda layers are refused.",
+        "zh": "用 model.save('name.keras') 保存；输入必须是 32×32 的 RGB 图像。含 Lambda 层的模型会被拒绝。",
+    },
     "model.current": {"en": "Current run: {name}", "zh": "当前训练：{name}"},
     "model.unusable": {"en": "This model cannot be used: {reason}", "zh": "无法使用该模型：{reason}"},
     # Inside page
@@ -243,6 +248,10 @@ TEXT: dict[str, dict[str, str]] = {
     "inside.gradcam_caption": {
         "en": "Where it looked for “{label}” (Grad-CAM)",
         "zh": "判断为“{label}”时关注的位置（Grad-CAM）",
+    },
+    "inside.cannot_inspect": {
+        "en": "This model cannot be looked inside: {reason}",
+        "zh": "无法查看该模型的内部：{reason}",
     },
     "inside.maps": {"en": "Feature maps, layer by layer", "zh": "逐层特征图"},
     "inside.maps_caption": {
@@ -324,6 +333,7 @@ TEXT: dict[str, dict[str, str]] = {
     "status.failed": {"en": "failed", "zh": "失败"},
     "status.interrupted": {"en": "interrupted", "zh": "已中断"},
     # Durations
+    "duration.under_second": {"en": "< 1 s", "zh": "不到 1 秒"},
     "duration.seconds": {"en": "{s} s", "zh": "{s} 秒"},
     "duration.minutes": {"en": "{m} min {s} s", "zh": "{m} 分 {s} 秒"},
     "duration.hours": {"en": "{h} h {m} min", "zh": "{h} 小时 {m} 分"},
@@ -349,7 +359,9 @@ def labels(prefix: str, options) -> dict:
 
 
 def format_duration(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
+    if seconds < 1:
+        return t("duration.under_second")
+    seconds = int(round(seconds))
     if seconds < 60:
         return t("duration.seconds", s=seconds)
     if seconds < 3600:

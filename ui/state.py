@@ -3,7 +3,9 @@ and the few per-session values (who is this browser, which run is theirs)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +27,33 @@ def engine() -> Engine:
     return Engine(RunStore(), max_concurrent=int(limit)) if limit else Engine(RunStore())
 
 
+OWNER_COOKIE = "cnn_classroom_owner"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
 def owner() -> str:
-    """This browser session's private identity: an unguessable token, never shown to others."""
+    """This browser's private identity: an unguessable token kept in a cookie, so a reload (a new
+    Streamlit session) still sees its own runs. Never shown to others, never part of a path."""
     if "owner" not in st.session_state:
-        st.session_state.owner = secrets.token_urlsafe(16)
+        remembered = _cookie()
+        st.session_state.owner = remembered if _TOKEN.match(remembered) else secrets.token_urlsafe(16)
     return st.session_state.owner
+
+
+def _cookie() -> str:
+    value = st.context.cookies.get(OWNER_COOKIE, "")
+    return value if isinstance(value, str) else ""  # AppTest has no browser, hence no cookies
+
+
+def remember_owner() -> None:
+    """Store the owner token in a cookie for a year (once per session; it is our own token)."""
+    token = owner()
+    if _cookie() != token and not st.session_state.get("owner_cookie_set"):
+        st.session_state.owner_cookie_set = True
+        st.html(
+            f"<script>document.cookie = '{OWNER_COOKIE}={token}; path=/; max-age=31536000; SameSite=Strict';</script>",
+            unsafe_allow_javascript=True,
+        )
 
 
 def uploads_dir() -> Path:
@@ -55,16 +79,24 @@ def _model(path: str, stamp: float, classes: tuple[str, ...] | None, name: str) 
     return predict.load_model(Path(path), classes=classes, name=name)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _uploaded_model(digest: str, _content: bytes) -> predict.LoadedModel:
+    return predict.load_model(_content, name="upload")
+
+
 @dataclass(frozen=True)
 class ModelChoice:
-    """What a model picker offers: the built-in model or a run's latest checkpoint."""
+    """What a model picker offers: the built-in model, a run's latest checkpoint, or an upload."""
 
-    run_id: str | None  # None: the built-in model
+    run_id: str | None  # None: the built-in model (or an upload)
     label: str
     dataset: str  # where its test images come from
     limit: int | None = None
+    upload: bytes | None = None  # the .keras file a user uploaded
 
     def load(self) -> predict.LoadedModel:
+        if self.upload is not None:
+            return _uploaded_model(hashlib.sha256(self.upload).hexdigest(), self.upload)
         if self.run_id is None:
             return _model(str(predict.DEFAULT_MODEL), _stamp(predict.DEFAULT_MODEL), None, "built-in")
         store = engine().store

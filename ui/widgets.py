@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -23,8 +24,11 @@ def describe_run(info: RunInfo) -> str:
     return f"{when} · {dataset} · {t('status.' + info.status)}{accuracy}"
 
 
+UPLOAD = "upload"
+
+
 def model_picker(key: str) -> state.ModelChoice | None:
-    """Built-in model or any visible run with a checkpoint; the current run comes first after it."""
+    """The built-in model, any visible run with a checkpoint (the current run first), or an upload."""
     choices = state.model_choices(t("model.builtin"), describe_run)
     current = st.session_state.get("job_id")
     choices.sort(key=lambda c: (c.run_id is not None, c.run_id != current))
@@ -32,7 +36,13 @@ def model_picker(key: str) -> state.ModelChoice | None:
         i: (t("model.current", name=c.label) if c.run_id and c.run_id == current else c.label)
         for i, c in enumerate(choices)
     }
+    labels[UPLOAD] = t("model.upload_option")
     index = st.selectbox(t("model.pick"), list(labels), format_func=labels.get, key=key)
+    if index == UPLOAD:
+        upload = st.file_uploader(t("model.upload"), type=["keras"], key=f"{key}_file", help=t("model.upload_help"))
+        if upload is None:
+            return None
+        return state.ModelChoice(None, upload.name, "cifar10", upload=upload.getvalue())
     return choices[index] if index is not None and index < len(choices) else None
 
 
@@ -57,7 +67,11 @@ def load_dataset_or_explain(source: str, limit: int | None, key: str):
         dataset = state.dataset(source, limit, progress=progress)
     except DatasetError as error:
         bar.empty()
-        st.error(t("data.failed", reason=str(error)))
+        reason = str(error)
+        if source == st.session_state.get("uploaded_dataset") and st.session_state.get("uploaded_label"):
+            # Uploads are stored under a random name; the student knows their file by its own name.
+            reason = reason.replace(Path(source).name, st.session_state.uploaded_label)
+        st.error(t("data.failed", reason=reason))
         if source == "cifar10":
             st.button(t("data.use_shapes"), key=key, on_click=_switch_to_shapes, type="primary")
         return None

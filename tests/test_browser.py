@@ -1,0 +1,120 @@
+"""End to end in a real browser: `streamlit run app.py` on a free port, Debian's Chromium driven
+by Playwright. Train on shapes and watch the chart grow, predict a real photo, switch language.
+Screenshots land in tests/artifacts/ (git-ignored) for a human to look at."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from browser_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    Server,
+    launch_chromium,
+    settle,
+    shoot,
+    start_shapes_training,
+    upload,
+)
+from conftest import PHOTOS
+
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
+    pytest.skip(
+        "Debian's chromium is not installed (apt-get install chromium; CI installs it)", allow_module_level=True
+    )
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    server = Server(tmp_path_factory.mktemp("browser")).start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+def test_train_watch_predict_and_switch_language(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.set_default_timeout(60_000)
+    page.goto(server)
+    settle(page)
+    page.get_by_role("heading", name="CNN Classroom").wait_for()
+    page.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for()  # the network diagram
+    shoot(page, "01-home")
+
+    # Train: the built-in shapes set, 600 images per split, 4 epochs.
+    start_shapes_training(page, server, epochs=4, limit=600)
+
+    # The live chart appears and grows while the epochs tick by, without reloading the page.
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.wait_for()
+    # While a fragment redraws, its old and new elements can briefly coexist: read the newest.
+    epoch_metric = page.locator("[data-testid='stMetric']").filter(has=page.get_by_text("Epoch", exact=True)).last
+    seen_epochs = set()
+    deadline = time.time() + 120
+    while time.time() < deadline and not page.get_by_text("Training finished.").is_visible():
+        match = re.search(r"(\d+) / 4", epoch_metric.inner_text()) if epoch_metric.is_visible() else None
+        if match:
+            seen_epochs.add(int(match.group(1)))
+            if len(seen_epochs) == 2 and not (ARTIFACTS / "02-train-live.png").exists():
+                shoot(page, "02-train-live")
+        page.wait_for_timeout(250)
+    assert page.get_by_text("Training finished.").is_visible()
+    assert len(seen_epochs) >= 2, f"the live panel showed epochs {seen_epochs} only"
+    settle(page)
+    page.get_by_text("Test accuracy").first.wait_for()
+    page.get_by_text("Confusion matrix").wait_for()
+    assert page.get_by_role("button", name="Download the model (.keras)").is_visible()
+    page.get_by_text("Its most confident mistakes").scroll_into_view_if_needed()
+    shoot(page, "03-train-results")
+
+    # A reload starts a new Streamlit session; the browser's cookie still owns the run.
+    page.reload()
+    settle(page)
+    page.get_by_role("link", name="Runs").first.click()
+    settle(page)
+    page.locator("[data-testid='stPlotlyChart']").first.wait_for()  # the run's curves: it is listed
+    assert page.locator("td", has_text="mine").count() >= 1  # the table's cells (drawn on a canvas)
+    shoot(page, "04-runs")
+
+    # Predict: upload a real photo with the built-in model.
+    page.get_by_role("link", name="Predict").first.click()
+    settle(page)
+    upload(page, PHOTOS / "dog.jpg")
+    page.get_by_text(re.compile(r"dog\.jpg: \w+ \(\d+%\)")).wait_for()
+    settle(page)
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 1
+    shoot(page, "05-predict")
+
+    # Language: switch to Chinese in the sidebar; the page and the URL follow.
+    page.get_by_text("简体中文").click()
+    settle(page)
+    page.get_by_role("heading", name="预测").wait_for()
+    assert "lang=zh" in page.url
+    shoot(page, "06-predict-zh")
+
+    # A narrow window (a phone held upright) still shows the page without sideways scrolling.
+    page.set_viewport_size({"width": 420, "height": 900})
+    page.goto(server + "/train?lang=zh")
+    settle(page)
+    page.get_by_role("heading", name="训练网络").wait_for()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 440
+    shoot(page, "07-train-narrow-zh")
+    page.close()
