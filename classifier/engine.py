@@ -262,9 +262,7 @@ class TrainingJob:
             raise ValueError("the training split is empty")
         steps = math.ceil(len(dataset.y_train) / config.batch_size)
         self._save_info(
-            dataset_name=dataset.name
-            if config.dataset in data_module.BUILTIN
-            else data_module.describe_source(config.dataset),
+            dataset_name=self.info.dataset_name or dataset.name,
             classes=dataset.classes,
             train_images=len(dataset.y_train),
         )
@@ -444,11 +442,22 @@ class Engine:
         self._queue: list[TrainingJob] = []
         self._running: set[str] = set()
 
-    def submit(self, config: Config, owner: str | None = None, public: bool = False, verbose: int = 0) -> TrainingJob:
+    def submit(
+        self,
+        config: Config,
+        owner: str | None = None,
+        public: bool = False,
+        verbose: int = 0,
+        dataset_label: str = "",
+    ) -> TrainingJob:
         """Queue a run and return its job at once; it starts when a slot is free.
-        `verbose` is passed to Keras's fit (progress on stdout), for the CLI."""
+        `verbose` is passed to Keras's fit (progress on stdout), for the CLI; `dataset_label`
+        names an uploaded data set as its owner knows it (uploads are stored under random names)."""
         config.validate()
         info = self.store.create(config, owner=owner, public=public)
+        if dataset_label:
+            info.dataset_name = dataset_label
+            self.store.save(info)
         return self._enqueue(TrainingJob(info, self.store, verbose=verbose))
 
     def resume(self, run_id: str, viewer: str | None = None, verbose: int = 0) -> TrainingJob:

@@ -109,6 +109,8 @@ def _load_bytes(data: bytes):
 def _load_path(path: Path):
     import keras
 
+    if path.stat().st_size == 0:
+        raise ModelError("the model file is empty (0 bytes)")
     if not zipfile.is_zipfile(path):
         raise ModelError("not a Keras model: a .keras file is a zip archive (save with model.save('x.keras'))")
     try:

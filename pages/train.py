@@ -242,8 +242,8 @@ def summary_section(config: Config, train_images: int | None, num_classes: int) 
         )
 
 
-def preview_section(dataset) -> None:
-    st.caption(t("train.preview", name=dataset.name, train=len(dataset.y_train), test=len(dataset.y_test)))
+def preview_section(dataset, name: str) -> None:
+    st.caption(t("train.preview", name=name, train=len(dataset.y_train), test=len(dataset.y_test)))
     for note in dataset.notes:
         st.info(note)
     for name, pictures in list(dataset.examples_per_class(8).items())[:12]:
@@ -255,9 +255,15 @@ def preview_section(dataset) -> None:
 # --- running and results ---------------------------------------------------------------------
 
 
+def dataset_label(config: Config) -> str:
+    """The name a student knows their uploaded zip by (it is stored under a random one)."""
+    uploaded = config.dataset == st.session_state.get("uploaded_dataset")
+    return st.session_state.get("uploaded_label", "") if uploaded else ""
+
+
 def start(config: Config) -> None:
     try:
-        job = state.engine().submit(config, owner=state.owner())
+        job = state.engine().submit(config, owner=state.owner(), dataset_label=dataset_label(config))
     except (RunError, ValueError) as error:
         st.session_state.start_error = str(error)
         return
@@ -369,7 +375,7 @@ with summary:
         summary_section(config, len(dataset.y_train) if dataset else None, dataset.num_classes if dataset else 10)
         if dataset is not None:
             with st.expander(t("train.preview_title"), expanded=False, icon=":material/grid_view:"):
-                preview_section(dataset)
+                preview_section(dataset, dataset_label(config) or dataset.name)
 
 if config is not None:
     st.plotly_chart(

@@ -167,8 +167,11 @@ def test_inside_page_shows_filters_maps_and_grad_cam():
     assert at.selectbox(key="inside_filter_layer").value == "conv1"
     images = at.image
     assert len(images) >= 3  # filters, the input, the Grad-CAM overlay
+    from classifier.predict import load_model
+
+    first_filters = load_model("default").model.get_layer("conv1").filters
     captions = " ".join(c.value for c in at.caption)
-    assert "32 filters of 3×3" in captions and "conv1: 32 maps" in captions
+    assert f"{first_filters} filters of 3×3" in captions and f"conv1: {first_filters} maps" in captions
     at.segmented_control(key="inside_source").set_value("class").run()
     at.selectbox(key="inside_class").set_value(3).run()
     assert not at.exception
@@ -218,3 +221,48 @@ def test_model_upload_refuses_hostile_files_and_accepts_a_good_one(tmp_path, sav
     at.run()
     assert not at.error
     assert "class 0" in " ".join(i.value for i in at.info)  # six outputs, no names: generic classes
+
+
+def test_sessions_only_see_their_own_runs_unless_shared():
+    from classifier.config import Config
+    from ui import state
+
+    ana, bo = app_at("pages/runs.py"), app_at("pages/runs.py")
+    job = state.engine().submit(Config(dataset="shapes", limit=60, epochs=1), owner=ana.session_state["owner"])
+    assert job.wait(120)
+    ana.run()
+    bo.run()
+    assert any(job.run_id == value for value in ana.multiselect(key="runs_chosen").value)
+    assert not any(i.value == en("runs.none") for i in ana.info)
+    assert any(i.value == en("runs.none") for i in bo.info)  # private: Bo sees nothing
+
+    ana.toggle(key=f"public_{job.run_id}").set_value(True).run()
+    bo.run()
+    assert job.run_id in bo.multiselect(key="runs_chosen").value  # shared with the class
+    keys = {b.key for b in bo.button}
+    assert f"delete_{job.run_id}" not in keys and f"resume_{job.run_id}" not in keys
+    assert not [t for t in bo.toggle if t.key == f"public_{job.run_id}"]  # only Ana can unshare
+
+
+def test_a_queued_run_shows_its_place_and_can_leave_the_queue():
+    from classifier.config import Config
+    from ui import state
+
+    engine = state.engine()
+    blockers = [engine.submit(Config(dataset="shapes", epochs=50), owner="someone-else")
+                for _ in range(engine.max_concurrent)]  # fmt: skip
+    try:
+        at = app_at("pages/train.py")
+        at.radio(key="hp_dataset").set_value("shapes").run()
+        button(at, "start").click().run()
+        run_id = at.session_state["job_id"]
+        assert engine.queue_position(run_id) == 1
+        assert any(i.value == TEXT["train.queued"]["en"].format(position=1) for i in at.info)
+        button(at, "cancel").click().run()
+        assert engine.job(run_id).snapshot().status == "stopped"
+        assert engine.queue_position(run_id) is None
+    finally:
+        for blocker in blockers:
+            blocker.request_stop()
+        for blocker in blockers:
+            blocker.wait(60)

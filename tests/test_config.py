@@ -51,7 +51,7 @@ def test_bad_values_name_the_field(changes, field, hint):
 
 
 def test_json_round_trip_keeps_every_field():
-    config = preset("strong", epochs=3, augmentation=("flip", "crop"))
+    config = preset("strong", epochs=5, augmentation=("flip", "crop"))
     text = config.to_json()
     assert isinstance(json.loads(text)["conv_filters"], list)
     assert Config.from_json(text) == config

@@ -157,3 +157,28 @@ def test_cifar10_class_folders_are_put_in_canonical_order(monkeypatch, tmp_path)
     dataset = load_dataset("cifar10")
     assert dataset.classes == CIFAR10_CLASSES
     assert dataset.y_test.tolist() == list(range(10))
+
+
+def test_the_official_python_archive_is_read(monkeypatch, tmp_path):
+    """cifar-10-python.tar.gz: five training batches and a test batch of pickled dicts (CHW rows)."""
+    import pickle
+    import tarfile
+
+    rng = np.random.default_rng(0)
+    path = tmp_path / "cifar-10-python.tar.gz"
+    with tarfile.open(path, "w:gz") as archive:
+        for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+            batch = {b"data": rng.integers(0, 256, (4, 3072), dtype=np.uint8), b"labels": [0, 1, 2, 9]}
+            payload = pickle.dumps(batch)
+            info = tarfile.TarInfo(f"cifar-10-batches-py/{name}")
+            info.size = len(payload)
+            archive.addfile(info, io.BytesIO(payload))
+            if name == "test_batch":
+                first = batch[b"data"][0]
+    monkeypatch.setenv("CLASSIFIER_CIFAR10", str(path))
+    dataset = load_dataset("cifar10", cache_dir=tmp_path / "cache")
+    assert dataset.classes == CIFAR10_CLASSES
+    assert dataset.x_train.shape == (20, 32, 32, 3) and dataset.x_test.shape == (4, 32, 32, 3)
+    assert dataset.y_test.tolist() == [0, 1, 2, 9]
+    # Rows are 1024 red, then 1024 green, then 1024 blue values: pixel (0, 0) is (R0, G0, B0).
+    assert dataset.x_test[0, 0, 0].tolist() == [first[0], first[1024], first[2048]]

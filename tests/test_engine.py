@@ -111,9 +111,10 @@ def test_holdout_validation_and_augmentation(engine):
 
 
 def test_runs_are_private_unless_shared(engine):
-    job = engine.submit(TINY.replace(epochs=1), owner="ana")
+    job = engine.submit(TINY.replace(epochs=1), owner="ana", dataset_label="my-pets.zip")
     job.wait(60)
     store = engine.store
+    assert store.load(job.run_id).dataset_name == "my-pets.zip"  # not the upload's random file name
     assert [i.run_id for i in store.list("ana")] == [job.run_id]
     assert store.list("bo") == []
     with pytest.raises(RunError, match="no such run"):

@@ -1,0 +1,345 @@
+"""`make bench`: the app against the plain Keras program it teaches, side by side, in one command.
+
+    python -m bench                  # everything (about 30 min on 2 cores): results.json, results.md, README
+    python -m bench --skip-accuracy  # without the 10- and 20-epoch accuracy runs (about 8 min)
+    python -m bench --quick          # tiny sizes (under a minute) to prove it runs: results-quick.json only
+
+Every target is a ratio against a baseline measured in the same run, because the machine is shared
+and noisy. Heavy measurements run in fresh child processes (bench/workloads.py, bench/app_start.py),
+package and baseline alternating; each child's output is kept in bench/artifacts/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import report
+from bench.report import Row, error_row, ratio_row, verdict
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+DEFAULT_CIFAR10 = ROOT.parent / "shared" / "data" / "cifar10-jpg.zip"
+WORKLOADS = "bench.workloads"
+ACCURACY_EPOCHS = 10  # the tutorial's schedule
+STRONG_ACCURACY = 0.80
+
+
+@dataclass(frozen=True)
+class Sizes:
+    limit: int | None  # images per split in every training run; None: all of CIFAR-10
+    epochs: int  # per throughput run; the first epoch (graph tracing) is not counted
+    pairs: int  # plain/engine alternations for throughput and time to first metric
+    calls: int  # single-image latency samples per side
+    batch: int  # photos per predict_many call
+    batch_repeats: int
+    app_repeats: int
+    accuracy: bool  # the 10- and 20-epoch runs
+
+
+FULL = Sizes(limit=None, epochs=3, pairs=2, calls=100, batch=100, batch_repeats=10, app_repeats=3, accuracy=True)
+QUICK = Sizes(limit=2000, epochs=2, pairs=1, calls=10, batch=30, batch_repeats=2, app_repeats=1, accuracy=False)
+
+
+class Children:
+    """Runs `python -m MODULE ARGS` in fresh processes; the last stdout line of each is its JSON result."""
+
+    def __init__(self, logs: Path, env: dict[str, str]) -> None:
+        shutil.rmtree(logs, ignore_errors=True)
+        logs.mkdir(parents=True)
+        self.logs = logs
+        self.env = env
+        self.count = 0
+
+    def run(self, label: str, module: str, *args: object) -> dict[str, Any]:
+        self.count += 1
+        log = self.logs / f"{self.count:02d}-{label}.log"
+        command = [sys.executable, "-m", module, *map(str, args)]
+        print(f"  {label}: python -m {module} {' '.join(command[3:])}", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        with log.open("w") as stderr:
+            done = subprocess.run(command, cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=stderr, text=True)
+        seconds = time.perf_counter() - started
+        with log.open("a") as handle:
+            handle.write(f"\n--- stdout ---\n{done.stdout}")
+        lines = done.stdout.strip().splitlines()
+        if done.returncode != 0 or not lines:
+            raise RuntimeError(f"{label} failed with exit status {done.returncode}; see {log}")
+        print(f"    done in {seconds:.0f} s", file=sys.stderr, flush=True)
+        return {**json.loads(lines[-1]), "process_seconds": seconds}
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    if not env.get("CLASSIFIER_CIFAR10") and DEFAULT_CIFAR10.exists():
+        env["CLASSIFIER_CIFAR10"] = str(DEFAULT_CIFAR10)  # as the Makefile does
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter, not its speed
+    return env
+
+
+def data_label(limit: int | None) -> str:
+    return "full CIFAR-10" if limit is None else f"{limit:,} images per split"
+
+
+def limit_args(sizes: Sizes) -> list[object]:
+    return [] if sizes.limit is None else ["--limit", sizes.limit]
+
+
+def counted_epochs(epochs: int) -> str:
+    return "epoch 2" if epochs == 2 else f"epochs 2–{epochs}"
+
+
+def images_per_second(run: dict[str, Any]) -> float:
+    """Training images per second over the epochs after the first (which includes tracing)."""
+    later = run["epoch_seconds"][1:]
+    return run["train_images"] * len(later) / sum(later)
+
+
+# --- the measurements, each returning (raw numbers, rows) --------------------------------------
+
+Section = Callable[[Children, Sizes], tuple[dict[str, Any], list[Row]]]
+
+
+def warm_data_cache(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]]:
+    """Decode CIFAR-10 once, untimed: every training measurement starts from the disk cache."""
+    return children.run("warm-cache", WORKLOADS, "warm_cache"), []
+
+
+def measure_training(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]]:
+    """Throughput and time to first metric, from plain/engine runs alternating in fresh processes."""
+    runs: dict[str, list[dict[str, Any]]] = {"plain": [], "engine": []}
+    for pair in range(1, sizes.pairs + 1):
+        for side in runs:
+            args = (f"{side}_fit", "--epochs", sizes.epochs, *limit_args(sizes))
+            runs[side].append(children.run(f"{side}-fit-{pair}", WORKLOADS, *args))
+    rate = {side: statistics.median(map(images_per_second, results)) for side, results in runs.items()}
+    first = {side: statistics.median(r["first_metric_seconds"] for r in results) for side, results in runs.items()}
+    rows = [
+        ratio_row(
+            f"Training throughput, seed network, batch 64, {data_label(sizes.limit)} ({counted_epochs(sizes.epochs)})",
+            rate["engine"],
+            rate["plain"],
+            report.rate,
+            at_least=1.0,
+            aim=1.25,
+        ),
+        ratio_row(
+            "Time to first metric, data cached (submit() vs fit() to the first batch's numbers)",
+            first["engine"],
+            first["plain"],
+            report.seconds,
+            at_most=1.2,
+        ),
+    ]
+    return {"runs": runs, "images_per_second": rate, "first_metric_seconds": first}, rows
+
+
+def measure_memory(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]]:
+    """Peak RSS of one training epoch, each side in its own process."""
+    plain = children.run("plain-fit-memory", WORKLOADS, "plain_fit", "--epochs", 1, *limit_args(sizes))
+    engine = children.run("engine-fit-memory", WORKLOADS, "engine_fit", "--epochs", 1, *limit_args(sizes))
+    row = ratio_row(
+        f"Peak RSS of a 1-epoch training run, {data_label(sizes.limit)}",
+        engine["peak_rss_mb"],
+        plain["peak_rss_mb"],
+        report.megabytes,
+        at_most=0.5,
+    )
+    return {"plain": plain, "engine": engine}, [row]
+
+
+def latency_row(measurement: str, timings: dict[str, dict[str, Any]], statistic: str, at_most: float) -> Row:
+    return ratio_row(
+        measurement,
+        timings["package"][statistic],
+        timings["baseline"][statistic],
+        report.milliseconds,
+        at_most=at_most,
+    )
+
+
+def measure_prediction(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]]:
+    result = children.run(
+        "predict-latency",
+        WORKLOADS,
+        "predict_latency",
+        "--calls",
+        sizes.calls,
+        "--batch",
+        sizes.batch,
+        "--batch-repeats",
+        sizes.batch_repeats,
+    )
+    single, batch = result["single"], result["batch"]
+    rows = [
+        latency_row(f"Predict one photo, built-in model, p50 of {sizes.calls}", single, "p50_ms", 1.2),
+        latency_row(f"Predict one photo, built-in model, p95 of {sizes.calls}", single, "p95_ms", 1.2),
+        latency_row(f"Predict {sizes.batch} photos in one call, median of {sizes.batch_repeats}", batch, "p50_ms", 1.2),
+    ]
+    return result, rows
+
+
+def measure_inspection(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]]:
+    result = children.run("inspect-latency", WORKLOADS, "inspect_latency", "--calls", sizes.calls)
+    rows = [
+        latency_row(
+            f"Inspect one image (all feature maps + Grad-CAM), {model} model, {statistic[:3]} of {sizes.calls}",
+            result[model],
+            statistic,
+            1.5,
+        )
+        for model in ("built-in", "seed")
+        for statistic in ("p50_ms", "p95_ms")
+    ]
+    return result, rows
+
+
+def measure_app_start(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]]:
+    result = children.run("app-start", "bench.app_start", "--repeats", sizes.app_repeats)
+    app, hello = result["app"], result["hello"]
+    of = f"median of {sizes.app_repeats}"
+    rows = [
+        ratio_row(
+            f"App start to health check answering, {of}",
+            app["health_seconds"],
+            hello["health_seconds"],
+            report.seconds,
+            at_most=1.2,
+        ),
+        ratio_row(
+            f"App start to first page drawn in Chromium, {of}",
+            app["render_seconds"],
+            hello["render_seconds"],
+            report.seconds,
+            at_most=1.5,
+        ),
+    ]
+    return result, rows
+
+
+def accuracy_per_cpu_minute(run: dict[str, Any]) -> float:
+    return run["test_accuracy"] * 100 / (run["cpu_seconds"] / 60)
+
+
+def measure_accuracy(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]]:
+    """The tutorial's 10 epochs against the seed preset's, and the strong preset's own schedule."""
+    limit = limit_args(sizes)
+    plain = children.run("plain-fit-accuracy", WORKLOADS, "plain_fit", "--epochs", ACCURACY_EPOCHS, *limit)
+    seed = children.run("engine-seed-accuracy", WORKLOADS, "engine_fit", "--epochs", ACCURACY_EPOCHS, *limit)
+    strong = children.run("engine-strong-accuracy", WORKLOADS, "engine_fit", "--preset", "strong", *limit)
+    gap = seed["test_accuracy"] - plain["test_accuracy"]
+    rows = [
+        Row(
+            f"Test accuracy, seed network, {ACCURACY_EPOCHS} epochs",
+            report.percent(seed["test_accuracy"]),
+            report.percent(plain["test_accuracy"]),
+            f"{gap * 100:+.1f} pt",
+            "≥ baseline − 1 pt",
+            verdict(gap >= -0.01),
+        ),
+        ratio_row(
+            f"Test accuracy per CPU minute, seed network, {ACCURACY_EPOCHS} epochs",
+            accuracy_per_cpu_minute(seed),
+            accuracy_per_cpu_minute(plain),
+            report.points_per_cpu_minute,
+        ),
+        Row(
+            f"Test accuracy, strong preset, {strong['epochs']} epochs",
+            report.percent(strong["test_accuracy"]),
+            "—",
+            "—",
+            f"≥ {STRONG_ACCURACY:.0%}",
+            verdict(strong["test_accuracy"] >= STRONG_ACCURACY),
+        ),
+        ratio_row(
+            f"Wall time, strong preset {strong['epochs']} epochs vs the tutorial's {ACCURACY_EPOCHS}",
+            strong["process_seconds"],
+            plain["process_seconds"],
+            report.seconds,
+            at_most=4.5,
+        ),
+    ]
+    return {"plain": plain, "seed": seed, "strong": strong}, rows
+
+
+def sections(sizes: Sizes) -> dict[str, Section]:
+    chosen: dict[str, Section] = {
+        "data cache": warm_data_cache,
+        "training": measure_training,
+        "memory": measure_memory,
+        "prediction": measure_prediction,
+        "inspection": measure_inspection,
+        "app start": measure_app_start,
+    }
+    if sizes.accuracy:
+        chosen["accuracy"] = measure_accuracy  # last: it is the longest by far
+    return chosen
+
+
+def run_all(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]]:
+    raw: dict[str, Any] = {}
+    rows: list[Row] = []
+    for name, measure in sections(sizes).items():
+        print(f"== {name}", file=sys.stderr, flush=True)
+        try:
+            raw[name], section_rows = measure(children, sizes)
+        except Exception as error:  # one broken section must not cost the others' results
+            print(f"    {name} failed: {error}", file=sys.stderr, flush=True)
+            raw[name], section_rows = {"error": str(error)}, [error_row(name, error)]
+        rows += section_rows
+    return raw, rows
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes; writes bench/results-quick.json only")
+    parser.add_argument("--skip-accuracy", action="store_true", help="leave out the 10- and 20-epoch runs")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else dataclasses.replace(FULL, accuracy=not args.skip_accuracy)
+    env = child_env()
+    if not env.get("CLASSIFIER_CIFAR10"):
+        print(f"set CLASSIFIER_CIFAR10 to the CIFAR-10 copy (default {DEFAULT_CIFAR10} is missing)", file=sys.stderr)
+        return 2
+
+    machine = report.describe_machine()
+    started = time.perf_counter()
+    children = Children(BENCH / "artifacts" / ("logs-quick" if args.quick else "logs"), env)
+    raw, rows = run_all(children, sizes)
+    results = {
+        "quick": args.quick,
+        "machine": machine,
+        "sizes": dataclasses.asdict(sizes),
+        "seconds": round(time.perf_counter() - started, 1),
+        "rows": [dataclasses.asdict(row) for row in rows],
+        "raw": raw,
+    }
+    body = report.markdown_body(machine, rows, quick=args.quick)
+    if args.quick:
+        written = [BENCH / "results-quick.json"]
+    else:
+        written = [BENCH / "results.json", BENCH / "results.md"]
+        written[1].write_text(f"# Benchmark results\n\n{body}")
+        if report.update_readme(ROOT / "README.md", body):
+            written.append(ROOT / "README.md")
+    written[0].write_text(json.dumps(results, indent=2) + "\n")
+    print(body)
+    print(f"wrote {', '.join(str(path.relative_to(ROOT)) for path in written)}", file=sys.stderr)
+    return 1 if any(row.result.startswith("error") for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,252 @@
+"""The measurements that need a fresh process: a new TensorFlow each time, and an honest peak RSS.
+
+    python -m bench.workloads warm_cache
+    python -m bench.workloads plain_fit --epochs 3 [--limit 2000]
+    python -m bench.workloads engine_fit [--epochs 3] [--limit 2000] [--preset strong]
+    python -m bench.workloads predict_latency --calls 100 --batch 100 --batch-repeats 10
+    python -m bench.workloads inspect_latency --calls 100
+
+Each prints one JSON object as the last line of stdout, with the process's own peak RSS and CPU
+seconds added (getrusage of this process, all its threads). Package and baseline latencies are
+measured in the same process, on the same loaded model, alternating which goes first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+PHOTOS = ROOT.parent / "shared" / "data" / "photos"
+PHOTO_NAMES = ("dog.jpg", "eagle.jpg", "horses.jpg")
+FIRST_METRIC_POLL = 0.005  # seconds between snapshots while waiting for the first batch point
+PANEL_INTERVAL = 1.0  # the Train page's live panel redraws once a second
+
+
+# --- training ----------------------------------------------------------------------------------
+
+
+def warm_cache() -> dict[str, Any]:
+    """Decode CIFAR-10 into the disk cache once, so that no timed run pays for decoding."""
+    from classifier.data import load_dataset
+
+    started = time.perf_counter()
+    data = load_dataset("cifar10")
+    return {
+        "train_images": len(data.y_train),
+        "test_images": len(data.y_test),
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def plain_fit(epochs: int, limit: int | None) -> dict[str, Any]:
+    """The tutorial's program (see bench/baselines.py)."""
+    from bench.baselines import tutorial_fit
+
+    return {"epochs": epochs, **tutorial_fit(epochs, limit)}
+
+
+def engine_fit(epochs: int | None, limit: int | None, preset: str) -> dict[str, Any]:
+    """The package's engine as the Train page drives it: submit, then poll once a second."""
+    import keras  # noqa: F401 - TensorFlow is loaded before the clock starts, as in the plain script
+
+    from classifier.config import preset as preset_config
+    from classifier.engine import Engine
+    from classifier.runs import RunStore
+
+    config = preset_config(preset, limit=limit, **({"epochs": epochs} if epochs else {}))
+    with tempfile.TemporaryDirectory() as runs:
+        engine = Engine(RunStore(runs), max_concurrent=1)
+        submitted = time.perf_counter()
+        job = engine.submit(config)
+        with LivePanelPoller(job) as poller:
+            first_metric = seconds_to_first_batch(job, submitted)
+            job.wait()
+        snapshot = job.snapshot()
+    if snapshot.status != "finished":
+        raise RuntimeError(f"the engine's run ended {snapshot.status}: {snapshot.reason}")
+    # "elapsed" is stamped at each epoch end (after validation), from the start of fit().
+    ends = [record["elapsed"] for record in snapshot.epochs_done]
+    return {
+        "preset": preset,
+        "epochs": config.epochs,
+        "train_images": job.info.train_images,
+        "first_metric_seconds": first_metric,
+        "epoch_seconds": [float(s) for s in np.diff([0.0, *ends])],
+        "test_accuracy": snapshot.test_accuracy,
+        "panel_polls": poller.polls,
+    }
+
+
+def seconds_to_first_batch(job, since: float) -> float | None:
+    """Snapshot every 5 ms until the first batch point is visible; None if the run ended first."""
+    while True:
+        snapshot = job.snapshot()
+        if snapshot.batches:
+            return time.perf_counter() - since
+        if snapshot.done:
+            return None
+        time.sleep(FIRST_METRIC_POLL)
+
+
+class LivePanelPoller:
+    """What the Train page's live panel computes each second while a run trains (drawing aside):
+    a snapshot of the job and the smoothed curves made from it. Runs on its own thread."""
+
+    def __init__(self, job, interval: float = PANEL_INTERVAL) -> None:
+        self.job = job
+        self.interval = interval
+        self.polls = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, name="live-panel", daemon=True)
+
+    def __enter__(self) -> LivePanelPoller:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _poll(self) -> None:
+        from classifier.engine import smoothed_batches
+
+        while not self._stop.wait(self.interval):
+            smoothed_batches(self.job.snapshot())
+            self.polls += 1
+
+
+# --- latency: package against baseline, same process, same model --------------------------------
+
+
+def paired_timings(
+    package: Callable[[], object], baseline: Callable[[], object], repeats: int, warmup: int = 3
+) -> dict[str, dict[str, Any]]:
+    """Time each callable `repeats` times, alternating which goes first, after untimed warm-up calls."""
+    for _ in range(warmup):
+        package()
+        baseline()
+    seconds: dict[str, list[float]] = {"package": [], "baseline": []}
+    calls = {"package": package, "baseline": baseline}
+    for i in range(repeats):
+        for side in ("package", "baseline") if i % 2 == 0 else ("baseline", "package"):
+            started = time.perf_counter()
+            calls[side]()
+            seconds[side].append(time.perf_counter() - started)
+    return {side: latency_summary(values) for side, values in seconds.items()}
+
+
+def latency_summary(seconds: list[float]) -> dict[str, Any]:
+    ms = np.asarray(seconds) * 1000
+    return {
+        "n": len(ms),
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p95_ms": float(np.percentile(ms, 95)),
+        "mean_ms": float(ms.mean()),
+        "ms": [round(float(v), 3) for v in ms],
+    }
+
+
+def read_photos() -> dict[str, bytes]:
+    missing = [name for name in PHOTO_NAMES if not (PHOTOS / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"missing photos in {PHOTOS}: {', '.join(missing)}")
+    return {name: (PHOTOS / name).read_bytes() for name in PHOTO_NAMES}
+
+
+def predict_latency(calls: int, batch: int, batch_repeats: int) -> dict[str, Any]:
+    """One photo through predict_image, and a batch through predict_many, against Pillow + one call."""
+    from bench.baselines import handwritten_predict, handwritten_predict_many
+    from classifier.predict import load_model, predict_image, predict_many
+
+    loaded = load_model("default")
+    photos = read_photos()
+    dog = photos["dog.jpg"]
+    stack = [photos[PHOTO_NAMES[i % len(PHOTO_NAMES)]] for i in range(batch)]
+    single = paired_timings(
+        lambda: predict_image(loaded, dog, top=3), lambda: handwritten_predict(loaded.model, dog), calls
+    )
+    many = paired_timings(
+        lambda: predict_many(loaded, stack, top=3),
+        lambda: handwritten_predict_many(loaded.model, stack),
+        batch_repeats,
+        warmup=1,
+    )
+    return {"single": single, "batch": many, "batch_size": batch}
+
+
+def inspect_latency(calls: int) -> dict[str, Any]:
+    """inspect_image against the hand-written Grad-CAM, on the built-in model and the seed network."""
+    from classifier.config import SEED
+    from classifier.images import load_input
+    from classifier.model import build_model
+    from classifier.predict import load_model
+
+    image = load_input(PHOTOS / "dog.jpg")
+    models = {"built-in": load_model("default").model, "seed": build_model(SEED)}
+    return {name: _inspection_timings(model, image, calls) for name, model in models.items()}
+
+
+def _inspection_timings(model, image: np.ndarray, calls: int) -> dict[str, dict[str, Any]]:
+    from bench.baselines import HandwrittenInspector
+    from classifier.inspect import inspect_image
+
+    handwritten = HandwrittenInspector(model)  # built once, as inspect_image caches its probe model
+    return paired_timings(lambda: inspect_image(model, image), lambda: handwritten(image), calls)
+
+
+# --- the command line --------------------------------------------------------------------------
+
+WORKLOADS: dict[str, Callable[..., dict[str, Any]]] = {
+    "warm_cache": warm_cache,
+    "plain_fit": plain_fit,
+    "engine_fit": engine_fit,
+    "predict_latency": predict_latency,
+    "inspect_latency": inspect_latency,
+}
+
+
+def process_usage() -> dict[str, float]:
+    """Peak resident memory (Linux reports KiB) and CPU time of this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"peak_rss_mb": usage.ru_maxrss / 1024, "cpu_seconds": usage.ru_utime + usage.ru_stime}
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(prog="python -m bench.workloads", description=__doc__.split("\n")[0])
+    workloads = main_parser.add_subparsers(dest="workload", required=True)
+    workloads.add_parser("warm_cache")
+    plain = workloads.add_parser("plain_fit")
+    plain.add_argument("--epochs", type=int, required=True)
+    plain.add_argument("--limit", type=int, help="images per split (default: all)")
+    engine = workloads.add_parser("engine_fit")
+    engine.add_argument("--epochs", type=int, help="default: the preset's")
+    engine.add_argument("--limit", type=int, help="images per split (default: all)")
+    engine.add_argument("--preset", default="seed")
+    predict = workloads.add_parser("predict_latency")
+    predict.add_argument("--calls", type=int, default=100)
+    predict.add_argument("--batch", type=int, default=100)
+    predict.add_argument("--batch-repeats", type=int, default=10)
+    inspect = workloads.add_parser("inspect_latency")
+    inspect.add_argument("--calls", type=int, default=100)
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = vars(parser().parse_args(argv))
+    result = WORKLOADS[options.pop("workload")](**options)
+    print(json.dumps({**result, **process_usage()}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
