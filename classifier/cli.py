@@ -61,6 +61,7 @@ _CHOICES = {
     "head": config_module.HEADS,
     "optimizer": config_module.OPTIMIZERS,
     "lr_schedule": config_module.SCHEDULES,
+    "precision": config_module.PRECISIONS,
 }
 
 

@@ -20,6 +20,9 @@ PADDINGS = ("valid", "same")
 HEADS = ("flatten", "global_average")
 AUGMENTATIONS = ("flip", "shift", "crop")
 VALIDATIONS = ("test", "holdout", "none")
+# "auto": bfloat16 arithmetic where the CPU does it natively (AVX512-BF16 or AMX), float32 elsewhere.
+# Weights, the output layer and the loss stay float32 either way (Keras mixed precision).
+PRECISIONS = ("auto", "float32", "bfloat16")
 
 # (low, high) inclusive bounds for numeric fields; the UI uses the same table.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -72,6 +75,7 @@ class Config:
     batch_size: int = 64
     epochs: int = 10
     random_seed: int = 0
+    precision: str = "auto"  # arithmetic of the layers; see PRECISIONS
 
     def __post_init__(self) -> None:
         # Accept lists (from JSON or widgets) but store tuples so configs stay hashable.
@@ -88,6 +92,7 @@ class Config:
         _check_choice("head", self.head, HEADS)
         _check_choice("optimizer", self.optimizer, OPTIMIZERS)
         _check_choice("lr_schedule", self.lr_schedule, SCHEDULES)
+        _check_choice("precision", self.precision, PRECISIONS)
         if not isinstance(self.dataset, str) or not self.dataset.strip():
             raise ValueError("dataset: must name a data set ('cifar10', 'shapes' or a path)")
         if self.limit is not None:

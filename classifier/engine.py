@@ -277,7 +277,7 @@ class TrainingJob:
             self.store.truncate_history(self.run_id, initial_epoch)
             self._save_info(epochs_completed=initial_epoch)
         self._update(steps_per_epoch=steps, epoch=initial_epoch + 1, message="Training")
-        recorder = _recorder(self, steps, config.batch_size, initial_epoch)
+        recorder = _recorder(self, len(dataset.y_train), config.batch_size, initial_epoch)
         model.fit(
             pipeline.training_batches(dataset.x_train, dataset.y_train, config, seed=config.random_seed),
             epochs=config.epochs,
@@ -358,8 +358,8 @@ def _keras_callback(logic: type) -> type:
     return type(logic.__name__, (logic, keras.callbacks.Callback), {})
 
 
-def _recorder(job: TrainingJob, steps: int, batch_size: int, initial_epoch: int):
-    return _keras_callback(_Recorder)(job, steps, batch_size, initial_epoch)
+def _recorder(job: TrainingJob, images: int, batch_size: int, initial_epoch: int):
+    return _keras_callback(_Recorder)(job, images, batch_size, initial_epoch)
 
 
 class _Recorder:
@@ -368,10 +368,11 @@ class _Recorder:
     Batch ends run on the training thread (not Keras's async callback pool) so that a stop
     request is seen right after the batch in flight."""
 
-    def __init__(self, job: TrainingJob, steps: int, batch_size: int, initial_epoch: int):
+    def __init__(self, job: TrainingJob, images: int, batch_size: int, initial_epoch: int):
         super().__init__()
         self.job = job
-        self.steps = steps
+        self.images = images  # training images per epoch (the last batch may be short)
+        self.steps = math.ceil(images / batch_size)
         self.batch_size = batch_size
         self.epoch = initial_epoch
         self.initial_epoch = initial_epoch
@@ -403,14 +404,14 @@ class _Recorder:
         if not math.isfinite(loss):
             self.nan_at = position
             self.model.stop_training = True
-        rate = done * self.batch_size / max(now - self._epoch_start, 1e-9)
+        rate = min(done * self.batch_size, self.images) / max(now - self._epoch_start, 1e-9)
         remaining_steps = (self.job.config.epochs - self.epoch) * self.steps - done
         with self.job._lock:
             record = self.job._record
             record.step = max(record.step, done)
             record.batches.append(BatchPoint(position, loss, accuracy, self.epoch, done))
             record.images_per_second = rate
-            record.eta = remaining_steps * self.batch_size / rate
+            record.eta = remaining_steps * self.batch_size / rate if rate else None
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
         logs = logs or {}
@@ -420,7 +421,7 @@ class _Recorder:
             "epoch": epoch + 1,
             **{key: float(value) for key, value in logs.items() if isinstance(value, (int, float))},
             "seconds": round(seconds, 3),
-            "images_per_second": round(self.steps * self.batch_size / seconds, 1) if complete else None,
+            "images_per_second": round(self.images / seconds, 1) if complete else None,
             "elapsed": round(time.time() - self._run_start, 3),
         }
         if not all(math.isfinite(record.get(k, 0.0)) for k in ("loss", "accuracy")):

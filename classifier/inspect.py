@@ -108,15 +108,16 @@ def inspect_image(
         watched = maps[names.index(target)]
         chosen = int(np.argmax(probabilities[0])) if class_index is None else int(class_index)
         score = probabilities[:, chosen]
-    gradient = tape.gradient(score, watched)[0]
+    # float32 for the arithmetic below and for display, whatever precision the model computes in.
+    gradient = tf.cast(tape.gradient(score, watched)[0], tf.float32)
     weights = tf.reduce_mean(gradient, axis=(0, 1))
-    heatmap = tf.nn.relu(tf.reduce_sum(watched[0] * weights, axis=-1)).numpy()
+    heatmap = tf.nn.relu(tf.reduce_sum(tf.cast(watched[0], tf.float32) * weights, axis=-1)).numpy()
     heatmap = heatmap / heatmap.max() if heatmap.max() > 0 else heatmap
     return Inspection(
-        probabilities=np.asarray(probabilities[0]),
+        probabilities=np.asarray(tf.cast(probabilities[0], tf.float32)),
         class_index=chosen,
         heatmap=heatmap,
-        feature_maps={name: np.asarray(m[0]) for name, m in zip(names, maps)},
+        feature_maps={name: tf.cast(m[0], tf.float32).numpy() for name, m in zip(names, maps)},
     )
 
 

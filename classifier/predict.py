@@ -55,7 +55,7 @@ class Prediction:
     model_input: np.ndarray  # the 32x32 uint8 image the model saw
     probabilities: np.ndarray
     top: list[tuple[str, float]]
-    preview: object = None  # the upright photo (PIL image, at most PREVIEW_SIZE on its long side)
+    preview: object = None  # the upright photo when asked for (PIL image, long side <= PREVIEW_SIZE)
 
     @property
     def unsure(self) -> bool:
@@ -154,12 +154,15 @@ def _check_shapes(model) -> int:
     return count
 
 
-def prepare(source: bytes | str | os.PathLike, fit: str = "crop"):
-    """An upright, reduced copy of the photo and the 32x32 input made from it."""
+def prepare(source: bytes | str | os.PathLike, fit: str = "crop", preview: bool = False):
+    """The 32x32 input made from a photo, and (on request) an upright reduced copy to show."""
     photo = images.open_image(source, draft_size=PREVIEW_SIZE)
-    preview = photo.copy()
-    preview.thumbnail((PREVIEW_SIZE, PREVIEW_SIZE))
-    return images.to_rgb(preview), images.fit_to_input(photo, fit)
+    shown = None
+    if preview:
+        shown = photo.copy()
+        shown.thumbnail((PREVIEW_SIZE, PREVIEW_SIZE))
+        shown = images.to_rgb(shown)
+    return shown, images.fit_to_input(photo, fit)
 
 
 def top_k(probabilities: np.ndarray, classes: tuple[str, ...], k: int) -> list[tuple[str, float]]:
@@ -168,20 +171,23 @@ def top_k(probabilities: np.ndarray, classes: tuple[str, ...], k: int) -> list[t
 
 
 def predict_image(
-    loaded: LoadedModel, source: bytes | str | os.PathLike, top: int = 3, fit: str = "crop"
+    loaded: LoadedModel, source: bytes | str | os.PathLike, top: int = 3, fit: str = "crop", preview: bool = False
 ) -> Prediction:
-    """One image (bytes or path) -> Prediction; raises ImageError with a clear message for bad files."""
-    preview, model_input = prepare(source, fit)
+    """One image (bytes or path) -> Prediction; raises ImageError with a clear message for bad files.
+    With `preview`, the Prediction also carries the upright photo for display."""
+    shown, model_input = prepare(source, fit, preview)
     probabilities = loaded.probabilities(model_input[None])[0]
-    return Prediction(model_input, probabilities, top_k(probabilities, loaded.classes, top), preview)
+    return Prediction(model_input, probabilities, top_k(probabilities, loaded.classes, top), shown)
 
 
-def predict_many(loaded: LoadedModel, sources: list, top: int = 3, fit: str = "crop") -> list[Prediction | ImageError]:
+def predict_many(
+    loaded: LoadedModel, sources: list, top: int = 3, fit: str = "crop", preview: bool = False
+) -> list[Prediction | ImageError]:
     """Several images in one model call; a bad file yields its ImageError and spoils nothing else."""
     prepared: list = []
     for source in sources:
         try:
-            prepared.append(prepare(source, fit))
+            prepared.append(prepare(source, fit, preview))
         except ImageError as error:
             prepared.append(error)
     good = [item for item in prepared if not isinstance(item, ImageError)]

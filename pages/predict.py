@@ -53,7 +53,9 @@ if photo is not None:
 if uploads and len(uploads) > MAX_FILES:
     st.warning(t("predict.too_many", count=len(uploads), limit=MAX_FILES))
 if loaded is not None and files:
-    results = predict_many(loaded, [content for _, content in files], top=min(top_k, len(loaded.classes)), fit=fit)
+    results = predict_many(
+        loaded, [content for _, content in files], top=min(top_k, len(loaded.classes)), fit=fit, preview=True
+    )
     for index, ((name, _), result) in enumerate(zip(files, results)):
         show(index, name, result)
 elif loaded is not None:

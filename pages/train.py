@@ -221,6 +221,15 @@ def training_section() -> None:
         persist_state="session",
     )
     right.number_input(t("train.random_seed"), 0, 2**31 - 1, key="hp_random_seed", persist_state="session")
+    left.radio(
+        t("train.precision"),
+        cfg.PRECISIONS,
+        key="hp_precision",
+        horizontal=True,
+        format_func=labels("precision", cfg.PRECISIONS).get,
+        help=t("train.precision_help"),
+        persist_state="session",
+    )
 
 
 def summary_section(config: Config, train_images: int | None, num_classes: int) -> None:

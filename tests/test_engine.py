@@ -41,6 +41,8 @@ def test_a_run_trains_in_the_background_and_leaves_everything_on_disk(engine):
     assert snap.status == "finished" and snap.done and snap.progress == 1.0
     assert [e["epoch"] for e in snap.epochs_done] == [1, 2]
     assert {"loss", "accuracy", "val_loss", "val_accuracy", "seconds", "images_per_second"} <= set(snap.epochs_done[0])
+    first_epoch = snap.epochs_done[0]  # speed counts the images trained, not batches x batch size
+    assert first_epoch["images_per_second"] == pytest.approx(job.info.train_images / first_epoch["seconds"], rel=0.01)
     assert snap.test_accuracy is not None and 0 <= snap.test_accuracy <= 1
 
     folder = engine.store.path(job.run_id)

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from classifier.config import PRESETS, Config
@@ -76,3 +77,35 @@ def test_estimate_grows_with_the_network():
     small = estimate_epoch_seconds(Config(), 50_000)
     large = estimate_epoch_seconds(PRESETS["strong"], 50_000)
     assert 1 < small < large
+
+
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_precision_changes_the_arithmetic_not_the_network(precision, tmp_path, shapes_data):
+    from classifier import inspect
+    from classifier.predict import load_model
+
+    model = build_model(Config(precision=precision), 6)
+    assert {layer.dtype_policy.compute_dtype for layer in model.layers[1:-1]} == {precision}
+    assert model.layers[-1].dtype_policy.name == "float32"  # softmax and loss at full precision
+    assert {weight.dtype for weight in model.weights} == {"float32"}  # weights are never rounded
+    assert model.count_params() == count_params(Config(), 6)
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = load_model(path)  # Keras safe mode accepts the mixed-precision policy
+    x = shapes_data.x_test[:4]
+    assert np.allclose(loaded.probabilities(x), np.asarray(model(x.astype("float32") / 255.0)), atol=1e-6)
+    seen = inspect.inspect_image(loaded.model, x[0])
+    assert {m.dtype for m in seen.feature_maps.values()} == {np.dtype("float32")}
+    assert np.isfinite(seen.heatmap).all() and seen.probabilities.dtype == np.float32
+
+
+def test_auto_precision_uses_bfloat16_only_where_the_cpu_has_it(monkeypatch):
+    from classifier import model as model_module
+
+    monkeypatch.setattr(model_module, "cpu_has_native_bfloat16", lambda: True)
+    assert model_module.resolved_precision(Config()) == "bfloat16"
+    assert model_module.resolved_precision(Config(precision="float32")) == "float32"
+    fast = estimate_epoch_seconds(Config(), 50_000)
+    monkeypatch.setattr(model_module, "cpu_has_native_bfloat16", lambda: False)
+    assert model_module.resolved_precision(Config()) == "float32"
+    assert estimate_epoch_seconds(Config(), 50_000) > fast

@@ -4,7 +4,7 @@ import zipfile
 import keras
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from classifier import images
 from classifier.images import ImageError
@@ -94,6 +94,14 @@ def test_truncated_and_bomb_images_are_refused():
         images.load_input(bomb)
 
 
+def test_a_large_photo_is_box_reduced_first_and_looks_the_same(photo_bytes):
+    photo = Image.open(io.BytesIO(photo_bytes)).convert("RGB")
+    direct = np.asarray(ImageOps.fit(photo, (32, 32), Image.Resampling.LANCZOS), dtype=np.float64)
+    reduced = images.fit_to_input(photo)  # 768x576 -> reduce(6) -> 128x96 -> Lanczos
+    assert images._reduced(photo, 32).size == (128, 96)
+    assert np.abs(reduced - direct).mean() < 2.0  # out of 255: the same picture
+
+
 def test_predict_image_returns_top_k_and_the_model_input(saved_model_path, photo_bytes):
     loaded = load_model(saved_model_path, classes=("circle", "square", "triangle", "cross", "ring", "stripes"))
     result = predict_image(loaded, photo_bytes, top=3)
@@ -101,8 +109,11 @@ def test_predict_image_returns_top_k_and_the_model_input(saved_model_path, photo
     assert len(result.top) == 3 and result.top[0][1] >= result.top[1][1] >= result.top[2][1]
     assert result.top[0][0] == loaded.classes[int(np.argmax(result.probabilities))]
     assert np.isclose(result.probabilities.sum(), 1, atol=1e-4)
-    assert max(result.preview.size) <= 512
+    assert result.preview is None  # only drawn when asked for
     assert result.unsure == (result.top[0][1] < 0.5)
+    shown = predict_image(loaded, photo_bytes, top=3, preview=True)
+    assert shown.preview.mode == "RGB" and max(shown.preview.size) <= 512
+    assert np.array_equal(shown.model_input, result.model_input)  # the preview never changes the input
 
 
 def test_predict_many_keeps_bad_files_apart(saved_model_path, photo_bytes):

@@ -124,6 +124,11 @@ TEXT: dict[str, dict[str, str]] = {
     "train.validation": {"en": "Validation data", "zh": "验证数据"},
     "train.holdout_fraction": {"en": "Held-out share", "zh": "留出比例"},
     "train.random_seed": {"en": "Random seed", "zh": "随机种子"},
+    "train.precision": {"en": "Arithmetic", "zh": "计算精度"},
+    "train.precision_help": {
+        "en": "bfloat16 keeps 8 bits of each number's mantissa instead of 23: about 1.4x faster on CPUs that do it in hardware, with the same accuracy. Weights, probabilities and the loss stay float32. Auto uses it where the CPU supports it.",
+        "zh": "bfloat16 每个数只保留 8 位尾数（float32 为 23 位）：在硬件支持的 CPU 上约快 1.4 倍，准确率不变。权重、概率和损失仍用 float32。“自动”在 CPU 支持时使用它。",
+    },
     "train.preview_title": {"en": "Sample images", "zh": "样本图片"},
     "train.preview": {
         "en": "{name}: {train:,} training and {test:,} test images.",
@@ -156,6 +161,9 @@ TEXT: dict[str, dict[str, str]] = {
     "padding.same": {"en": "same (keeps size)", "zh": "same（尺寸不变）"},
     "head.flatten": {"en": "Flatten", "zh": "展平"},
     "head.global_average": {"en": "Global average pooling", "zh": "全局平均池化"},
+    "precision.auto": {"en": "auto", "zh": "自动"},
+    "precision.float32": {"en": "float32", "zh": "float32"},
+    "precision.bfloat16": {"en": "bfloat16 (mixed)", "zh": "bfloat16（混合精度）"},
     "schedule.constant": {"en": "constant", "zh": "固定"},
     "schedule.cosine": {"en": "cosine", "zh": "余弦衰减"},
     "augment.flip": {"en": "mirror left-right", "zh": "左右翻转"},
