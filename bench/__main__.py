@@ -46,10 +46,13 @@ class Sizes:
     batch_repeats: int
     app_repeats: int
     accuracy: bool  # the 10- and 20-epoch runs
+    quick: bool = False
 
 
 FULL = Sizes(limit=None, epochs=3, pairs=2, calls=100, batch=100, batch_repeats=10, app_repeats=3, accuracy=True)
-QUICK = Sizes(limit=2000, epochs=2, pairs=1, calls=10, batch=30, batch_repeats=2, app_repeats=1, accuracy=False)
+QUICK = Sizes(
+    limit=2000, epochs=2, pairs=1, calls=10, batch=30, batch_repeats=2, app_repeats=1, accuracy=False, quick=True
+)
 
 
 class Children:
@@ -118,21 +121,32 @@ def warm_data_cache(children: Children, sizes: Sizes) -> tuple[dict[str, Any], l
 
 def measure_training(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]]:
     """Throughput and time to first metric, from plain/engine runs alternating in fresh processes."""
-    runs: dict[str, list[dict[str, Any]]] = {"plain": [], "engine": []}
+    runs: dict[str, list[dict[str, Any]]] = {"plain": [], "engine": [], "engine-float32": []}
     for pair in range(1, sizes.pairs + 1):
         for side in runs:
-            args = (f"{side}_fit", "--epochs", sizes.epochs, *limit_args(sizes))
+            workload = "plain_fit" if side == "plain" else "engine_fit"
+            precision = ["--precision", "float32"] if side == "engine-float32" else []
+            args = (workload, "--epochs", sizes.epochs, *limit_args(sizes), *precision)
             runs[side].append(children.run(f"{side}-fit-{pair}", WORKLOADS, *args))
     rate = {side: statistics.median(map(images_per_second, results)) for side, results in runs.items()}
     first = {side: statistics.median(r["first_metric_seconds"] for r in results) for side, results in runs.items()}
+    precision = runs["engine"][0]["precision"]
+    data = f"{data_label(sizes.limit)} ({counted_epochs(sizes.epochs)})"
     rows = [
         ratio_row(
-            f"Training throughput, seed network, batch 64, {data_label(sizes.limit)} ({counted_epochs(sizes.epochs)})",
+            f"Training throughput, seed network, batch 64, {data}, precision auto ({precision} here)",
             rate["engine"],
             rate["plain"],
             report.rate,
             at_least=1.0,
             aim=1.25,
+        ),
+        ratio_row(
+            "Training throughput, the same with precision float32 (the plain script's arithmetic)",
+            rate["engine-float32"],
+            rate["plain"],
+            report.rate,
+            at_least=1.0,
         ),
         ratio_row(
             "Time to first metric, data cached (submit() vs fit() to the first batch's numbers)",
@@ -228,6 +242,31 @@ def measure_app_start(children: Children, sizes: Sizes) -> tuple[dict[str, Any],
     return result, rows
 
 
+def measure_load(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]]:
+    """tests/test_load.py: 20 browser sessions on one server while a run trains (no baseline)."""
+    result = children.run("load", "bench.load")
+    sessions = result["sessions"]
+    rows = [
+        Row(
+            f"{sessions} browser sessions predicting and inspecting during training: p95 (p50) latency",
+            f"{result['p95_s']:.1f} s ({result['p50_s']:.1f} s)",
+            "—",
+            "—",
+            f"all {sessions} answered, no errors",
+            verdict(result["passed"] and result["answered"] == sessions and not result["errors"]),
+        ),
+        Row(
+            "Server memory (RSS) before → after those sessions",
+            f"{result['server_rss_mb_before']:,.0f} → {result['server_rss_mb_after']:,.0f} MB",
+            "—",
+            "—",
+            "< 4,000 MB",
+            verdict(result["server_rss_mb_after"] < 4000),
+        ),
+    ]
+    return result, rows
+
+
 def accuracy_per_cpu_minute(run: dict[str, Any]) -> float:
     return run["test_accuracy"] * 100 / (run["cpu_seconds"] / 60)
 
@@ -241,7 +280,7 @@ def measure_accuracy(children: Children, sizes: Sizes) -> tuple[dict[str, Any], 
     gap = seed["test_accuracy"] - plain["test_accuracy"]
     rows = [
         Row(
-            f"Test accuracy, seed network, {ACCURACY_EPOCHS} epochs",
+            f"Test accuracy, seed network, {ACCURACY_EPOCHS} epochs, {seed['precision']}",
             report.percent(seed["test_accuracy"]),
             report.percent(plain["test_accuracy"]),
             f"{gap * 100:+.1f} pt",
@@ -255,7 +294,7 @@ def measure_accuracy(children: Children, sizes: Sizes) -> tuple[dict[str, Any], 
             report.points_per_cpu_minute,
         ),
         Row(
-            f"Test accuracy, strong preset, {strong['epochs']} epochs",
+            f"Test accuracy, strong preset, {strong['epochs']} epochs, {strong['precision']}",
             report.percent(strong["test_accuracy"]),
             "—",
             "—",
@@ -282,6 +321,8 @@ def sections(sizes: Sizes) -> dict[str, Section]:
         "inspection": measure_inspection,
         "app start": measure_app_start,
     }
+    if not sizes.quick:
+        chosen["load"] = measure_load  # Chromium x 20: minutes, so not in the quick check
     if sizes.accuracy:
         chosen["accuracy"] = measure_accuracy  # last: it is the longest by far
     return chosen

@@ -55,15 +55,16 @@ def plain_fit(epochs: int, limit: int | None) -> dict[str, Any]:
     return {"epochs": epochs, **tutorial_fit(epochs, limit)}
 
 
-def engine_fit(epochs: int | None, limit: int | None, preset: str) -> dict[str, Any]:
+def engine_fit(epochs: int | None, limit: int | None, preset: str, precision: str = "auto") -> dict[str, Any]:
     """The package's engine as the Train page drives it: submit, then poll once a second."""
     import keras  # noqa: F401 - TensorFlow is loaded before the clock starts, as in the plain script
 
     from classifier.config import preset as preset_config
     from classifier.engine import Engine
+    from classifier.model import resolved_precision
     from classifier.runs import RunStore
 
-    config = preset_config(preset, limit=limit, **({"epochs": epochs} if epochs else {}))
+    config = preset_config(preset, limit=limit, precision=precision, **({"epochs": epochs} if epochs else {}))
     with tempfile.TemporaryDirectory() as runs:
         engine = Engine(RunStore(runs), max_concurrent=1)
         submitted = time.perf_counter()
@@ -78,6 +79,7 @@ def engine_fit(epochs: int | None, limit: int | None, preset: str) -> dict[str, 
     ends = [record["elapsed"] for record in snapshot.epochs_done]
     return {
         "preset": preset,
+        "precision": resolved_precision(config),
         "epochs": config.epochs,
         "train_images": job.info.train_images,
         "first_metric_seconds": first_metric,
@@ -232,6 +234,7 @@ def parser() -> argparse.ArgumentParser:
     engine.add_argument("--epochs", type=int, help="default: the preset's")
     engine.add_argument("--limit", type=int, help="images per split (default: all)")
     engine.add_argument("--preset", default="seed")
+    engine.add_argument("--precision", default="auto", help="auto, float32 or bfloat16")
     predict = workloads.add_parser("predict_latency")
     predict.add_argument("--calls", type=int, default=100)
     predict.add_argument("--batch", type=int, default=100)
