@@ -65,8 +65,8 @@ TEXT: dict[str, dict[str, str]] = {
     "preset.strong": {"en": "Strong", "zh": "增强"},
     "preset.quick": {"en": "Quick demo", "zh": "快速演示"},
     "preset.seed.help": {
-        "en": "Exactly the tutorial's network: about 70% on CIFAR-10 after 10 epochs (~3 minutes here).",
-        "zh": "与教程完全相同的网络：在 CIFAR-10 上训练 10 轮约 70% 准确率（本机约 3 分钟）。",
+        "en": "Exactly the tutorial's network: about 70% on CIFAR-10 after 10 epochs (1–2 minutes on two cores).",
+        "zh": "与教程完全相同的网络：在 CIFAR-10 上训练 10 轮约 70% 准确率（两核 CPU 上约 1–2 分钟）。",
     },
     "preset.strong.help": {
         "en": "Wider, with batch normalisation, augmentation and a cosine schedule: above 80% in about 6 minutes on two cores.",
