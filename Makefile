@@ -39,7 +39,7 @@ format: $(BIN)/.dev
 bench: $(BIN)/.dev
 	$(BIN)/python -m bench
 
-# Retrain the built-in model with the strong preset on the real CIFAR-10 (about 15 minutes on 2 cores).
+# Retrain the built-in model with the strong preset on the real CIFAR-10 (about 6 minutes on 2 cores).
 default-model: $(BIN)/.runtime
 	$(BIN)/python -m bench.default_model
 

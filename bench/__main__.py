@@ -1,7 +1,7 @@
 """`make bench`: the app against the plain Keras program it teaches, side by side, in one command.
 
-    python -m bench                  # everything (about 30 min on 2 cores): results.json, results.md, README
-    python -m bench --skip-accuracy  # without the 10- and 20-epoch accuracy runs (about 8 min)
+    python -m bench                  # everything (about 15 min on 2 cores): results.json, results.md, README
+    python -m bench --skip-accuracy  # without the 10-epoch and strong-preset accuracy runs (about 8 min)
     python -m bench --quick          # tiny sizes (under a minute) to prove it runs: results-quick.json only
 
 Every target is a ratio against a baseline measured in the same run, because the machine is shared
@@ -45,7 +45,7 @@ class Sizes:
     batch: int  # photos per predict_many call
     batch_repeats: int
     app_repeats: int
-    accuracy: bool  # the 10- and 20-epoch runs
+    accuracy: bool  # the 10-epoch and strong-preset runs
     quick: bool = False
 
 
@@ -348,7 +348,7 @@ def run_all(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes; writes bench/results-quick.json only")
-    parser.add_argument("--skip-accuracy", action="store_true", help="leave out the 10- and 20-epoch runs")
+    parser.add_argument("--skip-accuracy", action="store_true", help="leave out the 10-epoch and strong-preset runs")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else dataclasses.replace(FULL, accuracy=not args.skip_accuracy)
     env = child_env()
