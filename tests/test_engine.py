@@ -7,22 +7,13 @@ import time
 
 import keras
 import pytest
+from polling import wait_for
 
 from classifier.config import Config
 from classifier.engine import Engine
 from classifier.runs import RunError, RunStore
 
 TINY = Config(dataset="shapes", limit=120, epochs=2, batch_size=16)
-
-
-def wait_for(condition, timeout=60.0, interval=0.02):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture

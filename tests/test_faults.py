@@ -14,22 +14,13 @@ from pathlib import Path
 import pytest
 from browser_support import CHROMIUM, Server, launch_chromium, settle, shoot, start_shapes_training, upload
 from conftest import PHOTOS
+from polling import wait_for
 
 from classifier.predict import load_model, predict_image
 from classifier.runs import RunStore
 
 if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
     pytest.skip("Debian's chromium is not installed (CI installs it)", allow_module_level=True)
-
-
-def wait_for(condition, timeout: float, interval: float = 0.1):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.mark.browser
