@@ -288,6 +288,12 @@ def measure_accuracy(children: Children, sizes: Sizes) -> tuple[dict[str, Any], 
             verdict(gap >= -0.01),
         ),
         ratio_row(
+            f"Wall time, seed network, {ACCURACY_EPOCHS} epochs (process start to test result)",
+            seed["process_seconds"],
+            plain["process_seconds"],
+            report.seconds,
+        ),
+        ratio_row(
             f"Test accuracy per CPU minute, seed network, {ACCURACY_EPOCHS} epochs",
             accuracy_per_cpu_minute(seed),
             accuracy_per_cpu_minute(plain),
