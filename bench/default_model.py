@@ -20,9 +20,13 @@ import sys
 import time
 from pathlib import Path
 
+from bench.report import replace_between_markers
 from classifier.config import Config
 from classifier.model import build_model, resolved_precision
 from classifier.predict import DEFAULT_MODEL, DEFAULT_MODEL_INFO
+from classifier.runs import RunStore
+
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def main() -> int:
@@ -50,8 +54,9 @@ def main() -> int:
         print("training failed", file=sys.stderr)
         return 1
     summary = json.loads(result.stdout.strip().splitlines()[-1])
-    run_dir = Path(summary["run_dir"])
-    export(run_dir / "model.keras", Config.from_json((run_dir / "config.json").read_text()), DEFAULT_MODEL)
+    store = RunStore(Path(summary["run_dir"]).parent)
+    config = store.load(summary["run_id"]).config
+    export(store.model_path(summary["run_id"]), config, DEFAULT_MODEL)
     shown = ["python", "-m", "classifier", *command[3:]]
     info = {
         "command": shlex.join(shown),
@@ -62,7 +67,7 @@ def main() -> int:
         "epochs": summary["epochs_completed"],
         "epoch_seconds": summary["epoch_seconds"],
         "wall_seconds": round(time.time() - started, 1),
-        "precision": resolved_precision(Config.from_json((run_dir / "config.json").read_text())),
+        "precision": resolved_precision(config),
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, {_cores()} cores",
         "trained": time.strftime("%Y-%m-%d"),
     }
@@ -95,11 +100,6 @@ def export(source: Path, config: Config, target: Path) -> None:
 
 def write_readme_block(info: dict) -> None:
     """The README's built-in-model paragraph, between its markers, from default_model.json."""
-    readme = Path(__file__).resolve().parent.parent / "README.md"
-    text = readme.read_text()
-    start, end = "<!-- default-model:start -->", "<!-- default-model:end -->"
-    if start not in text or end not in text:
-        return
     minutes = info["wall_seconds"] / 60
     block = (
         f"Current model: `{info['command']}` on {info['trained']}: **{info['test_accuracy']:.2%} test accuracy** "
@@ -107,9 +107,11 @@ def write_readme_block(info: dict) -> None:
         f"{info['wall_seconds']:.0f} s ({minutes:.1f} min) wall time on {info['machine']}, trained in "
         f"{info['precision']}, saved as float32."
     )
-    before, rest = text.split(start, 1)
-    after = rest.split(end, 1)[1]
-    readme.write_text(f"{before}{start}\n{block}\n{end}{after}")
+    updated = replace_between_markers(
+        README.read_text(), block, "<!-- default-model:start -->", "<!-- default-model:end -->"
+    )
+    if updated is not None:
+        README.write_text(updated)
 
 
 if __name__ == "__main__":

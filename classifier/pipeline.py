@@ -5,7 +5,7 @@ float64 copies); shuffling permutes indices, not pixels; augmentation runs per b
 tf.data threads, overlapping with the training step.
 
 tf.data's autotuner is switched off: Keras makes a new iterator every epoch, and destroying the
-old one waits for the autotune thread to wake from its sleep, which stalled every other epoch by
+old one waits for the autotune thread to wake from its sleep, which stalled some epochs by
 14-22 s on 2 cores (gdb: main thread in RootDataset::Iterator::~Iterator, autotune thread in
 Model::OptimizeLoop). Fixed parallelism and a two-batch prefetch keep the training step fed.
 """

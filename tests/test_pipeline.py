@@ -24,7 +24,7 @@ def test_training_batches_are_scaled_shuffled_and_complete():
 
 
 def test_shift_moves_pixels_without_blurring_them():
-    x, y = _images(8)
+    x, _ = _images(8)
     batch = pipeline.augment(x.astype(np.float32) / 255.0, ("shift",)).numpy()
     assert batch.shape == (8, 32, 32, 3)
     # a whole-pixel shift (reflect-padded) only moves values: the centre 24x24 stays a copy of the original
