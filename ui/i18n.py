@@ -6,7 +6,11 @@ hand out a link in either language.
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
+
+from classifier.messages import Message, as_message, render
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 DEFAULT_LANGUAGE = "en"
@@ -345,6 +349,9 @@ TEXT: dict[str, dict[str, str]] = {
     "duration.seconds": {"en": "{s} s", "zh": "{s} 秒"},
     "duration.minutes": {"en": "{m} min {s} s", "zh": "{m} 分 {s} 秒"},
     "duration.hours": {"en": "{h} h {m} min", "zh": "{h} 小时 {m} 分"},
+    # Messages from the package (classifier/messages.py): "msg." + the message's code
+    "msg.error.unexpected": {"en": "unexpected error: {kind}: {detail}", "zh": "意外错误：{kind}：{detail}"},
+    "msg.text.plain": {"en": "{text}", "zh": "{text}"},
 }
 
 
@@ -358,6 +365,20 @@ def t(key: str, **values) -> str:
     entry = TEXT[key]
     text = entry.get(language()) or entry[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+def say(message: Message | BaseException) -> str:
+    """A package message (or any exception) in the reader's language."""
+    if isinstance(message, BaseException):
+        message = as_message(message)
+    return render(message, _message_templates(language()))
+
+
+@functools.cache
+def _message_templates(lang: str) -> dict[str, str]:
+    return {
+        key[4:]: entry.get(lang) or entry[DEFAULT_LANGUAGE] for key, entry in TEXT.items() if key.startswith("msg.")
+    }
 
 
 def labels(prefix: str, options) -> dict:
