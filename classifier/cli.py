@@ -159,7 +159,7 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         config = _config_from(args)
     except ValueError as error:
         parser.error(str(error))
-    engine = Engine(_store(args), max_concurrent=1)
+    engine = Engine(_store(args), max_concurrent=1, keep_spare=False)
     try:
         job = engine.submit(config, verbose=0 if args.quiet else 2)
     except Exception as error:  # noqa: BLE001 - e.g. an unwritable runs folder
@@ -170,14 +170,13 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _follow(job, engine) -> int:
     """Wait for a job, showing Keras's progress on stderr; Ctrl-C stops it cleanly."""
     print(f"run {job.run_id}: {engine.store.path(job.run_id)}", file=sys.stderr)
-    with contextlib.redirect_stdout(sys.stderr):  # Keras prints progress to stdout
-        try:
-            while not job.wait(0.5):
-                pass
-        except KeyboardInterrupt:
-            print("stopping after this batch...", file=sys.stderr)
-            job.request_stop()
-            job.wait()
+    try:
+        while not job.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        print("stopping after this batch...", file=sys.stderr)
+        job.request_stop()
+        job.wait()
     info = engine.store.load(job.run_id)
     history = engine.store.history(job.run_id)
     _emit(
@@ -185,14 +184,15 @@ def _follow(job, engine) -> int:
             "run_id": info.run_id,
             "run_dir": str(engine.store.path(info.run_id).resolve()),
             "status": info.status,
-            "reason": info.reason,
+            "reason": str(info.reason or ""),
             "dataset": info.dataset_name,
             "epochs_completed": info.epochs_completed,
             "epoch_seconds": [record["seconds"] for record in history],
             "val_accuracy": [record.get("val_accuracy") for record in history],
             "test_accuracy": info.test_accuracy,
             "test_loss": info.test_loss,
-            "warnings": list(info.warnings),
+            "precision": info.precision,
+            "warnings": [str(warning) for warning in info.warnings],
         }
     )
     if info.status == "failed":
@@ -284,7 +284,7 @@ def _resume(args: argparse.Namespace) -> int:
     from classifier.engine import Engine
     from classifier.runs import RunError
 
-    engine = Engine(_store(args), max_concurrent=1)
+    engine = Engine(_store(args), max_concurrent=1, keep_spare=False)
     try:
         job = engine.resume(args.run_id, verbose=0 if args.quiet else 2)
     except RunError as error:

@@ -21,6 +21,35 @@ from typing import Any
 ENGLISH: dict[str, str] = {
     # generic
     "error.unexpected": "unexpected error: {kind}: {detail}",
+    # engine (classifier/engine/)
+    "engine.phase_loading": "Loading data",
+    "engine.phase_building": "Building the model",
+    "engine.phase_training": "Training",
+    "engine.phase_testing": "Testing",
+    "engine.stopped_before_start": "stopped before it started",
+    "engine.stopped_by_request": "stopped by request after {epochs} epoch(s)",
+    "engine.cancelled_in_queue": "cancelled while waiting in the queue",
+    "engine.out_of_memory": "out of memory: try a smaller batch size, network or subset",
+    "engine.empty_training_split": "the training split is empty",
+    "engine.diverged": "the loss became NaN (not a number) during epoch {epoch}: training diverged. The learning rate ({learning_rate:g}) is probably too high; try 10x smaller.",
+    "engine.status_unwritable": "could not write the run's status file: {detail}",
+    "engine.predictions_unwritable": "could not save test predictions: {detail}",
+    "engine.checkpoint_unwritable_kept": "could not save epoch {epoch} ({detail}); the checkpoint from epoch {kept} is kept",
+    "engine.checkpoint_unwritable_none": "could not save epoch {epoch} ({detail}); no checkpoint is saved yet",
+    "engine.worker_died": "the training process ended unexpectedly (exit status {code}); the run can be resumed from its last checkpoint",
+    # runs (classifier/runs.py)
+    "run.not_found": "no such run: {run_id}",
+    "run.damaged": "run {run_id} is damaged: {detail}",
+    "run.cannot_create": "cannot create a run in {folder}: {detail}. Check that the runs folder exists, is writable and the disk is not full.",
+    "run.not_owner_share": "only the person who started this run can share it",
+    "run.not_owner_delete": "only the person who started this run can delete it",
+    "run.not_owner_resume": "only the person who started this run can resume it",
+    "run.not_owner_stop": "only the person who started this run can stop it",
+    "run.still_training": "this run is already training or queued",
+    "run.all_epochs_done": "this run has already trained all its planned epochs",
+    "run.delete_while_training": "this run is still training; stop it before deleting it",
+    "run.interrupted": "the server stopped during epoch {epoch}; the checkpoint after epoch {checkpoint} is kept and the run can be resumed",
+    "run.interrupted_first_epoch": "the server stopped before the first epoch finished",
 }
 
 

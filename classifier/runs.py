@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from classifier.config import Config
+from classifier.messages import ClassifierError, Message
 
 RUNS_ENV = "CLASSIFIER_RUNS_DIR"
 ACTIVE = ("queued", "running")
@@ -35,8 +36,8 @@ _ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 PROCESS_TOKEN = secrets.token_hex(8)
 
 
-class RunError(Exception):
-    """A run could not be found, read, written or touched by this viewer; the message says which."""
+class RunError(ClassifierError):
+    """A run could not be found, read, written or touched by this viewer; the code says which."""
 
 
 @dataclass
@@ -44,7 +45,7 @@ class RunInfo:
     run_id: str
     config: Config
     status: str = "queued"
-    reason: str = ""  # why it failed, stopped or was interrupted
+    reason: Message | None = None  # why it failed, stopped or was interrupted
     owner: str | None = None
     public: bool = False
     dataset_name: str = ""
@@ -58,7 +59,8 @@ class RunInfo:
     test_loss: float | None = None
     best_val_accuracy: float | None = None
     train_images: int = 0
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Message, ...] = ()
+    precision: str = ""  # the arithmetic it really used (float32 or bfloat16), once it started
     pid: int = field(default_factory=os.getpid)
     process: str = PROCESS_TOKEN
 
@@ -74,6 +76,8 @@ class RunInfo:
     def to_json(self) -> str:
         values = asdict(self)
         values["config"] = self.config.to_dict()
+        values["reason"] = self.reason.to_dict() if self.reason else None
+        values["warnings"] = [warning.to_dict() for warning in self.warnings]
         return json.dumps(values, indent=2)
 
     @classmethod
@@ -83,7 +87,8 @@ class RunInfo:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in values.items() if k in known}
         values["classes"] = tuple(values.get("classes", ()))
-        values["warnings"] = tuple(values.get("warnings", ()))
+        values["warnings"] = tuple(Message.from_dict(w) for w in values.get("warnings", ()))
+        values["reason"] = Message.from_dict(values["reason"]) if values.get("reason") else None
         return cls(**values)
 
 
@@ -111,7 +116,7 @@ class RunStore:
 
     def path(self, run_id: str) -> Path:
         if not isinstance(run_id, str) or not _ID_PATTERN.match(run_id):
-            raise RunError(f"no such run: {run_id!r}")
+            raise RunError("run.not_found", run_id=str(run_id)[:80])
         return self.root / run_id
 
     def model_path(self, run_id: str) -> Path | None:
@@ -120,20 +125,17 @@ class RunStore:
 
     # -- create, read, list --------------------------------------------------------------------
 
-    def create(self, config: Config, owner: str | None = None, public: bool = False) -> RunInfo:
+    def create(self, config: Config, owner: str | None = None, public: bool = False, dataset_name: str = "") -> RunInfo:
         config.validate()
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             run_id = secrets.token_urlsafe(12)
             self.path(run_id).mkdir()
-            info = RunInfo(run_id=run_id, config=config, owner=owner, public=public)
+            info = RunInfo(run_id=run_id, config=config, owner=owner, public=public, dataset_name=dataset_name)
             _write_atomic(self.path(run_id) / "config.json", config.to_json())
             self.save(info)
         except OSError as error:
-            raise RunError(
-                f"cannot create a run in {self.root}: {error.strerror or error}. "
-                "Check that the runs folder exists, is writable and the disk is not full."
-            ) from None
+            raise RunError("run.cannot_create", folder=str(self.root), detail=error.strerror or str(error)) from None
         return info
 
     def load(self, run_id: str, viewer: str | None = None) -> RunInfo:
@@ -141,11 +143,11 @@ class RunStore:
         try:
             info = RunInfo.from_json(path.read_text())
         except FileNotFoundError:
-            raise RunError(f"no such run: {run_id!r}") from None
+            raise RunError("run.not_found", run_id=run_id) from None
         except (OSError, ValueError, KeyError, TypeError) as error:
-            raise RunError(f"run {run_id} is damaged: {error}") from None
+            raise RunError("run.damaged", run_id=run_id, detail=str(error)[:200]) from None
         if not can_view(info, viewer):
-            raise RunError(f"no such run: {run_id!r}")  # do not reveal that it exists
+            raise RunError("run.not_found", run_id=run_id)  # do not reveal that it exists
         return _with_liveness(info)
 
     def list(self, viewer: str | None = None) -> list[RunInfo]:
@@ -183,6 +185,16 @@ class RunStore:
             return saved["y_true"], saved["probabilities"].astype(np.float32)
 
     # -- write ---------------------------------------------------------------------------------
+
+    def write_file(self, run_id: str, name: str, text: str) -> None:
+        """A small file of the run's own (e.g. batches.json), replaced atomically."""
+        _write_atomic(self.path(run_id) / name, text)
+
+    def read_file(self, run_id: str, name: str) -> str | None:
+        try:
+            return (self.path(run_id) / name).read_text()
+        except OSError:
+            return None
 
     def save(self, info: RunInfo) -> None:
         _write_atomic(self.path(info.run_id) / "status.json", info.to_json())
@@ -226,7 +238,7 @@ class RunStore:
         info = self.load(run_id, viewer)
         _require_owner(info, viewer, "delete")
         if info.status in ACTIVE:
-            raise RunError("this run is still training; stop it before deleting it")
+            raise RunError("run.delete_while_training")
         shutil.rmtree(self.path(run_id))
 
 
@@ -240,7 +252,7 @@ def can_modify(info: RunInfo, viewer: str | None) -> bool:
 
 def _require_owner(info: RunInfo, viewer: str | None, action: str) -> None:
     if not can_modify(info, viewer):
-        raise RunError(f"only the person who started this run can {action} it")
+        raise RunError(f"run.not_owner_{action}")
 
 
 def _with_liveness(info: RunInfo) -> RunInfo:
@@ -250,10 +262,9 @@ def _with_liveness(info: RunInfo) -> RunInfo:
         if gone:
             info.status = "interrupted"
             info.reason = (
-                f"the server stopped during epoch {info.epochs_completed + 1}; the checkpoint "
-                f"after epoch {info.checkpoint_epoch} is kept and the run can be resumed"
+                Message("run.interrupted", {"epoch": info.epochs_completed + 1, "checkpoint": info.checkpoint_epoch})
                 if info.checkpoint_epoch
-                else "the server stopped before the first epoch finished"
+                else Message("run.interrupted_first_epoch")
             )
     return info
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from classifier.runs import RunError, can_modify
 from ui import charts, require_app, state, widgets
-from ui.i18n import format_duration, t
+from ui.i18n import format_duration, say, t
 
 require_app()
 
@@ -64,7 +64,7 @@ def actions(info) -> None:
     mine = can_modify(info, state.owner())
     st.markdown(f"#### {widgets.describe_run(info)}")
     if info.reason:
-        st.caption(info.reason)
+        st.caption(say(info.reason))
     cells = st.columns(4)
     if mine:
         shared = cells[0].toggle(
@@ -76,10 +76,10 @@ def actions(info) -> None:
         if resumable and cells[1].button(t("runs.resume"), key=f"resume_{info.run_id}", icon=":material/replay:"):
             try:
                 engine.resume(info.run_id, state.owner())
-                st.session_state.job_id = info.run_id
+                st.session_state[state.JOB_ID] = info.run_id
                 st.switch_page("pages/train.py")
             except RunError as error:
-                st.error(str(error))
+                st.error(say(error))
         if info.status not in ("queued", "running") and cells[2].button(
             t("runs.delete"), key=f"delete_{info.run_id}", icon=":material/delete:"
         ):
@@ -88,7 +88,7 @@ def actions(info) -> None:
                 st.toast(t("runs.deleted"))
                 st.rerun()
             except RunError as error:
-                st.error(str(error))
+                st.error(say(error))
     with st.expander(t("runs.config")):
         st.json(info.config.to_dict())
     if info.status in ("finished", "stopped"):

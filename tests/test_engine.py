@@ -3,6 +3,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import keras
@@ -10,7 +11,8 @@ import pytest
 from polling import wait_for
 
 from classifier.config import Config
-from classifier.engine import Engine
+from classifier.engine import Engine, worker
+from classifier.engine.progress import MAX_BATCH_POINTS, BatchPoint, Progress
 from classifier.runs import RunError, RunStore
 
 TINY = Config(dataset="shapes", limit=120, epochs=2, batch_size=16)
@@ -18,21 +20,40 @@ TINY = Config(dataset="shapes", limit=120, epochs=2, batch_size=16)
 
 @pytest.fixture
 def engine(tmp_path):
-    return Engine(RunStore(tmp_path / "runs"), max_concurrent=1)
+    engine = Engine(RunStore(tmp_path / "runs"), max_concurrent=1)
+    yield engine
+    engine.close()
 
 
-def test_a_run_trains_in_the_background_and_leaves_everything_on_disk(engine):
-    started = time.time()
+def train_in_this_process(store: RunStore, config: Config, on_event=None, stop=None) -> tuple[worker.Worker, list]:
+    """The worker's own code, run here (not in a child process), so a test can reach inside."""
+    events = []
+    stop = stop or threading.Event()
+    info = store.create(config)
+
+    def emit(event):
+        events.append(event)
+        if on_event:
+            on_event(event, stop)
+
+    trainer = worker.Worker(store, info.run_id, emit, stop, resume=False)
+    trainer.run()
+    return trainer, events
+
+
+def test_a_run_trains_in_a_worker_process_and_leaves_everything_on_disk(engine):
     job = engine.submit(TINY, owner="ana")
-    assert time.time() - started < 1.0  # submit returns at once; training happens elsewhere
+    assert job.snapshot().status in ("queued", "running")  # submit returns before any training
     first = wait_for(lambda: job.snapshot().batches)
     assert first[0].loss > 0 and 0 <= first[0].accuracy <= 1
+    training_pid = wait_for(lambda: engine.store.load(job.run_id).pid if job.snapshot().history else None)
+    assert training_pid != os.getpid()  # the caller's interpreter never trains
     assert job.wait(120)
     snap = job.snapshot()
-    assert snap.status == "finished" and snap.done and snap.progress == 1.0
-    assert [e["epoch"] for e in snap.epochs_done] == [1, 2]
-    assert {"loss", "accuracy", "val_loss", "val_accuracy", "seconds", "images_per_second"} <= set(snap.epochs_done[0])
-    first_epoch = snap.epochs_done[0]  # speed counts the images trained, not batches x batch size
+    assert snap.status == "finished" and snap.done and snap.fraction_done == 1.0
+    assert [e["epoch"] for e in snap.history] == [1, 2]
+    assert {"loss", "accuracy", "val_loss", "val_accuracy", "seconds", "images_per_second"} <= set(snap.history[0])
+    first_epoch = snap.history[0]  # speed counts the images trained, not batches x batch size
     assert first_epoch["images_per_second"] == pytest.approx(job.info.train_images / first_epoch["seconds"], rel=0.01)
     assert snap.test_accuracy is not None and 0 <= snap.test_accuracy <= 1
 
@@ -43,11 +64,16 @@ def test_a_run_trains_in_the_background_and_leaves_everything_on_disk(engine):
         "history.jsonl",
         "model.keras",
         "predictions.npz",
+        "batches.json",
     }
     assert Config.from_json((folder / "config.json").read_text()) == TINY
     info = engine.store.load(job.run_id)
     assert (info.status, info.epochs_completed, info.owner, info.classes[0]) == ("finished", 2, "ana", "circle")
     assert info.test_accuracy == pytest.approx(snap.test_accuracy)
+    assert info.precision in ("float32", "bfloat16") and snap.precision == info.precision
+    assert engine.job(job.run_id) is None  # ended jobs are dropped; the record lives on in the folder
+    again = engine.progress(job.run_id, "ana")
+    assert again.history == snap.history and again.batches == snap.batches
     assert len(engine.store.history(job.run_id)) == 2
     model = keras.saving.load_model(engine.store.model_path(job.run_id))
     assert model.output.shape[-1] == 6
@@ -55,16 +81,41 @@ def test_a_run_trains_in_the_background_and_leaves_everything_on_disk(engine):
     assert probabilities.shape == (len(y_true), 6)
 
 
-def test_stop_takes_effect_after_the_batch_in_flight(engine):
+def test_stop_takes_effect_after_the_batch_in_flight(tmp_path, monkeypatch):
+    monkeypatch.setattr(worker, "BATCH_REPORT_SECONDS", 0.0)  # an event after every batch
+
+    def stop_after_third_batch(event, stop):
+        if event["kind"] == "batch" and event["point"]["step"] == 3:
+            stop.set()
+
+    trainer, events = train_in_this_process(
+        RunStore(tmp_path), TINY.replace(epochs=200, limit=600), stop_after_third_batch
+    )
+    steps = [event["point"]["step"] for event in events if event["kind"] == "batch"]
+    assert steps == [1, 2, 3, 4]  # batch 4 was in flight when the stop came; nothing after it
+    assert trainer.progress.status == "stopped" and trainer.progress.reason.code == "engine.stopped_by_request"
+
+
+def test_stop_reaches_a_run_in_its_worker(engine):
     job = engine.submit(TINY.replace(epochs=200, limit=600), owner="ana")
-    wait_for(lambda: job.batches_started >= 5)
-    seen = job.batches_started
+    wait_for(lambda: job.snapshot().batches)
     job.request_stop()
     assert job.wait(60)
-    assert job.batches_started <= seen + 1
     snap = job.snapshot()
-    assert snap.status == "stopped" and "stopped by request" in snap.reason
-    assert engine.store.load(job.run_id).status == "stopped"
+    assert snap.status == "stopped" and snap.reason.code == "engine.stopped_by_request"
+    assert snap.epoch < 200 and engine.store.load(job.run_id).status == "stopped"
+
+
+def test_the_live_record_stays_small_however_long_the_run():
+    progress = Progress("r" * 16)
+    for step in range(1, 5 * MAX_BATCH_POINTS):
+        point = {"epoch": step / 100, "loss": 1.0, "accuracy": 0.5, "epoch_index": step // 100, "step": step % 100}
+        progress = progress.apply({"kind": "batch", "point": point})
+    assert MAX_BATCH_POINTS // 2 <= len(progress.batches) <= MAX_BATCH_POINTS
+    assert progress.batch_stride >= 4  # the worker reports less often as the run grows
+    epochs = [point.epoch for point in progress.batches]
+    assert epochs == sorted(epochs) and epochs[0] == pytest.approx(0.01) and epochs[-1] > 19  # the whole run, thinned
+    assert all(isinstance(point, BatchPoint) for point in progress.batches)
 
 
 def test_a_diverging_run_fails_with_a_plain_explanation(engine):
@@ -73,7 +124,8 @@ def test_a_diverging_run_fails_with_a_plain_explanation(engine):
     assert job.wait(60)
     snap = job.snapshot()
     assert snap.status == "failed"
-    assert "NaN" in snap.reason and "learning rate" in snap.reason
+    assert snap.reason.code == "engine.diverged" and snap.reason.params["learning_rate"] == 10.0
+    assert "NaN" in str(snap.reason) and "learning rate" in str(snap.reason)
     assert engine.store.load(job.run_id).status == "failed"
 
 
@@ -85,7 +137,7 @@ def test_jobs_queue_beyond_the_concurrency_limit_and_can_be_cancelled(engine):
     assert third.snapshot().status == "queued" and third.snapshot().queue_position == 2
     second.request_stop()
     assert second.wait(5) and second.snapshot().status == "stopped"
-    assert "cancelled" in second.snapshot().reason
+    assert second.snapshot().reason.code == "engine.cancelled_in_queue"
     assert engine.queue_position(third.run_id) == 1
     assert first.wait(120) and third.wait(120)
     assert third.snapshot().status == "finished"
@@ -94,24 +146,26 @@ def test_jobs_queue_beyond_the_concurrency_limit_and_can_be_cancelled(engine):
 def test_a_bad_dataset_fails_the_run_with_its_message(engine, tmp_path):
     job = engine.submit(TINY.replace(dataset=str(tmp_path / "missing.zip")))
     assert job.wait(30)
-    assert job.snapshot().status == "failed" and "does not exist" in job.snapshot().reason
+    assert job.snapshot().status == "failed" and "does not exist" in str(job.snapshot().reason)
 
 
 def test_holdout_validation_and_augmentation(engine):
     job = engine.submit(TINY.replace(validation="holdout", augmentation=("flip", "shift", "crop"), epochs=1))
     assert job.wait(60) and job.snapshot().status == "finished", job.snapshot().reason
-    assert "val_accuracy" in job.snapshot().epochs_done[0]
+    assert "val_accuracy" in job.snapshot().history[0]
 
 
 def test_runs_are_private_unless_shared(engine):
     job = engine.submit(TINY.replace(epochs=1), owner="ana", dataset_label="my-pets.zip")
-    job.wait(60)
+    assert job.wait(60)
     store = engine.store
     assert store.load(job.run_id).dataset_name == "my-pets.zip"  # not the upload's random file name
     assert [i.run_id for i in store.list("ana")] == [job.run_id]
     assert store.list("bo") == []
     with pytest.raises(RunError, match="no such run"):
         store.load(job.run_id, "bo")
+    with pytest.raises(RunError, match="no such run"):
+        engine.progress(job.run_id, "bo")
     with pytest.raises(RunError, match="no such run"):
         store.path("../../etc")
     store.set_public(job.run_id, True, "ana")
@@ -127,13 +181,15 @@ def test_runs_are_private_unless_shared(engine):
 def test_an_unwritable_runs_folder_gives_a_clear_message(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    engine = Engine(RunStore(blocker / "runs"))
-    with pytest.raises(RunError, match="cannot create a run"):
+    engine = Engine(RunStore(blocker / "runs"), keep_spare=False)
+    with pytest.raises(RunError, match="cannot create a run") as raised:
         engine.submit(TINY)
+    assert raised.value.message.code == "run.cannot_create"
 
 
-def test_a_failed_checkpoint_keeps_the_previous_one(engine, monkeypatch):
-    original = engine.store.save_model
+def test_a_failed_checkpoint_keeps_the_previous_one(tmp_path, monkeypatch):
+    store = RunStore(tmp_path)
+    original = store.save_model
     calls = []
 
     def full_disk_on_second_epoch(run_id, model):
@@ -142,14 +198,14 @@ def test_a_failed_checkpoint_keeps_the_previous_one(engine, monkeypatch):
             raise OSError(28, "No space left on device")
         original(run_id, model)
 
-    monkeypatch.setattr(engine.store, "save_model", full_disk_on_second_epoch)
-    job = engine.submit(TINY.replace(epochs=3))
-    assert job.wait(60)
-    snap = job.snapshot()
-    assert snap.status == "finished"
-    assert any("No space left on device" in w and "epoch 1 is kept" in w for w in snap.warnings)
-    assert engine.store.load(job.run_id).epochs_completed == 3
-    assert keras.saving.load_model(engine.store.model_path(job.run_id)) is not None
+    monkeypatch.setattr(store, "save_model", full_disk_on_second_epoch)
+    trainer, _ = train_in_this_process(store, TINY.replace(epochs=3))
+    assert trainer.progress.status == "finished"
+    [warning] = trainer.progress.warnings
+    assert warning.code == "engine.checkpoint_unwritable_kept" and warning.params["kept"] == 1
+    assert "No space left on device" in str(warning) and "epoch 1 is kept" in str(warning)
+    assert store.load(trainer.info.run_id).epochs_completed == 3
+    assert keras.saving.load_model(store.model_path(trainer.info.run_id)) is not None
 
 
 def test_a_killed_training_process_leaves_a_resumable_run(tmp_path):
@@ -179,14 +235,15 @@ def test_a_killed_training_process_leaves_a_resumable_run(tmp_path):
         process.wait(10)
     finally:
         process.kill()
-    info = store.load(run_id)
-    assert info.status == "interrupted" and "resumed" in info.reason
+    # Its worker notices that the engine is gone (its input closes) and ends too.
+    info = wait_for(lambda: (i := store.load(run_id)).status == "interrupted" and i, 30)
+    assert "resumed" in str(info.reason)
     completed = info.epochs_completed
     assert 1 <= completed < 4
     assert [r["epoch"] for r in store.history(run_id)] == list(range(1, completed + 1))
     assert keras.saving.load_model(store.model_path(run_id)).output.shape[-1] == 6
 
-    resumed = Engine(store).resume(run_id)
+    resumed = Engine(store, keep_spare=False).resume(run_id)
     assert resumed.wait(240)
     assert resumed.snapshot().status == "finished", resumed.snapshot().reason
     final = store.load(run_id)

@@ -2,28 +2,65 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.express as px
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 SEED_ACCURACY = 0.70  # the seed program's test accuracy on CIFAR-10, drawn as a reference line
 TRAIN_COLOUR, VALIDATION_COLOUR = "#1f77b4", "#ff7f0e"
+SMOOTHING_SPAN = 5  # batch reports in the live chart's moving average
+
+
+def smoothed_batches(batches) -> tuple[list[float], list[float], list[float]]:
+    """Training loss and accuracy per reporting interval, lightly smoothed, for the live chart.
+
+    Keras reports running means that restart every epoch (a sawtooth); the mean over the
+    batches between two reports is (m2*k2 - m1*k1) / (k2 - k1), which tracks the present
+    instead of the whole epoch so far. An exponential moving average then calms the noise."""
+    xs: list[float] = []
+    losses: list[float] = []
+    accuracies: list[float] = []
+    previous_epoch, previous_step, previous = -1, 0, (0.0, 0.0)
+    weight = 2 / (SMOOTHING_SPAN + 1)
+    for point in batches:
+        epoch, step = point.epoch_index, point.step
+        if epoch != previous_epoch:
+            previous_step, previous = 0, (0.0, 0.0)
+        span_steps = step - previous_step
+        if span_steps <= 0 or not math.isfinite(point.loss):
+            continue
+        loss = (point.loss * step - previous[0] * previous_step) / span_steps
+        accuracy = (point.accuracy * step - previous[1] * previous_step) / span_steps
+        if losses:
+            loss = weight * loss + (1 - weight) * losses[-1]
+            accuracy = weight * accuracy + (1 - weight) * accuracies[-1]
+        xs.append(point.epoch)
+        losses.append(loss)
+        accuracies.append(min(max(accuracy, 0.0), 1.0))
+        previous_epoch, previous_step, previous = epoch, step, (point.loss, point.accuracy)
+    return xs, losses, accuracies
 
 
 def training_curves(
-    batch_x: list[float],
-    batch_loss: list[float],
-    batch_accuracy: list[float],
+    batches,
     epochs: list[dict],
     labels: dict[str, str],
     reference: float | None = SEED_ACCURACY,
     total_epochs: int | None = None,
 ) -> go.Figure:
-    """Loss (left) and accuracy (right): smoothed batch values as lines, epochs as points."""
-    figure = make_subplots(rows=1, cols=2, subplot_titles=(labels["loss"], labels["accuracy"]))
-    for column, values, key in ((1, batch_loss, "loss"), (2, batch_accuracy, "accuracy")):
-        figure.add_trace(
+    """Loss (left) and accuracy (right): smoothed batch values as lines, epochs as points.
+
+    Redrawn every second while a run trains, so it is built directly as two axis pairs (no
+    make_subplots, no add_hline: those cost tens of milliseconds of validation per call) and
+    carries at most a few hundred points (the record is bounded)."""
+    batch_x, batch_loss, batch_accuracy = smoothed_batches(batches)
+    epoch_x = [record["epoch"] for record in epochs]
+    traces = []
+    for axis, values, key in (("", batch_loss, "loss"), ("2", batch_accuracy, "accuracy")):
+        first = axis == ""
+        traces.append(
             go.Scatter(
                 x=batch_x,
                 y=values,
@@ -32,55 +69,73 @@ def training_curves(
                 line={"color": TRAIN_COLOUR, "width": 1.5},
                 opacity=0.6,
                 legendgroup="batches",
-                showlegend=column == 1,
-            ),
-            row=1,
-            col=column,
-        )
-        x = [record["epoch"] for record in epochs]
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=[record.get(key) for record in epochs],
-                mode="lines+markers",
-                name=labels["train"],
-                line={"color": TRAIN_COLOUR},
-                legendgroup="train",
-                showlegend=column == 1,
-            ),
-            row=1,
-            col=column,
-        )
-        if any(f"val_{key}" in record for record in epochs):
-            figure.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=[record.get(f"val_{key}") for record in epochs],
-                    mode="lines+markers",
-                    name=labels["validation"],
-                    line={"color": VALIDATION_COLOUR},
-                    legendgroup="validation",
-                    showlegend=column == 1,
-                ),
-                row=1,
-                col=column,
+                showlegend=first,
+                xaxis=f"x{axis}",
+                yaxis=f"y{axis}",
             )
-    if reference is not None:
-        figure.add_hline(
-            y=reference,
-            line_dash="dot",
-            line_color="gray",
-            row=1,
-            col=2,
-            annotation_text=labels["reference"],
-            annotation_position="bottom right",
         )
-    figure.update_xaxes(title_text=labels["epoch"], range=[0, total_epochs] if total_epochs else None)
-    figure.update_yaxes(range=[0, 1], row=1, col=2)
-    figure.update_layout(
-        height=340, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.25}
-    )
-    return figure
+        series = [("train", key, TRAIN_COLOUR)]
+        if any(f"val_{key}" in record for record in epochs):
+            series.append(("validation", f"val_{key}", VALIDATION_COLOUR))
+        for name, metric, colour in series:
+            traces.append(
+                go.Scatter(
+                    x=epoch_x,
+                    y=[record.get(metric) for record in epochs],
+                    mode="lines+markers",
+                    name=labels[name],
+                    line={"color": colour},
+                    legendgroup=name,
+                    showlegend=first,
+                    xaxis=f"x{axis}",
+                    yaxis=f"y{axis}",
+                )
+            )
+    x_range = [0, total_epochs] if total_epochs else None
+    shapes = []
+    annotations = [
+        {"text": labels["loss"], "x": 0.225, "y": 1.0, "xref": "paper", "yref": "paper", "yanchor": "bottom"},
+        {"text": labels["accuracy"], "x": 0.775, "y": 1.0, "xref": "paper", "yref": "paper", "yanchor": "bottom"},
+    ]
+    if reference is not None:
+        line = {"dash": "dot", "color": "gray", "width": 1}
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x2 domain",
+                "yref": "y2",
+                "x0": 0,
+                "x1": 1,
+                "y0": reference,
+                "y1": reference,
+                "line": line,
+            }
+        )
+        annotations.append(
+            {
+                "text": labels["reference"],
+                "xref": "x2 domain",
+                "yref": "y2",
+                "x": 1,
+                "y": reference,
+                "xanchor": "right",
+                "yanchor": "top",
+            }
+        )
+    for annotation in annotations:
+        annotation["showarrow"] = False
+    layout = {
+        "xaxis": {"domain": [0, 0.45], "title": {"text": labels["epoch"]}, "range": x_range},
+        "xaxis2": {"domain": [0.55, 1], "title": {"text": labels["epoch"]}, "range": x_range, "anchor": "y2"},
+        "yaxis": {"anchor": "x"},
+        "yaxis2": {"anchor": "x2", "range": [0, 1]},
+        "shapes": shapes,
+        "annotations": annotations,
+        "height": 340,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "legend": {"orientation": "h", "y": -0.25},
+    }
+    return go.Figure(data=traces, layout=layout)
 
 
 def confusion_heatmap(matrix: np.ndarray, classes: tuple[str, ...], labels: dict[str, str]) -> go.Figure:

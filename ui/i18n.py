@@ -352,6 +352,86 @@ TEXT: dict[str, dict[str, str]] = {
     # Messages from the package (classifier/messages.py): "msg." + the message's code
     "msg.error.unexpected": {"en": "unexpected error: {kind}: {detail}", "zh": "意外错误：{kind}：{detail}"},
     "msg.text.plain": {"en": "{text}", "zh": "{text}"},
+    # engine (classifier/engine/)
+    "msg.engine.phase_loading": {"en": "Loading data", "zh": "正在加载数据"},
+    "msg.engine.phase_building": {"en": "Building the model", "zh": "正在构建模型"},
+    "msg.engine.phase_training": {"en": "Training", "zh": "正在训练"},
+    "msg.engine.phase_testing": {"en": "Testing", "zh": "正在测试"},
+    "msg.engine.stopped_before_start": {"en": "stopped before it started", "zh": "开始之前就已停止"},
+    "msg.engine.stopped_by_request": {
+        "en": "stopped by request after {epochs} epoch(s)",
+        "zh": "应要求在第 {epochs} 轮后停止",
+    },
+    "msg.engine.cancelled_in_queue": {"en": "cancelled while waiting in the queue", "zh": "排队等待时已取消"},
+    "msg.engine.out_of_memory": {
+        "en": "out of memory: try a smaller batch size, network or subset",
+        "zh": "内存不足：请减小批大小、网络规模或数据子集",
+    },
+    "msg.engine.empty_training_split": {"en": "the training split is empty", "zh": "训练集是空的"},
+    "msg.engine.diverged": {
+        "en": "the loss became NaN (not a number) during epoch {epoch}: training diverged. The learning rate ({learning_rate:g}) is probably too high; try 10x smaller.",
+        "zh": "第 {epoch} 轮时损失变成了 NaN（不是数字）：训练发散了。学习率（{learning_rate:g}）可能太高，试试小 10 倍。",
+    },
+    "msg.engine.status_unwritable": {
+        "en": "could not write the run's status file: {detail}",
+        "zh": "无法写入训练记录的状态文件：{detail}",
+    },
+    "msg.engine.predictions_unwritable": {
+        "en": "could not save test predictions: {detail}",
+        "zh": "无法保存测试集预测：{detail}",
+    },
+    "msg.engine.checkpoint_unwritable_kept": {
+        "en": "could not save epoch {epoch} ({detail}); the checkpoint from epoch {kept} is kept",
+        "zh": "无法保存第 {epoch} 轮（{detail}）；保留第 {kept} 轮的检查点",
+    },
+    "msg.engine.checkpoint_unwritable_none": {
+        "en": "could not save epoch {epoch} ({detail}); no checkpoint is saved yet",
+        "zh": "无法保存第 {epoch} 轮（{detail}）；目前还没有保存任何检查点",
+    },
+    "msg.engine.worker_died": {
+        "en": "the training process ended unexpectedly (exit status {code}); the run can be resumed from its last checkpoint",
+        "zh": "训练进程意外结束（退出状态 {code}）；可以从最后一个检查点继续训练",
+    },
+    # runs (classifier/runs.py)
+    "msg.run.not_found": {"en": "no such run: {run_id}", "zh": "没有这条训练记录：{run_id}"},
+    "msg.run.damaged": {"en": "run {run_id} is damaged: {detail}", "zh": "训练记录 {run_id} 已损坏：{detail}"},
+    "msg.run.cannot_create": {
+        "en": "cannot create a run in {folder}: {detail}. Check that the runs folder exists, is writable and the disk is not full.",
+        "zh": "无法在 {folder} 中创建训练记录：{detail}。请检查该文件夹存在、可写，且磁盘未满。",
+    },
+    "msg.run.not_owner_share": {
+        "en": "only the person who started this run can share it",
+        "zh": "只有开始这次训练的人才能分享它",
+    },
+    "msg.run.not_owner_delete": {
+        "en": "only the person who started this run can delete it",
+        "zh": "只有开始这次训练的人才能删除它",
+    },
+    "msg.run.not_owner_resume": {
+        "en": "only the person who started this run can resume it",
+        "zh": "只有开始这次训练的人才能继续它",
+    },
+    "msg.run.not_owner_stop": {
+        "en": "only the person who started this run can stop it",
+        "zh": "只有开始这次训练的人才能停止它",
+    },
+    "msg.run.still_training": {"en": "this run is already training or queued", "zh": "这次训练已经在进行或在排队"},
+    "msg.run.all_epochs_done": {
+        "en": "this run has already trained all its planned epochs",
+        "zh": "这次训练已经完成了计划的全部轮数",
+    },
+    "msg.run.delete_while_training": {
+        "en": "this run is still training; stop it before deleting it",
+        "zh": "这次训练仍在进行；请先停止再删除",
+    },
+    "msg.run.interrupted": {
+        "en": "the server stopped during epoch {epoch}; the checkpoint after epoch {checkpoint} is kept and the run can be resumed",
+        "zh": "服务器在第 {epoch} 轮时停止了；第 {checkpoint} 轮之后的检查点已保留，可以继续训练",
+    },
+    "msg.run.interrupted_first_epoch": {
+        "en": "the server stopped before the first epoch finished",
+        "zh": "服务器在第一轮完成之前就停止了",
+    },
 }
 
 

@@ -17,6 +17,10 @@ from classifier.engine import Engine
 from classifier.runs import RunInfo, RunStore
 
 UPLOADS_ENV = "CLASSIFIER_UPLOADS_DIR"
+# Session-state keys that more than one page reads (the Train form's own are in ui/train_form.py).
+JOB_ID = "job_id"  # the run this session started or resumed last
+UPLOADED_DATASET = "uploaded_dataset"  # where this session's uploaded zip is stored
+UPLOADED_LABEL = "uploaded_label"  # its name as the student knows it
 MAX_CONCURRENT_ENV = "CLASSIFIER_MAX_CONCURRENT"
 
 

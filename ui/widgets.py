@@ -13,7 +13,7 @@ from classifier.data import DatasetError, describe_source
 from classifier.predict import ModelError
 from classifier.runs import RunError, RunInfo
 from ui import charts, state
-from ui.i18n import t
+from ui.i18n import say, t
 
 
 def describe_run(info: RunInfo) -> str:
@@ -30,7 +30,7 @@ UPLOAD = "upload"
 def model_picker(key: str) -> state.ModelChoice | None:
     """The built-in model, any visible run with a checkpoint (the current run first), or an upload."""
     choices = state.model_choices(t("model.builtin"), describe_run)
-    current = st.session_state.get("job_id")
+    current = st.session_state.get(state.JOB_ID)
     choices.sort(key=lambda c: (c.run_id is not None, c.run_id != current))
     labels = {
         i: (t("model.current", name=c.label) if c.run_id and c.run_id == current else c.label)
@@ -68,18 +68,18 @@ def load_dataset_or_explain(source: str, limit: int | None, key: str):
     except DatasetError as error:
         bar.empty()
         reason = str(error)
-        if source == st.session_state.get("uploaded_dataset") and st.session_state.get("uploaded_label"):
+        if source == st.session_state.get(state.UPLOADED_DATASET) and st.session_state.get(state.UPLOADED_LABEL):
             # Uploads are stored under a random name; the student knows their file by its own name.
-            reason = reason.replace(Path(source).name, st.session_state.uploaded_label)
+            reason = reason.replace(Path(source).name, st.session_state[state.UPLOADED_LABEL])
         st.error(t("data.failed", reason=reason))
         if source == "cifar10":
-            st.button(t("data.use_shapes"), key=key, on_click=_switch_to_shapes, type="primary")
+            st.button(t("data.use_shapes"), key=key, on_click=switch_to_shapes, type="primary")
         return None
     bar.empty()
     return dataset
 
 
-def _switch_to_shapes() -> None:
+def switch_to_shapes() -> None:
     st.session_state["hp_dataset"] = "shapes"
 
 
@@ -99,7 +99,7 @@ def run_results(info: RunInfo, key: str) -> None:
         columns[1].metric(t("results.test_loss"), f"{info.test_loss:.3f}")
     columns[2].metric(t("results.epochs"), f"{info.epochs_completed} / {info.config.epochs}")
     for warning in info.warnings:
-        st.warning(warning)
+        st.warning(say(warning))
     model_path = store.model_path(info.run_id)
     if model_path is not None:
         st.download_button(

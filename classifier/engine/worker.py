@@ -1,0 +1,323 @@
+"""The training worker: one process trains one run, so no web server's interpreter ever trains.
+
+    python -m classifier.engine.worker      (started by classifier.engine.local, never by hand)
+
+The process imports TensorFlow at once (so a spare one is warm before anyone presses Start), then
+reads one job as a JSON line on stdin: {"run_id", "runs_root", "resume", "verbose"}. It trains
+the run, writing everything to the run's folder as it goes (status, history, checkpoints, test
+predictions), and streams progress events as JSON lines on its stdout. Later lines on stdin:
+"stop" ends training after the batch in flight; end of input means the engine is gone, and the
+worker leaves at once (the run then reads as interrupted, resumable from its last checkpoint).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import sys
+import threading
+import time
+import warnings
+from typing import Any
+
+from classifier import data as data_module
+from classifier.engine.progress import Progress, save_batches
+from classifier.messages import ClassifierError, Message, as_message
+from classifier.runs import PROCESS_TOKEN, RunStore
+
+BATCH_REPORT_SECONDS = 0.25  # a batch point at most this often (times the record's stride)
+
+# Keras warns that it cannot shuffle a tf.data pipeline; ours shuffles itself.
+warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed", category=UserWarning)
+
+
+class Worker:
+    """Trains one run; `emit` sends each progress event to whoever watches."""
+
+    def __init__(self, store: RunStore, run_id: str, emit, stop: threading.Event, resume: bool, verbose: int = 0):
+        self.store = store
+        self.info = store.load(run_id)
+        self.resume = resume
+        self.verbose = verbose
+        self.stop = stop
+        self._emit = emit
+        self._lock = threading.Lock()  # data decoding reports progress from several threads
+        self.progress = Progress(run_id, epochs=self.info.config.epochs)
+
+    @property
+    def config(self):
+        return self.info.config
+
+    def emit(self, event: dict[str, Any]) -> None:
+        with self._lock:
+            self.progress = self.progress.apply(event)
+            self._emit(event)
+
+    def update(self, **fields: Any) -> None:
+        plain = {k: v.to_dict() if isinstance(v, Message) else v for k, v in fields.items()}
+        self.emit({"kind": "update", "fields": plain})
+
+    def warn(self, message: Message) -> None:
+        self.info.warnings = (*self.info.warnings, message)
+        self.emit({"kind": "warning", "message": message.to_dict()})
+
+    def save_info(self, **changes: Any) -> None:
+        """Update the status file; a failing disk becomes a warning, never a crash."""
+        for key, value in changes.items():
+            setattr(self.info, key, value)
+        try:
+            self.store.save(self.info)
+        except OSError as error:
+            message = Message("engine.status_unwritable", {"detail": error.strerror or str(error)})
+            if message not in self.info.warnings:
+                self.warn(message)
+
+    # -- the run ----------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Train to the end (or a stop, or an error); every ending is written as a status."""
+        try:
+            if self.stop.is_set():
+                self.finish("stopped", Message("engine.stopped_before_start"))
+                return
+            started = time.time()
+            self.update(status="running", started=started, phase=Message("engine.phase_loading"), loading=0.0)
+            self.save_info(
+                status="running",
+                started=self.info.started or started,
+                pid=os.getpid(),
+                process=PROCESS_TOKEN,
+                reason=None,
+            )
+            self.train()
+        except ClassifierError as error:
+            self.finish("failed", error.message)
+        except MemoryError:
+            self.finish("failed", Message("engine.out_of_memory"))
+        except Exception as error:  # noqa: BLE001 - any failure must end as a readable status
+            self.finish("failed", as_message(error))
+
+    def train(self) -> None:
+        import keras
+
+        from classifier import pipeline
+        from classifier.model import build_model, resolved_precision
+
+        config = self.config
+        dataset = data_module.load_dataset(
+            config.dataset,
+            config.limit,
+            progress=lambda fraction, message: self.update(loading=fraction, phase=message),
+        )
+        self.update(loading=None, phase=Message("engine.phase_building"))
+        validation = None
+        if config.validation == "holdout":
+            dataset, x_val, y_val = dataset.holdout(config.holdout_fraction, config.random_seed)
+            validation = pipeline.evaluation_batches(x_val, y_val)
+        elif config.validation == "test":
+            validation = pipeline.evaluation_batches(dataset.x_test, dataset.y_test)
+        if len(dataset.y_train) == 0:
+            raise ClassifierError("engine.empty_training_split")
+        steps = math.ceil(len(dataset.y_train) / config.batch_size)
+        precision = resolved_precision(config)
+        self.save_info(
+            dataset_name=self.info.dataset_name or dataset.name,
+            classes=dataset.classes,
+            train_images=len(dataset.y_train),
+            precision=precision,
+        )
+        for note in dataset.notes:
+            self.warn(note)
+        initial_epoch = self.info.checkpoint_epoch if self.resume else 0
+        if initial_epoch:
+            model = keras.saving.load_model(self.store.model_path(self.info.run_id))
+        else:
+            model = build_model(config, dataset.num_classes, steps_per_epoch=steps)
+        if self.resume:  # epochs after the checkpoint are trained again
+            self.store.truncate_history(self.info.run_id, initial_epoch)
+            self.save_info(epochs_completed=initial_epoch)
+        history = self.store.history(self.info.run_id)
+        self.update(
+            steps_per_epoch=steps,
+            epoch=initial_epoch + 1,
+            history=history,
+            precision=precision,
+            phase=Message("engine.phase_training"),
+        )
+        recorder = keras_recorder(self, len(dataset.y_train), config.batch_size, initial_epoch)
+        model.fit(
+            pipeline.training_batches(dataset.x_train, dataset.y_train, config, seed=config.random_seed),
+            epochs=config.epochs,
+            initial_epoch=initial_epoch,
+            validation_data=validation,
+            callbacks=[recorder],
+            verbose=self.verbose,
+        )
+        self.save_batch_points()
+        if recorder.nan_at is not None:
+            self.finish(
+                "failed",
+                Message("engine.diverged", {"epoch": int(recorder.nan_at) + 1, "learning_rate": config.learning_rate}),
+            )
+            return
+        stopped = self.stop.is_set()
+        if self.info.epochs_completed or not stopped:
+            self.update(phase=Message("engine.phase_testing"))
+            self.test(model, dataset)
+        if stopped:
+            self.finish("stopped", Message("engine.stopped_by_request", {"epochs": self.info.epochs_completed}))
+        else:
+            self.finish("finished")
+
+    def test(self, model, dataset) -> None:
+        """Test metrics from Keras's own evaluate, and the predictions kept for the results page."""
+        from classifier import pipeline
+
+        loss, accuracy = model.evaluate(pipeline.evaluation_batches(dataset.x_test, dataset.y_test), verbose=0)
+        probabilities = model.predict(pipeline.evaluation_batches(dataset.x_test, dataset.y_test), verbose=0)
+        self.info.test_accuracy, self.info.test_loss = float(accuracy), float(loss)
+        self.update(test_accuracy=float(accuracy), test_loss=float(loss))
+        try:
+            self.store.save_predictions(self.info.run_id, dataset.y_test, probabilities)
+        except OSError as error:
+            self.warn(Message("engine.predictions_unwritable", {"detail": error.strerror or str(error)}))
+
+    def finish(self, status: str, reason: Message | None = None) -> None:
+        now = time.time()
+        self.update(status=status, reason=reason, finished=now, eta=None, loading=None, phase=None)
+        self.save_info(status=status, reason=reason, finished=now)
+
+    def save_batch_points(self) -> None:
+        try:
+            save_batches(self.store, self.info.run_id, self.progress.batches)
+        except OSError:
+            pass  # the batch curve is a nicety; the history and checkpoint are what count
+
+    def epoch_finished(self, record: dict[str, Any], model) -> None:
+        """Record the epoch, then replace the checkpoint; a failing disk costs a warning, never the
+        previous checkpoint (the new one is written beside it and swapped in atomically)."""
+        self.emit({"kind": "epoch", "record": record})
+        epoch = record["epoch"]
+        try:
+            self.store.append_history(self.info.run_id, record)
+            self.store.save_model(self.info.run_id, model)
+            checkpoint = epoch
+        except Exception as error:  # noqa: BLE001 - disk full, read-only folder, h5py errors...
+            kept = self.info.checkpoint_epoch
+            detail = getattr(error, "strerror", None) or str(error)
+            code = "engine.checkpoint_unwritable_kept" if kept else "engine.checkpoint_unwritable_none"
+            self.warn(Message(code, {"epoch": epoch, "detail": detail, "kept": kept}))
+            checkpoint = kept
+        self.save_batch_points()
+        best = max(filter(None, [self.info.best_val_accuracy, record.get("val_accuracy")]), default=None)
+        self.save_info(epochs_completed=epoch, checkpoint_epoch=checkpoint, best_val_accuracy=best)
+
+
+def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: int):
+    """The one Keras callback of a run: cheap per batch (a flag and a clock check), thorough per epoch.
+
+    Batch ends run on the training thread (not Keras's async callback pool) so that a stop
+    request is seen right after the batch in flight."""
+    import keras
+
+    class Recorder(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.steps = math.ceil(images / batch_size)
+            self.epoch = initial_epoch
+            self.nan_at: float | None = None
+            self.last_report = 0.0
+            self.epoch_start = self.run_start = time.time()
+
+        def on_epoch_begin(self, epoch: int, logs=None) -> None:
+            self.epoch = epoch
+            self.epoch_start = time.time()
+            self.last_report = 0.0  # report the first batch of every epoch at once
+            worker.update(epoch=epoch + 1, step=0)
+
+        def on_train_batch_end(self, batch: int, logs=None) -> None:
+            if worker.stop.is_set():
+                self.model.stop_training = True  # Keras checks this as soon as we return
+            now = time.time()
+            if now - self.last_report < BATCH_REPORT_SECONDS * worker.progress.batch_stride:
+                return
+            self.last_report = now
+            logs = logs or {}
+            loss, accuracy = float(logs.get("loss", math.nan)), float(logs.get("accuracy", math.nan))
+            done = batch + 1
+            position = self.epoch + done / self.steps
+            if not math.isfinite(loss):
+                self.nan_at = position
+                self.model.stop_training = True
+            rate = min(done * batch_size, images) / max(now - self.epoch_start, 1e-9)
+            remaining_steps = (worker.config.epochs - self.epoch) * self.steps - done
+            point = {"epoch": position, "loss": loss, "accuracy": accuracy, "epoch_index": self.epoch, "step": done}
+            worker.emit(
+                {
+                    "kind": "batch",
+                    "point": point,
+                    "images_per_second": rate,
+                    "eta": remaining_steps * batch_size / rate if rate else None,
+                }
+            )
+
+        def on_epoch_end(self, epoch: int, logs=None) -> None:
+            logs = logs or {}
+            seconds = time.time() - self.epoch_start
+            complete = not worker.stop.is_set() and self.nan_at is None
+            record = {
+                "epoch": epoch + 1,
+                **{key: float(value) for key, value in logs.items() if isinstance(value, (int, float))},
+                "seconds": round(seconds, 3),
+                "images_per_second": round(images / seconds, 1) if complete else None,
+                "elapsed": round(time.time() - self.run_start, 3),
+            }
+            if not all(math.isfinite(record.get(k, 0.0)) for k in ("loss", "accuracy")):
+                self.nan_at = self.nan_at or float(epoch + 1)
+                return
+            if complete:
+                worker.epoch_finished(record, self.model)
+                worker.update(step=self.steps)
+
+    return Recorder()
+
+
+# --- the process -----------------------------------------------------------------------------------
+
+
+def _listen(stop: threading.Event) -> None:
+    """Lines from the engine: "stop" ends training after this batch; end of input means the engine
+    is gone (killed, say), and the run must not go on without anyone to watch or record it."""
+    for line in sys.stdin:
+        if line.strip() == "stop":
+            stop.set()
+    os._exit(3)
+
+
+def main() -> None:
+    events = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # Keras's progress and TF's logs go to stderr
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the engine, which asks us to stop
+    import keras  # noqa: F401 - warm up now: this process may be the spare that waits for a job
+
+    events.write(json.dumps({"kind": "ready"}) + "\n")
+    line = sys.stdin.readline()
+    if not line.strip():
+        return
+    job = json.loads(line)
+    stop = threading.Event()
+    threading.Thread(target=_listen, args=(stop,), name="engine-listener", daemon=True).start()
+
+    def send(event: dict[str, Any]) -> None:
+        events.write(json.dumps(event) + "\n")
+
+    store = RunStore(job["runs_root"])
+    Worker(store, job["run_id"], send, stop, resume=job["resume"], verbose=job.get("verbose", 0)).run()
+    events.flush()
+    os._exit(0)  # skip TensorFlow's slow teardown: everything is on disk
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The live view of a training run: progress, speed, Stop, and the curves, redrawn each second.
+
+It runs in an `st.fragment(run_every=REFRESH_SECONDS)` and must stay cheap: it reads the
+engine's immutable record of the run (a few hundred batch points at most, whatever the number
+of epochs) and builds one small figure. The training itself runs in a worker process, so
+nothing here can slow it down except the CPU this fragment and the browser use.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from classifier.runs import RunError
+from ui import charts, state
+from ui.i18n import format_duration, say, t
+
+REFRESH_SECONDS = 1.0
+LIVE_ACTIVE = "live_active"  # set while a run is live, so its end reruns the whole page once
+
+
+def live_panel(run_id: str) -> None:
+    engine = state.engine()
+    job = engine.job(run_id)
+    try:
+        snap = engine.progress(run_id, state.owner())
+    except RunError:
+        return
+    if snap.status == "queued":
+        st.info(t("train.queued", position=snap.queue_position or 1))
+        if job is not None:
+            st.button(t("train.cancel"), on_click=job.request_stop, key="cancel")
+        return
+    if snap.loading is not None:
+        st.progress(min(max(snap.loading, 0.0), 1.0), text=t("data.loading", detail=say(snap.phase)))
+    elif not snap.done:
+        st.progress(
+            snap.fraction_done,
+            text=t("train.progress", epoch=snap.epoch, epochs=snap.epochs, step=snap.step, steps=snap.steps_per_epoch),
+        )
+    cells = st.columns([1, 1, 1, 1, 1.2])
+    cells[0].metric(t("train.epoch"), f"{min(snap.epoch, snap.epochs)} / {snap.epochs}")
+    cells[1].metric(t("train.speed"), f"{snap.images_per_second:,.0f}" if snap.images_per_second else "–")
+    cells[2].metric(t("train.eta"), format_duration(snap.eta) if snap.eta is not None and not snap.done else "–")
+    cells[3].metric(t("train.elapsed"), format_duration(snap.elapsed))
+    if job is not None and not snap.done:
+        cells[4].button(
+            t("train.stop"),
+            on_click=job.request_stop,
+            type="primary",
+            key="stop",
+            disabled=job.stop_requested,
+            icon=":material/stop:",
+        )
+    labels = {
+        key: t(f"chart.{key}") for key in ("loss", "accuracy", "batches", "train", "validation", "epoch", "reference")
+    }
+    config = job.config if job is not None else engine.store.load(run_id, state.owner()).config
+    reference = charts.SEED_ACCURACY if config.dataset == "cifar10" else None
+    st.plotly_chart(
+        charts.training_curves(snap.batches, list(snap.history), labels, reference, snap.epochs),
+        key="live_chart",
+    )
+    for warning in snap.warnings:
+        st.warning(say(warning))
+    if snap.done and st.session_state.get(LIVE_ACTIVE):
+        st.session_state[LIVE_ACTIVE] = False
+        st.rerun()  # the whole page, so the results appear below

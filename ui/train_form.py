@@ -1,0 +1,277 @@
+"""The Train page's form: hyperparameter widgets <-> a Config, in one place.
+
+Every widget keeps its value in st.session_state under `hp_<field>` (the Config's own field
+names), so a preset, a lesson or a resumed run sets the form by writing a Config into it, and
+the form reads back as a Config that validates itself. Every limit comes from
+`classifier.config.LIMITS`, the package's one table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from classifier import config as cfg
+from classifier.config import Config
+from ui import state
+from ui.i18n import labels, t
+
+
+def _within(name: str, options: tuple) -> tuple:
+    low, high = cfg.LIMITS[name]
+    return tuple(option for option in options if low <= option <= high)
+
+
+# The choices a slider offers, trimmed to what the Config accepts.
+LEARNING_RATES = _within(
+    "learning_rate", (1e-5, 3e-5, 1e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
+)
+BATCH_SIZES = _within("batch_size", (8, 16, 32, 64, 128, 256, 512))
+KERNEL_SIZES = _within("kernel_size", (1, 3, 5, 7))
+CONVS_PER_BLOCK = tuple(range(int(cfg.LIMITS["convs_per_block"][0]), int(cfg.LIMITS["convs_per_block"][1]) + 1))
+UPLOAD = "upload"
+PRESET = "hp_preset"
+
+
+def _high(name: str):
+    return cfg.LIMITS[name][1]
+
+
+def _low(name: str):
+    return cfg.LIMITS[name][0]
+
+
+# --- hyperparameters in session state -------------------------------------------------------
+
+
+def apply_config(config: Config) -> None:
+    """Put every field of `config` into the widgets' session state."""
+    values = config.to_dict()
+    for name in ("dataset", "limit", "conv_filters", "pool_after"):
+        values.pop(name)
+    for name, value in values.items():
+        st.session_state[f"hp_{name}"] = list(value) if isinstance(value, tuple) else value
+    st.session_state.hp_blocks = len(config.conv_filters)
+    for i, (filters, pool) in enumerate(zip(config.conv_filters, config.pool_after)):
+        st.session_state[f"hp_filters_{i}"] = filters
+        st.session_state[f"hp_pool_{i}"] = pool
+    if config.dataset in ("cifar10", "shapes"):
+        st.session_state.hp_dataset = config.dataset
+    st.session_state.hp_limit = config.limit or 0
+
+
+def _apply_preset() -> None:
+    apply_config(cfg.PRESETS[st.session_state[PRESET]])
+
+
+def ensure_defaults() -> None:
+    """A new session's form: the seed network, as the tutorial wrote it."""
+    if PRESET not in st.session_state:
+        st.session_state[PRESET] = "seed"
+        apply_config(cfg.SEED)
+
+
+def _blocks_changed() -> None:
+    for i in range(st.session_state.hp_blocks):
+        st.session_state.setdefault(f"hp_filters_{i}", 64)
+        st.session_state.setdefault(f"hp_pool_{i}", False)
+
+
+def current_config() -> Config:
+    """The Config the widgets describe; raises ValueError naming the field when invalid."""
+    s = st.session_state
+    blocks = s.hp_blocks
+    dataset = s.get(state.UPLOADED_DATASET) if s.hp_dataset == UPLOAD else s.hp_dataset
+    if not dataset:
+        raise ValueError(t("train.no_upload"))
+    values = {f.name: s[f"hp_{f.name}"] for f in dataclasses.fields(Config) if f"hp_{f.name}" in s}
+    values.update(
+        dataset=dataset,
+        limit=s.hp_limit or None,
+        conv_filters=tuple(int(s[f"hp_filters_{i}"]) for i in range(blocks)),
+        pool_after=tuple(bool(s[f"hp_pool_{i}"]) for i in range(blocks)),
+        augmentation=tuple(s.hp_augmentation or ()),
+    )
+    return Config.from_dict(values)
+
+
+# --- the form --------------------------------------------------------------------------------
+
+
+def preset_section() -> None:
+    st.segmented_control(
+        t("train.preset"),
+        cfg.PRESET_NAMES,
+        key=PRESET,
+        on_change=_apply_preset,
+        format_func=labels("preset", cfg.PRESET_NAMES).get,
+        required=True,
+        persist_state="session",
+    )
+    st.caption(t(f"preset.{st.session_state[PRESET]}.help"))
+
+
+def data_section() -> None:
+    options = ["cifar10", "shapes", UPLOAD]
+    st.radio(
+        t("train.dataset"),
+        options,
+        key="hp_dataset",
+        format_func=labels("data", options).get,
+        horizontal=True,
+        persist_state="session",
+    )
+    if st.session_state.hp_dataset == UPLOAD:
+        upload = st.file_uploader(t("train.upload_zip"), type=["zip"], key="dataset_zip", help=t("train.upload_help"))
+        if upload is not None and st.session_state.get("uploaded_name") != upload.file_id:
+            st.session_state[state.UPLOADED_DATASET] = str(state.save_upload(upload.getvalue(), ".zip"))
+            st.session_state.uploaded_name = upload.file_id
+            st.session_state[state.UPLOADED_LABEL] = upload.name  # shown in messages instead of the stored name
+    st.number_input(
+        t("train.limit"),
+        min_value=0,
+        max_value=int(_high("limit")),
+        step=500,
+        key="hp_limit",
+        help=t("train.limit_help"),
+        persist_state="session",
+    )
+
+
+def network_section() -> None:
+    low, high = _low("conv_filters"), _high("conv_filters")
+    st.number_input(
+        t("train.blocks"), 1, cfg.MAX_BLOCKS, key="hp_blocks", on_change=_blocks_changed, persist_state="session"
+    )
+    for i in range(st.session_state.hp_blocks):
+        left, right = st.columns([3, 2], vertical_alignment="bottom")
+        left.number_input(
+            t("train.block_filters", block=i + 1), int(low), int(high), key=f"hp_filters_{i}", persist_state="session"
+        )
+        right.checkbox(t("train.block_pool"), key=f"hp_pool_{i}", persist_state="session")
+    left, right = st.columns(2)
+    left.select_slider(t("train.kernel_size"), options=KERNEL_SIZES, key="hp_kernel_size", persist_state="session")
+    right.select_slider(
+        t("train.convs_per_block"), options=CONVS_PER_BLOCK, key="hp_convs_per_block", persist_state="session"
+    )
+    left.radio(
+        t("train.padding"),
+        cfg.PADDINGS,
+        key="hp_padding",
+        horizontal=True,
+        persist_state="session",
+        format_func=labels("padding", cfg.PADDINGS).get,
+    )
+    right.selectbox(t("train.activation"), cfg.ACTIVATIONS, key="hp_activation", persist_state="session")
+    left.toggle(t("train.batch_norm"), key="hp_batch_norm", persist_state="session")
+    right.radio(
+        t("train.head"), cfg.HEADS, key="hp_head", format_func=labels("head", cfg.HEADS).get, persist_state="session"
+    )
+    left.number_input(
+        t("train.dense_units"),
+        int(_low("dense_units")),
+        int(_high("dense_units")),
+        step=16,
+        key="hp_dense_units",
+        persist_state="session",
+    )
+    right.slider(
+        t("train.dropout"),
+        float(_low("dropout")),
+        float(_high("dropout")),
+        step=0.05,
+        key="hp_dropout",
+        persist_state="session",
+    )
+
+
+def training_section() -> None:
+    left, right = st.columns(2)
+    left.selectbox(t("train.optimizer"), cfg.OPTIMIZERS, key="hp_optimizer", persist_state="session")
+    right.select_slider(
+        t("train.learning_rate"),
+        LEARNING_RATES,
+        key="hp_learning_rate",
+        format_func=lambda v: f"{v:g}",
+        persist_state="session",
+    )
+    left.select_slider(t("train.batch_size"), BATCH_SIZES, key="hp_batch_size", persist_state="session")
+    right.number_input(
+        t("train.epochs"), int(_low("epochs")), int(_high("epochs")), key="hp_epochs", persist_state="session"
+    )
+    left.radio(
+        t("train.lr_schedule"),
+        cfg.SCHEDULES,
+        key="hp_lr_schedule",
+        horizontal=True,
+        format_func=labels("schedule", cfg.SCHEDULES).get,
+        persist_state="session",
+    )
+    right.number_input(
+        t("train.warmup_epochs"),
+        int(_low("warmup_epochs")),
+        int(_high("warmup_epochs")),
+        key="hp_warmup_epochs",
+        persist_state="session",
+        disabled=st.session_state.hp_lr_schedule != "cosine",
+    )
+    left.number_input(
+        t("train.momentum"),
+        float(_low("momentum")),
+        float(_high("momentum")),
+        step=0.05,
+        key="hp_momentum",
+        disabled=st.session_state.hp_optimizer != "sgd",
+        persist_state="session",
+    )
+    right.number_input(
+        t("train.weight_decay"),
+        float(_low("weight_decay")),
+        float(_high("weight_decay")),
+        step=0.0001,
+        format="%.4f",
+        key="hp_weight_decay",
+        persist_state="session",
+    )
+    st.pills(
+        t("train.augmentation"),
+        cfg.AUGMENTATIONS,
+        selection_mode="multi",
+        key="hp_augmentation",
+        format_func=labels("augment", cfg.AUGMENTATIONS).get,
+        persist_state="session",
+    )
+    left, right = st.columns(2)
+    left.radio(
+        t("train.validation"),
+        cfg.VALIDATIONS,
+        key="hp_validation",
+        format_func=labels("validation", cfg.VALIDATIONS).get,
+        persist_state="session",
+    )
+    right.number_input(
+        t("train.holdout_fraction"),
+        float(_low("holdout_fraction")),
+        float(_high("holdout_fraction")),
+        step=0.05,
+        key="hp_holdout_fraction",
+        disabled=st.session_state.hp_validation != "holdout",
+        persist_state="session",
+    )
+    right.number_input(
+        t("train.random_seed"),
+        int(_low("random_seed")),
+        int(_high("random_seed")),
+        key="hp_random_seed",
+        persist_state="session",
+    )
+    left.radio(
+        t("train.precision"),
+        cfg.PRECISIONS,
+        key="hp_precision",
+        horizontal=True,
+        format_func=labels("precision", cfg.PRECISIONS).get,
+        help=t("train.precision_help"),
+        persist_state="session",
+    )
