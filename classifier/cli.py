@@ -8,7 +8,6 @@ per line, so scripts can read the last line. Exit status: 0 success, 1 a run or 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import json
 import math

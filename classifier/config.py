@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from classifier.messages import ClassifierError
+
 ACTIVATIONS = ("relu", "elu", "gelu", "swish", "tanh", "sigmoid")
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 SCHEDULES = ("constant", "cosine")
@@ -42,6 +44,10 @@ LIMITS: dict[str, tuple[float, float]] = {
     "random_seed": (0, 2**31 - 1),
 }
 MAX_BLOCKS = 6
+
+
+class ConfigError(ClassifierError):
+    """A hyperparameter out of range or inconsistent; `field` names it, the code says how."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,7 @@ class Config:
                 object.__setattr__(self, name, tuple(value))
 
     def validate(self) -> Config:
-        """Raise ValueError naming the first bad field; return self when all is well."""
+        """Raise ConfigError naming the first bad field; return self when all is well."""
         _check_choice("validation", self.validation, VALIDATIONS)
         _check_choice("padding", self.padding, PADDINGS)
         _check_choice("activation", self.activation, ACTIVATIONS)
@@ -94,25 +100,23 @@ class Config:
         _check_choice("lr_schedule", self.lr_schedule, SCHEDULES)
         _check_choice("precision", self.precision, PRECISIONS)
         if not isinstance(self.dataset, str) or not self.dataset.strip():
-            raise ValueError("dataset: must name a data set ('cifar10', 'shapes' or a path)")
+            raise ConfigError("config.dataset_missing", field="dataset")
         if self.limit is not None:
             _check_number("limit", self.limit, integer=True)
         _check_number("holdout_fraction", self.holdout_fraction)
         if not isinstance(self.augmentation, tuple) or len(set(self.augmentation)) != len(self.augmentation):
-            raise ValueError(f"augmentation: must be a list of distinct options from {list(AUGMENTATIONS)}")
+            raise ConfigError("config.augmentation_list", field="augmentation", choices=", ".join(AUGMENTATIONS))
         for option in self.augmentation:
             _check_choice("augmentation", option, AUGMENTATIONS)
         if not isinstance(self.conv_filters, tuple) or not 1 <= len(self.conv_filters) <= MAX_BLOCKS:
-            raise ValueError(f"conv_filters: must list 1 to {MAX_BLOCKS} blocks")
+            raise ConfigError("config.block_count", field="conv_filters", most=MAX_BLOCKS)
         for filters in self.conv_filters:
             _check_number("conv_filters", filters, integer=True)
         if not isinstance(self.pool_after, tuple) or len(self.pool_after) != len(self.conv_filters):
-            raise ValueError(
-                f"pool_after: needs one yes/no per conv block ({len(self.conv_filters)}), "
-                f"got {len(self.pool_after) if isinstance(self.pool_after, tuple) else self.pool_after!r}"
-            )
+            got = len(self.pool_after) if isinstance(self.pool_after, tuple) else repr(self.pool_after)
+            raise ConfigError("config.pool_count", field="pool_after", blocks=len(self.conv_filters), got=got)
         if not all(isinstance(p, bool) for p in self.pool_after):
-            raise ValueError("pool_after: each entry must be true or false")
+            raise ConfigError("config.yes_no", field="pool_after")
         for name in (
             "convs_per_block",
             "kernel_size",
@@ -127,9 +131,9 @@ class Config:
             _check_number(name, getattr(self, name))
         for name in ("batch_norm",):
             if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"{name}: must be true or false")
+                raise ConfigError("config.yes_no", field=name)
         if self.warmup_epochs >= self.epochs and self.warmup_epochs > 0:
-            raise ValueError(f"warmup_epochs: must be less than epochs ({self.epochs}), got {self.warmup_epochs}")
+            raise ConfigError("config.warmup", field="warmup_epochs", epochs=self.epochs, warmup=self.warmup_epochs)
         self._check_spatial_size()
         return self
 
@@ -141,14 +145,10 @@ class Config:
                 if self.padding == "valid":
                     size -= self.kernel_size - 1
                 if size < 1:
-                    raise ValueError(
-                        f"conv_filters: the image shrinks to nothing in block {block} "
-                        f"(kernel {self.kernel_size}, padding 'valid'); use fewer blocks, "
-                        "less pooling or padding 'same'"
-                    )
+                    raise ConfigError("config.shrinks", field="conv_filters", block=block, kernel=self.kernel_size)
             if pool:
                 if size < 2:
-                    raise ValueError(f"pool_after: block {block} has a {size}x{size} output, too small to pool")
+                    raise ConfigError("config.pool_too_small", field="pool_after", block=block, size=size)
                 size //= 2
 
     def to_dict(self) -> dict[str, Any]:
@@ -161,11 +161,11 @@ class Config:
     def from_dict(cls, values: dict[str, Any]) -> Config:
         """Build and validate a config; unknown keys are an error, missing keys take defaults."""
         if not isinstance(values, dict):
-            raise ValueError("config: expected a JSON object of hyperparameters")
+            raise ConfigError("config.not_object", field="config")
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ValueError(f"{unknown[0]}: not a hyperparameter (known: {', '.join(sorted(known))})")
+            raise ConfigError("config.unknown_field", field=unknown[0], known=", ".join(sorted(known)))
         return cls(**values).validate()
 
     @classmethod
@@ -173,7 +173,7 @@ class Config:
         try:
             values = json.loads(text)
         except json.JSONDecodeError as error:
-            raise ValueError(f"config: not valid JSON ({error})") from None
+            raise ConfigError("config.bad_json", field="config", detail=str(error)) from None
         return cls.from_dict(values)
 
     def replace(self, **changes: Any) -> Config:
@@ -183,17 +183,17 @@ class Config:
 
 def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise ValueError(f"{name}: must be one of {', '.join(choices)} (got {value!r})")
+        raise ConfigError("config.choice", field=name, choices=", ".join(choices), value=repr(value))
 
 
 def _check_number(name: str, value: Any, integer: bool = False) -> None:
     low, high = LIMITS[name]
     kind = int if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, kind):
-        expected = "a whole number" if integer else "a number"
-        raise ValueError(f"{name}: must be {expected} between {low:g} and {high:g} (got {value!r})")
+        code = "config.whole_number" if integer else "config.number"
+        raise ConfigError(code, field=name, low=low, high=high, value=repr(value))
     if not low <= value <= high:  # also False for NaN
-        raise ValueError(f"{name}: must be between {low:g} and {high:g} (got {value!r})")
+        raise ConfigError("config.range", field=name, low=low, high=high, value=repr(value))
 
 
 SEED = Config()
@@ -229,5 +229,5 @@ PRESET_NAMES = tuple(PRESETS)
 def preset(name: str, **overrides: Any) -> Config:
     """A named preset, optionally with some fields changed; validated."""
     if name not in PRESETS:
-        raise ValueError(f"preset: must be one of {', '.join(PRESETS)} (got {name!r})")
+        raise ConfigError("config.choice", field="preset", choices=", ".join(PRESETS), value=repr(name))
     return PRESETS[name].replace(**overrides)

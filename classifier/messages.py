@@ -21,6 +21,22 @@ from typing import Any
 ENGLISH: dict[str, str] = {
     # generic
     "error.unexpected": "unexpected error: {kind}: {detail}",
+    # hyperparameters (classifier/config.py); the app shows {field} as the control's label
+    "config.dataset_missing": "{field}: must name a data set ('cifar10', 'shapes' or a path)",
+    "config.augmentation_list": "{field}: must be a list of distinct options from {choices}",
+    "config.block_count": "{field}: must list 1 to {most} blocks",
+    "config.pool_count": "{field}: needs one yes/no per conv block ({blocks}), got {got}",
+    "config.yes_no": "{field}: must be true or false",
+    "config.warmup": "{field}: must be less than epochs ({epochs}), got {warmup}",
+    "config.shrinks": "{field}: the image shrinks to nothing in block {block} (kernel {kernel}, padding 'valid'); use fewer blocks, less pooling or padding 'same'",
+    "config.pool_too_small": "{field}: block {block} has a {size}x{size} output, too small to pool",
+    "config.not_object": "{field}: expected a JSON object of hyperparameters",
+    "config.unknown_field": "{field}: not a hyperparameter (known: {known})",
+    "config.bad_json": "{field}: not valid JSON ({detail})",
+    "config.choice": "{field}: must be one of {choices} (got {value})",
+    "config.whole_number": "{field}: must be a whole number between {low:g} and {high:g} (got {value})",
+    "config.number": "{field}: must be a number between {low:g} and {high:g} (got {value})",
+    "config.range": "{field}: must be between {low:g} and {high:g} (got {value})",
     # engine (classifier/engine/)
     "engine.phase_loading": "Loading data",
     "engine.phase_building": "Building the model",

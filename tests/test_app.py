@@ -117,7 +117,8 @@ def test_an_impossible_network_is_explained_and_cannot_start():
     for i in range(6):
         at.checkbox(key=f"hp_pool_{i}").check()
     at.run()
-    assert any(e.value.startswith("conv_filters:") and "block 4" in e.value for e in at.error)
+    # The package's coded message, with the field named as its control is labelled.
+    assert any(e.value.startswith(en("train.conv_filters") + ":") and "block 4" in e.value for e in at.error)
     assert button(at, "start").disabled
 
 
@@ -259,7 +260,7 @@ def test_a_queued_run_shows_its_place_and_can_leave_the_queue():
         assert engine.queue_position(run_id) == 1
         assert any(i.value == TEXT["train.queued"]["en"].format(position=1) for i in at.info)
         button(at, "cancel").click().run()
-        assert engine.job(run_id).snapshot().status == "stopped"
+        assert engine.progress(run_id).status == "stopped" and engine.job(run_id) is None
         assert engine.queue_position(run_id) is None
     finally:
         for blocker in blockers:

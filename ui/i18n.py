@@ -107,6 +107,8 @@ TEXT: dict[str, dict[str, str]] = {
     "train.blocks": {"en": "Convolution blocks", "zh": "卷积块数量"},
     "train.block_filters": {"en": "Block {block}: filters", "zh": "第 {block} 块：卷积核数量"},
     "train.block_pool": {"en": "2×2 max pooling after", "zh": "之后做 2×2 最大池化"},
+    "train.conv_filters": {"en": "Filters per block", "zh": "每个卷积块的卷积核数量"},
+    "train.pool_after": {"en": "Pooling after each block", "zh": "每个卷积块之后的池化"},
     "train.kernel_size": {"en": "Kernel size", "zh": "卷积核大小"},
     "train.convs_per_block": {"en": "Convolutions per block", "zh": "每块的卷积层数"},
     "train.padding": {"en": "Padding", "zh": "填充方式"},
@@ -352,6 +354,61 @@ TEXT: dict[str, dict[str, str]] = {
     # Messages from the package (classifier/messages.py): "msg." + the message's code
     "msg.error.unexpected": {"en": "unexpected error: {kind}: {detail}", "zh": "意外错误：{kind}：{detail}"},
     "msg.text.plain": {"en": "{text}", "zh": "{text}"},
+    # hyperparameters (classifier/config.py); the app shows {field} as the control's label
+    "msg.config.dataset_missing": {
+        "en": "{field}: must name a data set ('cifar10', 'shapes' or a path)",
+        "zh": "{field}：必须指定一个数据集（'cifar10'、'shapes' 或一个路径）",
+    },
+    "msg.config.augmentation_list": {
+        "en": "{field}: must be a list of distinct options from {choices}",
+        "zh": "{field}：必须是从 {choices} 中选出的不重复选项",
+    },
+    "msg.config.block_count": {
+        "en": "{field}: must list 1 to {most} blocks",
+        "zh": "{field}：必须有 1 到 {most} 个卷积块",
+    },
+    "msg.config.pool_count": {
+        "en": "{field}: needs one yes/no per conv block ({blocks}), got {got}",
+        "zh": "{field}：每个卷积块需要一个是/否（共 {blocks} 个），实际为 {got}",
+    },
+    "msg.config.yes_no": {"en": "{field}: must be true or false", "zh": "{field}：必须是“是”或“否”"},
+    "msg.config.warmup": {
+        "en": "{field}: must be less than epochs ({epochs}), got {warmup}",
+        "zh": "{field}：必须小于训练轮数（{epochs}），实际为 {warmup}",
+    },
+    "msg.config.shrinks": {
+        "en": "{field}: the image shrinks to nothing in block {block} (kernel {kernel}, padding 'valid'); use fewer blocks, less pooling or padding 'same'",
+        "zh": "{field}：图像在第 {block} 个卷积块缩小到没有了（卷积核 {kernel}，填充 'valid'）；请减少卷积块或池化，或改用 'same' 填充",
+    },
+    "msg.config.pool_too_small": {
+        "en": "{field}: block {block} has a {size}x{size} output, too small to pool",
+        "zh": "{field}：第 {block} 个卷积块的输出只有 {size}×{size}，太小，无法池化",
+    },
+    "msg.config.not_object": {
+        "en": "{field}: expected a JSON object of hyperparameters",
+        "zh": "{field}：需要一个由超参数组成的 JSON 对象",
+    },
+    "msg.config.unknown_field": {
+        "en": "{field}: not a hyperparameter (known: {known})",
+        "zh": "{field}：不是超参数（可用的有：{known}）",
+    },
+    "msg.config.bad_json": {"en": "{field}: not valid JSON ({detail})", "zh": "{field}：不是有效的 JSON（{detail}）"},
+    "msg.config.choice": {
+        "en": "{field}: must be one of {choices} (got {value})",
+        "zh": "{field}：必须是 {choices} 之一（实际为 {value}）",
+    },
+    "msg.config.whole_number": {
+        "en": "{field}: must be a whole number between {low:g} and {high:g} (got {value})",
+        "zh": "{field}：必须是 {low:g} 到 {high:g} 之间的整数（实际为 {value}）",
+    },
+    "msg.config.number": {
+        "en": "{field}: must be a number between {low:g} and {high:g} (got {value})",
+        "zh": "{field}：必须是 {low:g} 到 {high:g} 之间的数（实际为 {value}）",
+    },
+    "msg.config.range": {
+        "en": "{field}: must be between {low:g} and {high:g} (got {value})",
+        "zh": "{field}：必须在 {low:g} 到 {high:g} 之间（实际为 {value}）",
+    },
     # engine (classifier/engine/)
     "msg.engine.phase_loading": {"en": "Loading data", "zh": "正在加载数据"},
     "msg.engine.phase_building": {"en": "Building the model", "zh": "正在构建模型"},
@@ -451,6 +508,9 @@ def say(message: Message | BaseException) -> str:
     """A package message (or any exception) in the reader's language."""
     if isinstance(message, BaseException):
         message = as_message(message)
+    field = message.params.get("field")
+    if isinstance(field, str) and f"train.{field}" in TEXT:  # a hyperparameter: name it as its control does
+        message = Message(message.code, {**message.params, "field": t(f"train.{field}")})
     return render(message, _message_templates(language()))
 
 
