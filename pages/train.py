@@ -61,6 +61,7 @@ def start(config: Config) -> None:
         st.session_state.start_error = as_message(error)
         return
     st.session_state[state.JOB_ID] = job.run_id
+    st.query_params["run"] = job.run_id  # a reload, or the link copied to a second tab, shows this run
     st.session_state.pop("start_error", None)
 
 
@@ -84,7 +85,20 @@ def finished_panel(run_id: str) -> None:
 # Start and the live view come first, so they are in sight when a run begins; the set-up below
 # fills in first, though, because Start needs the data set it loads.
 
+def follow_linked_run() -> None:
+    """`/train?run=ID` shows that run live (a second tab, or a teacher's link), if this viewer may see it."""
+    run_id = st.query_params.get("run")
+    if run_id and run_id != st.session_state.get(state.JOB_ID):
+        try:
+            state.engine().store.load(run_id, state.owner())
+        except RunError as error:
+            st.error(say(error))
+            return
+        st.session_state[state.JOB_ID] = run_id
+
+
 train_form.ensure_defaults()
+follow_linked_run()
 st.title(t("train.title"))
 st.caption(t("train.intro"))
 top = st.container()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
@@ -49,93 +50,74 @@ def training_curves(
     labels: dict[str, str],
     reference: float | None = SEED_ACCURACY,
     total_epochs: int | None = None,
-) -> go.Figure:
-    """Loss (left) and accuracy (right): smoothed batch values as lines, epochs as points.
+) -> dict[str, tuple[pd.DataFrame, dict]]:
+    """Loss and accuracy as two Vega-Lite charts: smoothed batch values as a line, epochs as points.
 
-    Redrawn every second while a run trains, so it is built directly as two axis pairs (no
-    make_subplots, no add_hline: those cost tens of milliseconds of validation per call) and
-    carries at most a few hundred points (the record is bounded)."""
+    Redrawn every second while a run trains, so the chart is built for cheap updates: the spec
+    depends only on the labels and the planned epochs, so between two redraws only the data
+    changes and the browser updates the drawn chart in place (Vega's canvas, no re-layout);
+    Plotly redrew the whole SVG figure several times per update, which cost Chromium about a
+    quarter of a core. The record is bounded, so the data stays a few hundred rows.
+    Returns {"loss": (data, spec), "accuracy": (data, spec)} for `st.vega_lite_chart`."""
     batch_x, batch_loss, batch_accuracy = smoothed_batches(batches)
-    epoch_x = [record["epoch"] for record in epochs]
-    traces = []
-    for axis, values, key in (("", batch_loss, "loss"), ("2", batch_accuracy, "accuracy")):
-        first = axis == ""
-        traces.append(
-            go.Scatter(
-                x=batch_x,
-                y=values,
-                mode="lines",
-                name=labels["batches"],
-                line={"color": TRAIN_COLOUR, "width": 1.5},
-                opacity=0.6,
-                legendgroup="batches",
-                showlegend=first,
-                xaxis=f"x{axis}",
-                yaxis=f"y{axis}",
-            )
-        )
-        series = [("train", key, TRAIN_COLOUR)]
-        if any(f"val_{key}" in record for record in epochs):
-            series.append(("validation", f"val_{key}", VALIDATION_COLOUR))
-        for name, metric, colour in series:
-            traces.append(
-                go.Scatter(
-                    x=epoch_x,
-                    y=[record.get(metric) for record in epochs],
-                    mode="lines+markers",
-                    name=labels[name],
-                    line={"color": colour},
-                    legendgroup=name,
-                    showlegend=first,
-                    xaxis=f"x{axis}",
-                    yaxis=f"y{axis}",
-                )
-            )
-    x_range = [0, total_epochs] if total_epochs else None
-    shapes = []
-    annotations = [
-        {"text": labels["loss"], "x": 0.225, "y": 1.0, "xref": "paper", "yref": "paper", "yanchor": "bottom"},
-        {"text": labels["accuracy"], "x": 0.775, "y": 1.0, "xref": "paper", "yref": "paper", "yanchor": "bottom"},
-    ]
-    if reference is not None:
-        line = {"dash": "dot", "color": "gray", "width": 1}
-        shapes.append(
+    series = [labels["batches"], labels["train"], labels["validation"]]
+    charts = {}
+    for metric, values in (("loss", batch_loss), ("accuracy", batch_accuracy)):
+        rows = [(x, value, labels["batches"]) for x, value in zip(batch_x, values)]
+        for record in epochs:
+            if record.get(metric) is not None:
+                rows.append((record["epoch"], record[metric], labels["train"]))
+            if record.get(f"val_{metric}") is not None:
+                rows.append((record["epoch"], record[f"val_{metric}"], labels["validation"]))
+        data = pd.DataFrame(rows, columns=["epoch", "value", "series"])
+        x = {"field": "epoch", "type": "quantitative", "title": labels["epoch"]}
+        if total_epochs:
+            x["scale"] = {"domain": [0, total_epochs]}
+        y = {"field": "value", "type": "quantitative", "title": None}  # the chart's title names it
+        if metric == "accuracy":
+            y["scale"] = {"domain": [0, 1]}
+        colour = {
+            "field": "series",
+            "type": "nominal",
+            "title": None,
+            "scale": {"domain": series, "range": [TRAIN_COLOUR, TRAIN_COLOUR, VALIDATION_COLOUR]},
+            "legend": {"orient": "bottom", "direction": "vertical"},
+        }
+        layers = [
             {
-                "type": "line",
-                "xref": "x2 domain",
-                "yref": "y2",
-                "x0": 0,
-                "x1": 1,
-                "y0": reference,
-                "y1": reference,
-                "line": line,
-            }
-        )
-        annotations.append(
+                "transform": [{"filter": {"field": "series", "equal": labels["batches"]}}],
+                "mark": {"type": "line", "opacity": 0.5, "strokeWidth": 1.5},
+                "encoding": {"x": x, "y": y, "color": colour},
+            },
             {
-                "text": labels["reference"],
-                "xref": "x2 domain",
-                "yref": "y2",
-                "x": 1,
-                "y": reference,
-                "xanchor": "right",
-                "yanchor": "top",
-            }
-        )
-    for annotation in annotations:
-        annotation["showarrow"] = False
-    layout = {
-        "xaxis": {"domain": [0, 0.45], "title": {"text": labels["epoch"]}, "range": x_range},
-        "xaxis2": {"domain": [0.55, 1], "title": {"text": labels["epoch"]}, "range": x_range, "anchor": "y2"},
-        "yaxis": {"anchor": "x"},
-        "yaxis2": {"anchor": "x2", "range": [0, 1]},
-        "shapes": shapes,
-        "annotations": annotations,
-        "height": 340,
-        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
-        "legend": {"orientation": "h", "y": -0.25},
-    }
-    return go.Figure(data=traces, layout=layout)
+                "transform": [{"filter": {"field": "series", "oneOf": series[1:]}}],
+                "mark": {"type": "line", "point": True},
+                "encoding": {"x": x, "y": y, "color": colour},
+            },
+        ]
+        if metric == "accuracy" and reference is not None:
+            layers.append(
+                {
+                    "data": {"values": [{"reference": reference, "label": labels["reference"]}]},
+                    "layer": [
+                        {
+                            "mark": {"type": "rule", "strokeDash": [4, 4], "color": "gray"},
+                            "encoding": {"y": {"field": "reference", "type": "quantitative"}},
+                        },
+                        {
+                            "mark": {"type": "text", "align": "right", "dy": -6, "color": "gray"},
+                            "encoding": {
+                                "y": {"field": "reference", "type": "quantitative"},
+                                "x": {"value": "width"},
+                                "text": {"field": "label"},
+                            },
+                        },
+                    ],
+                }
+            )
+        spec = {"name": f"live-{metric}", "title": labels[metric], "height": 280, "layer": layers}
+        charts[metric] = (data, spec)
+    return charts
 
 
 def confusion_heatmap(matrix: np.ndarray, classes: tuple[str, ...], labels: dict[str, str]) -> go.Figure:

@@ -56,10 +56,9 @@ def live_panel(run_id: str) -> None:
     }
     config = job.config if job is not None else engine.store.load(run_id, state.owner()).config
     reference = charts.SEED_ACCURACY if config.dataset == "cifar10" else None
-    st.plotly_chart(
-        charts.training_curves(snap.batches, list(snap.history), labels, reference, snap.epochs),
-        key="live_chart",
-    )
+    curves = charts.training_curves(snap.batches, list(snap.history), labels, reference, snap.epochs)
+    for column, (metric, (data, spec)) in zip(st.columns(2), curves.items()):
+        column.vega_lite_chart(data, spec, key=f"live_{metric}")
     for warning in snap.warnings:
         st.warning(say(warning))
     if snap.done and st.session_state.get(LIVE_ACTIVE):
