@@ -318,10 +318,57 @@ def measure_accuracy(children: Children, sizes: Sizes) -> tuple[dict[str, Any], 
     return {"plain": plain, "seed": seed, "strong": strong}, rows
 
 
+WATCHED = "bench.watched"
+
+
+def middle_epochs(run: dict[str, Any]) -> float:
+    """Median seconds of the epochs after the first (the first traces the graph)."""
+    return statistics.median(run["epoch_seconds"][1:])
+
+
+def measure_watched(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]]:
+    """Seconds per epoch with the Train page open in Chromium (one tab, then two on the same run)
+    against `python -m classifier train`, alternating, on the full CIFAR-10."""
+    epochs = ["--epochs", 3 if not sizes.quick else 2]
+    cases = [("seed", "auto", (1, 2)), ("seed", "float32", (1,)), ("strong", "auto", (1,))]
+    if not sizes.quick:
+        cases.append(("strong", "float32", (1,)))
+    raw: dict[str, Any] = {}
+    rows: list[Row] = []
+    for preset, precision, watcher_counts in cases:
+        name = f"{preset}-{precision}"
+        base = ["--preset", preset, "--precision", precision, *epochs]
+        runs = {"cli": children.run(f"{name}-cli", WATCHED, "cli", *base)}
+        for watchers in watcher_counts:
+            runs[f"page{watchers}"] = children.run(
+                f"{name}-page{watchers}", WATCHED, "page", *base, "--watchers", watchers
+            )
+        raw[name] = runs
+        used = runs["cli"]["precision"]
+        cli_epoch = middle_epochs(runs["cli"])
+        for watchers in watcher_counts:
+            page = runs[f"page{watchers}"]
+            who = "the Train page open in Chromium" if watchers == 1 else "the Train page open in two Chromium tabs"
+            rows.append(
+                ratio_row(
+                    f"Seconds per epoch, {preset} preset, {used}, with {who} vs the command line "
+                    f"(median of epochs 2–{len(page['epoch_seconds'])}; Chromium {page['chromium_cores']:.2f} cores, "
+                    f"server {page['server_cores']:.2f} cores, chart updates "
+                    f"{min(page['chart_updates_per_second']):.2f}/s)",
+                    middle_epochs(page),
+                    cli_epoch,
+                    report.seconds,
+                    at_most=1.1,
+                )
+            )
+    return raw, rows
+
+
 def sections(sizes: Sizes) -> dict[str, Section]:
     chosen: dict[str, Section] = {
         "data cache": warm_data_cache,
         "training": measure_training,
+        "watched": measure_watched,
         "memory": measure_memory,
         "prediction": measure_prediction,
         "inspection": measure_inspection,

@@ -22,7 +22,10 @@ BASELINES = (
     "engine with its live record polled once a second; prediction, Pillow + NumPy + one model call; "
     "inspection, keras-io's Grad-CAM recipe with one probe model; start-up, a one-line "
     '`st.write("hello")` app. Throughput counts the epochs after the first (which traces the graph); '
-    "peak RSS is the training process's own `ru_maxrss`."
+    "peak RSS is the training process's own `ru_maxrss` (for the engine, its own plus its training "
+    "worker's). Watched-page rows: the real app under `streamlit run`, the Train page driven in headless "
+    "Chromium like a student (preset, epochs, Start), epoch times read from the run's own history, against "
+    "`python -m classifier train` with the same preset."
 )
 
 

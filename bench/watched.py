@@ -52,15 +52,15 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / TICKS
 
 
-def processes_named(name: str) -> list[int]:
+def our_chromium() -> list[int]:
+    """The Chromium processes this benchmark started (through Playwright), not any others."""
     pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == name:
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
+    for pid in descendants(os.getpid()):
+        try:
+            if Path(f"/proc/{pid}/comm").read_text().strip() == "chromium":
+                pids.append(pid)
+        except OSError:
+            continue
     return pids
 
 
@@ -112,7 +112,7 @@ def page(preset: str, epochs: int, precision: str, watchers: int) -> dict:
                 other.goto(f"{url}/train?run={run_id}")
             # CPU is counted from the end of epoch 1 (graph tracing, worker start) to the run's end.
             wait_until(lambda: store.history(run_id), RUN_TIMEOUT, tab)
-            chromium = processes_named("chromium")
+            chromium = our_chromium()
             cpu_start, clock_start = (cpu_seconds(chromium), cpu_seconds([server.pid])), time.monotonic()
             counted_from = [len(each) for each in updates]
             ended = lambda: (i := store.load(run_id)).status not in ("queued", "running") and i  # noqa: E731

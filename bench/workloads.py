@@ -67,21 +67,24 @@ def engine_fit(epochs: int | None, limit: int | None, preset: str, precision: st
     config = preset_config(preset, limit=limit, precision=precision, **({"epochs": epochs} if epochs else {}))
     with tempfile.TemporaryDirectory() as runs:
         engine = Engine(RunStore(runs), max_concurrent=1)
+        engine.wait_ready(120)  # as on a server up for a few seconds: a spare worker has TensorFlow loaded
         submitted = time.perf_counter()
         job = engine.submit(config)
         with LivePanelPoller(job) as poller:
             first_metric = seconds_to_first_batch(job, submitted)
             job.wait()
         snapshot = job.snapshot()
+        train_images = engine.store.load(job.run_id).train_images
+        engine.close()
     if snapshot.status != "finished":
         raise RuntimeError(f"the engine's run ended {snapshot.status}: {snapshot.reason}")
     # "elapsed" is stamped at each epoch end (after validation), from the start of fit().
-    ends = [record["elapsed"] for record in snapshot.epochs_done]
+    ends = [record["elapsed"] for record in snapshot.history]
     return {
         "preset": preset,
         "precision": resolved_precision(config),
         "epochs": config.epochs,
-        "train_images": job.info.train_images,
+        "train_images": train_images,
         "first_metric_seconds": first_metric,
         "epoch_seconds": [float(s) for s in np.diff([0.0, *ends])],
         "test_accuracy": snapshot.test_accuracy,
@@ -120,10 +123,12 @@ class LivePanelPoller:
         self._thread.join()
 
     def _poll(self) -> None:
-        from classifier.engine import smoothed_batches
+        from ui.charts import training_curves
 
+        labels = {key: key for key in ("loss", "accuracy", "batches", "train", "validation", "epoch", "reference")}
         while not self._stop.wait(self.interval):
-            smoothed_batches(self.job.snapshot())
+            snapshot = self.job.snapshot()
+            training_curves(snapshot.batches, list(snapshot.history), labels, total_epochs=snapshot.epochs)
             self.polls += 1
 
 
@@ -218,9 +223,14 @@ WORKLOADS: dict[str, Callable[..., dict[str, Any]]] = {
 
 
 def process_usage() -> dict[str, float]:
-    """Peak resident memory (Linux reports KiB) and CPU time of this process so far."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return {"peak_rss_mb": usage.ru_maxrss / 1024, "cpu_seconds": usage.ru_utime + usage.ru_stime}
+    """Peak resident memory (Linux reports KiB) and CPU time of this process and the children it
+    waited for (the engine's training workers): memory as the sum of both peaks, an upper bound."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "peak_rss_mb": (own.ru_maxrss + children.ru_maxrss) / 1024,
+        "cpu_seconds": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
+    }
 
 
 def parser() -> argparse.ArgumentParser:

@@ -85,6 +85,7 @@ def finished_panel(run_id: str) -> None:
 # Start and the live view come first, so they are in sight when a run begins; the set-up below
 # fills in first, though, because Start needs the data set it loads.
 
+
 def follow_linked_run() -> None:
     """`/train?run=ID` shows that run live (a second tab, or a teacher's link), if this viewer may see it."""
     run_id = st.query_params.get("run")
