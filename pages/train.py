@@ -38,7 +38,7 @@ def summary_section(config: Config, train_images: int | None, num_classes: int) 
 def preview_section(dataset, name: str) -> None:
     st.caption(t("train.preview", name=name, train=len(dataset.y_train), test=len(dataset.y_test)))
     for note in dataset.notes:
-        st.info(note)
+        st.info(say(note))
     for name, pictures in list(dataset.examples_per_class(8).items())[:12]:
         cells = st.columns([1, 4], vertical_alignment="center")
         cells[0].markdown(f"**{name}**")

@@ -211,9 +211,9 @@ def _classes(*names: str, counts: tuple[int, ...], note: str | None = None, quie
         total = np.bincount(np.concatenate([dataset.y_train, dataset.y_test]), minlength=len(names))
         assert tuple(total) == counts, total
         if note is not None:
-            assert any(note in text for text in dataset.notes), dataset.notes
+            assert any(note in str(text) for text in dataset.notes), dataset.notes
         if quiet:
-            assert all(text.startswith("no test folder") for text in dataset.notes), dataset.notes
+            assert all(text.code == "data.note_no_test_folder" for text in dataset.notes), dataset.notes
 
     return check
 

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from classifier import data
-from classifier.data import CIFAR10_CLASSES, SHAPES_CLASSES, DatasetError, load_dataset
+from classifier.data import CIFAR10_CLASSES, SHAPES_CLASSES, DatasetError, folders, load_dataset
 
 
 def png(seed: int, size=(32, 32)) -> bytes:
@@ -60,8 +60,10 @@ def test_class_folder_zip_with_wrapper_folder_and_junk(tmp_path):
     assert dataset.classes == ("cat", "dog")
     assert np.bincount(dataset.y_train).tolist() == [4, 5]  # nested folders count for their class
     assert len(dataset.y_test) == 4
-    assert any("unreadable" in note and "readme.txt" in note for note in dataset.notes)
-    assert any("outside class folders" in note for note in dataset.notes)
+    notes = {note.code: note for note in dataset.notes}
+    assert notes["data.note_skipped_train"].params["example"].endswith("readme.txt")
+    assert "unreadable" in str(notes["data.note_skipped_train"])
+    assert "outside class folders" in str(notes["data.note_loose_files"])
 
 
 def test_flat_class_folders_in_a_directory_are_split(tmp_path):
@@ -117,7 +119,7 @@ def test_second_load_comes_from_the_disk_cache(tmp_path, monkeypatch):
     first = load_dataset(str(path), cache_dir=cache)
     assert len(list(cache.glob("*.npz"))) == 1
     data.clear_memory_cache()
-    monkeypatch.setattr(data, "_read_class_folders", lambda *a: pytest.fail("decoded again"))
+    monkeypatch.setattr(folders, "read_class_folders", lambda *a: pytest.fail("decoded again"))
     second = load_dataset(str(path), cache_dir=cache)
     assert np.array_equal(first.x_train, second.x_train) and first.classes == second.classes
 
@@ -126,7 +128,8 @@ def test_progress_is_reported_while_decoding(tmp_path):
     files = {f"{cls}/{i}.png": png(i + 10 * k) for k, cls in enumerate(["a", "b"]) for i in range(5)}
     seen = []
     load_dataset(str(make_zip(tmp_path / "p.zip", files)), progress=lambda f, m: seen.append((f, m)))
-    assert seen and seen[-1][0] == 1.0 and "Decoding" in seen[-1][1]
+    assert seen and seen[-1][0] == 1.0 and seen[-1][1].code == "data.progress_decoding_train"  # flat: no test folder
+    assert "Decoding" in str(seen[0][1]) and seen[0][1].params["total"] == 10
 
 
 def test_cifar10_download_failure_says_what_to_do(monkeypatch):

@@ -354,6 +354,98 @@ TEXT: dict[str, dict[str, str]] = {
     # Messages from the package (classifier/messages.py): "msg." + the message's code
     "msg.error.unexpected": {"en": "unexpected error: {kind}: {detail}", "zh": "意外错误：{kind}：{detail}"},
     "msg.text.plain": {"en": "{text}", "zh": "{text}"},
+    # data sets (classifier/data/)
+    "msg.data.progress_reading": {"en": "Reading {name}", "zh": "正在读取 {name}"},
+    "msg.data.progress_decoding_train": {
+        "en": "Decoding training images: {done:,}/{total:,}",
+        "zh": "正在解码训练图像：{done:,}/{total:,}",
+    },
+    "msg.data.progress_decoding_test": {
+        "en": "Decoding test images: {done:,}/{total:,}",
+        "zh": "正在解码测试图像：{done:,}/{total:,}",
+    },
+    "msg.data.cifar_missing": {
+        "en": "{variable} points at {path}, which does not exist",
+        "zh": "{variable} 指向 {path}，但它不存在",
+    },
+    "msg.data.cifar_classes": {
+        "en": "{path} does not hold the ten CIFAR-10 classes (found {found})",
+        "zh": "{path} 里没有 CIFAR-10 的十个类别（找到的是：{found}）",
+    },
+    "msg.data.cifar_download_failed": {
+        "en": "Could not download CIFAR-10 ({kind}: {detail}). Without internet, set {variable} to a copy (a class-folder directory or zip, or cifar-10-python.tar.gz), or use the built-in 'shapes' data set.",
+        "zh": "无法下载 CIFAR-10（{kind}：{detail}）。没有网络时，请把 {variable} 设为一份本地副本（按类别分文件夹的目录或 zip，或 cifar-10-python.tar.gz），或者使用内置的“形状”数据集。",
+    },
+    "msg.data.cifar_tar_incomplete": {
+        "en": "{name} is not the CIFAR-10 python archive (found {found})",
+        "zh": "{name} 不是 CIFAR-10 的 python 压缩包（找到的是：{found}）",
+    },
+    "msg.data.file_empty": {
+        "en": "{name} is empty (0 bytes); upload a .zip of class folders",
+        "zh": "{name} 是空文件（0 字节）；请上传按类别分文件夹的 .zip",
+    },
+    "msg.data.not_zip": {
+        "en": "{name} is neither a zip archive nor a folder; upload a .zip of class folders",
+        "zh": "{name} 既不是 zip 压缩包也不是文件夹；请上传按类别分文件夹的 .zip",
+    },
+    "msg.data.missing": {"en": "{name} does not exist", "zh": "{name} 不存在"},
+    "msg.data.unreadable": {"en": "cannot read {name}: {detail}", "zh": "无法读取 {name}：{detail}"},
+    "msg.data.zip_too_many_files": {
+        "en": "the zip holds {files:,} files; the limit is {limit:,}",
+        "zh": "这个 zip 有 {files:,} 个文件；上限是 {limit:,}",
+    },
+    "msg.data.zip_unsafe_path": {
+        "en": "the zip contains an unsafe path ({path}: absolute or with '..'); refused",
+        "zh": "这个 zip 含有不安全的路径（{path}：绝对路径或含有 '..'）；已拒绝",
+    },
+    "msg.data.zip_bomb": {
+        "en": "{path} in the zip expands {ratio}-fold (a zip bomb?); refused",
+        "zh": "zip 中的 {path} 解压后膨胀 {ratio} 倍（可能是 zip 炸弹）；已拒绝",
+    },
+    "msg.data.zip_too_large": {
+        "en": "the zip would expand to {gigabytes:.1f} GB; the limit is {limit:.0f} GB",
+        "zh": "这个 zip 解压后有 {gigabytes:.1f} GB；上限是 {limit:.0f} GB",
+    },
+    "msg.data.no_class_folders": {
+        "en": "{name} has no images in class folders; expected '<class>/<image>' or 'train/<class>/<image>' (and optionally 'test/...')",
+        "zh": "{name} 的类别文件夹里没有图像；应为 '<类别>/<图像>' 或 'train/<类别>/<图像>'（可选 'test/...'）",
+    },
+    "msg.data.test_classes_unknown": {
+        "en": "the test split has classes that training lacks: {classes}",
+        "zh": "测试集中有训练集没有的类别：{classes}",
+    },
+    "msg.data.too_few_classes": {
+        "en": "{name} needs at least two classes with readable images; found {found} ({classes})",
+        "zh": "{name} 至少需要两个含有可读图像的类别；只找到 {found} 个（{classes}）",
+    },
+    "msg.data.too_many_classes": {
+        "en": "{name} has {found} classes; the limit is {limit}",
+        "zh": "{name} 有 {found} 个类别；上限是 {limit}",
+    },
+    "msg.data.too_few_to_test": {
+        "en": "{name} has too few images to keep some for testing",
+        "zh": "{name} 的图像太少，无法留出一部分用于测试",
+    },
+    "msg.data.note_skipped_train": {
+        "en": "skipped {count} unreadable file(s) in train, e.g. {example}: {reason}",
+        "zh": "训练集中跳过了 {count} 个无法读取的文件，例如 {example}：{reason}",
+    },
+    "msg.data.note_skipped_test": {
+        "en": "skipped {count} unreadable file(s) in test, e.g. {example}: {reason}",
+        "zh": "测试集中跳过了 {count} 个无法读取的文件，例如 {example}：{reason}",
+    },
+    "msg.data.note_loose_files": {
+        "en": "ignored {count} file(s) outside class folders, e.g. {example}",
+        "zh": "忽略了 {count} 个不在类别文件夹里的文件，例如 {example}",
+    },
+    "msg.data.note_empty_classes": {
+        "en": "left out class folder(s) with no readable images: {classes}",
+        "zh": "略去了没有可读图像的类别文件夹：{classes}",
+    },
+    "msg.data.note_no_test_folder": {
+        "en": "no test folder: {share:.0%} of each class is kept aside for testing",
+        "zh": "没有测试文件夹：每个类别留出 {share:.0%} 用于测试",
+    },
     # hyperparameters (classifier/config.py); the app shows {field} as the control's label
     "msg.config.dataset_missing": {
         "en": "{field}: must name a data set ('cifar10', 'shapes' or a path)",

@@ -10,6 +10,7 @@ import streamlit as st
 
 from classifier import inspect
 from classifier.data import DatasetError, describe_source
+from classifier.messages import Message
 from classifier.predict import ModelError
 from classifier.runs import RunError, RunInfo
 from ui import charts, state
@@ -60,18 +61,23 @@ def load_dataset_or_explain(source: str, limit: int | None, key: str):
     for CIFAR-10, a one-click switch to the built-in shapes set."""
     bar = st.empty()
 
-    def progress(fraction: float, message: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=t("data.loading", detail=message))
+    def progress(fraction: float, message: Message) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=t("data.loading", detail=say(message)))
 
     try:
         dataset = state.dataset(source, limit, progress=progress)
     except DatasetError as error:
         bar.empty()
-        reason = str(error)
-        if source == st.session_state.get(state.UPLOADED_DATASET) and st.session_state.get(state.UPLOADED_LABEL):
+        message = error.message
+        label = (
+            st.session_state.get(state.UPLOADED_LABEL)
+            if source == st.session_state.get(state.UPLOADED_DATASET)
+            else None
+        )
+        if label and message.params.get("name") == Path(source).name:
             # Uploads are stored under a random name; the student knows their file by its own name.
-            reason = reason.replace(Path(source).name, st.session_state[state.UPLOADED_LABEL])
-        st.error(t("data.failed", reason=reason))
+            message = Message(message.code, {**message.params, "name": label})
+        st.error(t("data.failed", reason=say(message)))
         if source == "cifar10":
             st.button(t("data.use_shapes"), key=key, on_click=switch_to_shapes, type="primary")
         return None
