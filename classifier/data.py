@@ -285,11 +285,11 @@ class _Files:
             return images.read_bytes(self.path / name)
         info = self.zip.getinfo(name)
         if info.file_size > images.MAX_FILE_BYTES:
-            raise images.ImageError("the file is too large for an image")
+            raise images.ImageError("image.file_over_limit", limit_mb=images.MAX_FILE_BYTES // 2**20)
         with self.zip.open(info) as member:
             data = member.read(images.MAX_FILE_BYTES + 1)  # never trust the declared size
         if len(data) > images.MAX_FILE_BYTES:
-            raise images.ImageError("the file is too large for an image")
+            raise images.ImageError("image.file_over_limit", limit_mb=images.MAX_FILE_BYTES // 2**20)
         return data
 
     def close(self) -> None:

@@ -21,6 +21,27 @@ from typing import Any
 ENGLISH: dict[str, str] = {
     # generic
     "error.unexpected": "unexpected error: {kind}: {detail}",
+    # classifier/runs.py: the name a sharer gives
+    "runs.name_too_long": "the name has {length} characters; {limit} at most, please",
+    "runs.name_characters": "a name may hold letters, digits, spaces and - . ' · only, not {characters}",
+    # classifier/images.py: pictures that cannot be used, and what to do instead
+    "image.empty": "the file is empty (0 bytes); choose the picture itself",
+    "image.folder": "this is a folder, not a picture; choose the pictures inside it",
+    "image.unreadable": "the file cannot be read ({reason}); check that it still exists",
+    "image.file_too_big": "the file is {size_mb:.1f} MB, over the {limit_mb} MB limit; use a smaller copy",
+    "image.file_over_limit": "the file is over the {limit_mb} MB limit for a picture; use a smaller copy",
+    "image.unknown": "not a picture this app can open; use PNG, JPEG, WebP, GIF, BMP or TIFF",
+    "image.svg": "an SVG drawing, which this app cannot open; export it as PNG or JPEG",
+    "image.heic": "a HEIC/HEIF photo, which this app cannot open; convert it to JPEG or PNG first",
+    "image.avif": "an AVIF picture, which this app cannot open; convert it to JPEG or PNG first",
+    "image.pdf": "a PDF document, not a picture; export the page as PNG or JPEG",
+    "image.zip": "a zip archive, not a picture; unpack it and choose the pictures inside",
+    "image.html": "a web page (HTML), not a picture; save the picture itself instead",
+    "image.too_many_pixels": "the picture claims {width}×{height} pixels, over the {limit}-megapixel limit "
+    "(possibly a decompression bomb); use a smaller copy",
+    "image.bomb": "the picture is far too large (possibly a decompression bomb); use a smaller copy",
+    "image.damaged": "the picture file is damaged or truncated ({detail}); save or download it again",
+    "image.too_large_to_decode": "the picture is too large to decode; use a smaller copy",
 }
 
 

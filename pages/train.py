@@ -14,13 +14,14 @@ from classifier.engine import smoothed_batches
 from classifier.model import describe_layers, estimate_epoch_seconds
 from classifier.runs import RunError
 from ui import charts, require_app, state, widgets
-from ui.i18n import format_duration, labels, t
+from ui.i18n import class_names, format_duration, labels, t
 
 require_app()
 
 LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
 UPLOAD = "upload"
+CUSTOM = "custom"  # the preset control's label once the settings match no preset
 
 
 # --- hyperparameters in session state -------------------------------------------------------
@@ -43,7 +44,24 @@ def _apply(config: Config) -> None:
 
 
 def _apply_preset() -> None:
-    _apply(cfg.PRESETS[st.session_state.hp_preset])
+    if st.session_state.hp_preset in cfg.PRESETS:
+        _apply(cfg.PRESETS[st.session_state.hp_preset])
+
+
+def _show_matching_preset() -> None:
+    """Highlight the preset the settings are, or "custom" once they match none, so a preset's
+    promise ("about 70% on CIFAR-10 after 10 epochs") is never shown for other settings. Runs
+    before the control is drawn (a widget's value cannot change after it is drawn)."""
+    try:
+        name = cfg.matching_preset(current_config())
+    except ValueError:
+        name = None
+    st.session_state.hp_preset = name or CUSTOM
+
+
+def waiting_for_zip() -> bool:
+    """ "My zip" chosen and nothing uploaded yet: nothing is wrong, the student has a step to do."""
+    return st.session_state.hp_dataset == UPLOAD and not st.session_state.get("uploaded_dataset")
 
 
 def _defaults() -> None:
@@ -234,8 +252,12 @@ def training_section() -> None:
 
 def summary_section(config: Config, train_images: int | None, num_classes: int) -> None:
     layers = describe_layers(config, num_classes)
+    kinds = labels("layer.kind", {layer.kind for layer in layers})
     table = pd.DataFrame(
-        [(layer.name, layer.kind, " × ".join(map(str, layer.output_shape)), f"{layer.params:,}") for layer in layers],
+        [
+            (layer.name, kinds[layer.kind], " × ".join(map(str, layer.output_shape)), f"{layer.params:,}")
+            for layer in layers
+        ],
         columns=[t("summary.layer"), t("summary.kind"), t("summary.shape"), t("summary.params")],
     )
     st.dataframe(table, hide_index=True, width="stretch")
@@ -253,11 +275,10 @@ def summary_section(config: Config, train_images: int | None, num_classes: int) 
 
 def preview_section(dataset, name: str) -> None:
     st.caption(t("train.preview", name=name, train=len(dataset.y_train), test=len(dataset.y_test)))
-    for note in dataset.notes:
-        st.info(note)
+    shown = dict(zip(dataset.classes, class_names(dataset.classes)))
     for name, pictures in list(dataset.examples_per_class(8).items())[:12]:
         cells = st.columns([1, 4], vertical_alignment="center")
-        cells[0].markdown(f"**{name}**")
+        cells[0].markdown(f"**{shown.get(name, name)}**")
         cells[1].image(charts.enlarge(np.concatenate(list(pictures), axis=1), 2))
 
 
@@ -280,7 +301,7 @@ def start(config: Config) -> None:
     st.session_state.pop("start_error", None)
 
 
-def live_panel(run_id: str) -> None:
+def live_panel(run_id: str, notes_shown: dict | None = None) -> None:
     job = state.engine().job(run_id)
     if job is None:
         return
@@ -319,14 +340,14 @@ def live_panel(run_id: str) -> None:
         charts.training_curves(x, loss, accuracy, list(snap.epochs_done), labels, reference, snap.epochs),
         key="live_chart",
     )
-    for warning in snap.warnings:
-        st.warning(warning)
+    if not snap.done:  # once done, the results below show them
+        widgets.run_warnings(snap.warnings, skip=(notes_shown or {}).get(job.config.dataset, ()))
     if snap.done and st.session_state.get("live_active"):
         st.session_state.live_active = False
         st.rerun()  # the whole page, so the results appear below
 
 
-def finished_panel(run_id: str) -> None:
+def finished_panel(run_id: str, notes_shown: dict | None = None) -> None:
     try:
         info = state.engine().store.load(run_id, state.owner())
     except RunError:
@@ -339,7 +360,8 @@ def finished_panel(run_id: str) -> None:
         st.warning(t("train.interrupted", reason=info.reason))
     elif info.status in ("finished", "stopped"):
         st.success(t(f"train.{info.status}"))
-        widgets.run_results(info, key="train_results")
+        widgets.share_panel(info, key="train_share")
+        widgets.run_results(info, key="train_results", notes_shown=(notes_shown or {}).get(info.config.dataset, ()))
 
 
 # --- the page -------------------------------------------------------------------------------
@@ -347,6 +369,7 @@ def finished_panel(run_id: str) -> None:
 # fills in first, though, because Start needs the data set it loads.
 
 _defaults()
+_show_matching_preset()
 st.title(t("train.title"))
 st.caption(t("train.intro"))
 top = st.container()
@@ -356,10 +379,10 @@ setup, summary = st.columns([5, 4], gap="large")
 with setup:
     st.segmented_control(
         t("train.preset"),
-        cfg.PRESET_NAMES,
+        (*cfg.PRESET_NAMES, CUSTOM),
         key="hp_preset",
         on_change=_apply_preset,
-        format_func=labels("preset", cfg.PRESET_NAMES).get,
+        format_func=labels("preset", (*cfg.PRESET_NAMES, CUSTOM)).get,
         required=True,
         persist_state="session",
     )
@@ -379,8 +402,12 @@ except ValueError as error:
 dataset = None
 with summary:
     st.subheader(t("summary.title"))
+    if waiting_for_zip():
+        st.info(t("train.zip_prompt"), icon=":material/upload_file:")
     if config is not None:
         dataset = widgets.load_dataset_or_explain(config.dataset, config.limit, key="preview_switch")
+        if dataset is not None:
+            widgets.data_notes(dataset.notes)
         summary_section(config, len(dataset.y_train) if dataset else None, dataset.num_classes if dataset else 10)
         if dataset is not None:
             with st.expander(t("train.preview_title"), expanded=False, icon=":material/grid_view:"):
@@ -389,7 +416,10 @@ with summary:
 if config is not None:
     st.plotly_chart(
         charts.network_diagram(
-            describe_layers(config, dataset.num_classes if dataset else 10), t("home.input"), t("home.weights")
+            describe_layers(config, dataset.num_classes if dataset else 10),
+            t("home.input"),
+            t("home.weights"),
+            labels("layer.short", charts.LAYER_KINDS),
         ),
         config={"displayModeBar": False, "staticPlot": True},
         key="train_diagram",
@@ -399,7 +429,7 @@ with top:
     job_id = st.session_state.get("job_id")
     job = state.engine().job(job_id) if job_id else None
     active = job is not None and not job.snapshot().done
-    if problem:
+    if problem and not waiting_for_zip():
         st.error(problem)
     if st.session_state.get("start_error"):
         st.error(t("train.start_failed", reason=st.session_state.start_error))
@@ -415,6 +445,7 @@ with top:
     if job_id:
         if active:
             st.session_state.live_active = True
-        st.fragment(live_panel, run_every=1.0 if active else None)(job_id)
+        shown = {config.dataset: dataset.notes} if config is not None and dataset is not None else {}
+        st.fragment(live_panel, run_every=1.0 if active else None)(job_id, shown)
         if not active:
-            finished_panel(job_id)
+            finished_panel(job_id, shown)

@@ -90,7 +90,7 @@ def test_train_watch_predict_and_switch_language(server, browser):
     page.get_by_role("link", name="Runs").first.click()
     settle(page)
     page.locator("[data-testid='stPlotlyChart']").first.wait_for()  # the run's curves: it is listed
-    page.get_by_text("Share with the class").wait_for()  # only the owner of a run gets this switch
+    page.get_by_role("button", name="Share with the class").wait_for()  # only a run's owner gets it
     shoot(page, "04-runs")
 
     # Predict: upload a real photo with the built-in model.
