@@ -79,17 +79,17 @@ def actions(info) -> None:
         widgets.share_panel(info, key=f"share_{info.run_id}")
     elif info.shared_as:
         st.caption(whose(info))
-    cells = st.columns(4)
+    row = st.container(horizontal=True)
     if mine:
         resumable = info.status in ("interrupted", "stopped") and info.epochs_completed < info.config.epochs
-        if resumable and cells[0].button(t("runs.resume"), key=f"resume_{info.run_id}", icon=":material/replay:"):
+        if resumable and row.button(t("runs.resume"), key=f"resume_{info.run_id}", icon=":material/replay:"):
             try:
                 engine.resume(info.run_id, state.owner())
                 st.session_state.job_id = info.run_id
                 st.switch_page("pages/train.py")
             except RunError as error:
                 st.error(str(error))
-        if info.status not in ACTIVE and cells[1].button(
+        if info.status not in ACTIVE and row.button(
             t("runs.delete"), key=f"delete_{info.run_id}", icon=":material/delete:"
         ):
             try:
@@ -100,12 +100,7 @@ def actions(info) -> None:
                 st.error(str(error))
     with st.expander(t("runs.config"), icon=":material/tune:"):
         rows = config_rows(info.config, info.dataset_name)
-        st.dataframe(
-            pd.DataFrame(rows, columns=[t("config.setting"), t("config.value")]),
-            hide_index=True,
-            width="stretch",
-            key=f"config_{info.run_id}",
-        )
+        st.table(pd.DataFrame(rows, columns=[t("config.setting"), t("config.value")]), hide_index=True)
     if info.status in ("finished", "stopped"):
         widgets.run_results(info, key=f"runs_{info.run_id}")
 

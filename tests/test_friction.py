@@ -44,7 +44,7 @@ def texts(elements) -> list[str]:
 
 def table_rows(at, first_column: str) -> dict[str, str]:
     """The two-column table whose first heading is `first_column`, as {label: value}."""
-    frame = next(d.value for d in at.dataframe if list(d.value.columns)[0] == first_column)
+    frame = next(d.value for d in at.table if list(d.value.columns)[0] == first_column)
     return dict(zip(frame.iloc[:, 0], frame.iloc[:, 1]))
 
 

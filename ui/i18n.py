@@ -470,9 +470,10 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "你自己的设置：与任何预设都不一致，因此没有准确率或时间的参考。选择一个预设即可从它重新开始。",
     },
     "train.zip_prompt": {
-        "en": "Upload a zip of class folders on the left (one folder per class, e.g. cat/ and dog/). "
-        "The network and sample images appear here once it is read.",
-        "zh": "请在左侧上传按类别分文件夹的 zip（每个类别一个文件夹，如 cat/ 和 dog/）。读取完成后，这里会显示网络结构和样本图片。",
+        "en": "Upload a zip of class folders in the box under *Data set* (one folder per class, e.g. cat/ and "
+        "dog/). The network and sample images appear here once it is read.",
+        "zh": "请在“数据集”下方的框中上传按类别分文件夹的 zip（每个类别一个文件夹，如 cat/ 和 dog/）。"
+        "读取完成后，这里会显示网络结构和样本图片。",
     },
     "data.flat_split": {
         "en": "No test folder in the zip, which is fine: {share}% of each class is kept aside for testing.",

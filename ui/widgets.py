@@ -161,7 +161,10 @@ def _share(run_id: str, public: bool, name_key: str | None, key: str) -> None:
         return
     if public:
         st.session_state.share_name = info.shared_as  # offered again for the next run
-        st.toast(t("share.done_as", name=info.shared_as) if info.shared_as else t("share.done"), icon="✅")
+        st.toast(
+            t("share.done_as", name=info.shared_as) if info.shared_as else t("share.done"),
+            icon=":material/check_circle:",
+        )
     else:
         st.toast(t("share.stopped"))
 
