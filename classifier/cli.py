@@ -257,7 +257,7 @@ def _predict(args: argparse.Namespace) -> int:
     for name, result in zip(args.files, predict_many(loaded, list(args.files), args.top_k, args.fit)):
         if isinstance(result, ImageError):
             failed = True
-            _emit({"file": name, "error": str(result)})
+            _emit({"file": name, "error": str(result), "code": result.message.code})
         else:
             _emit({"file": name, "top": [{"label": label, "probability": round(p, 6)} for label, p in result.top]})
     return 1 if failed else 0

@@ -231,3 +231,14 @@ def preset(name: str, **overrides: Any) -> Config:
     if name not in PRESETS:
         raise ConfigError("config.choice", field="preset", choices=", ".join(PRESETS), value=repr(name))
     return PRESETS[name].replace(**overrides)
+
+
+def matching_preset(config: Config) -> str | None:
+    """The name of the preset `config` is, field for field (data set included), or None: a
+    preset's promise ("about 70% on CIFAR-10 after 10 epochs") holds only for its exact settings."""
+    # The order augmentations were ticked in does not change what they do.
+    config = dataclasses.replace(config, augmentation=tuple(sorted(config.augmentation)))
+    for name, candidate in PRESETS.items():
+        if dataclasses.replace(candidate, augmentation=tuple(sorted(candidate.augmentation))) == config:
+            return name
+    return None

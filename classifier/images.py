@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from classifier.messages import ClassifierError
+
 IMAGE_SIZE = 32
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is fine; a "tiny file, huge image" bomb is not
@@ -22,26 +24,27 @@ FIT_MODES = ("crop", "squash")
 REDUCE_GAP = 3  # box-reduce a photo to >= 3x the input size before the Lanczos filter
 
 
-class ImageError(ValueError):
-    """An image could not be used; the message says why, in words a user understands."""
+class ImageError(ClassifierError):
+    """An image could not be used: a code `image.*` (see classifier/messages.py) saying why and
+    what the person can do instead; `str(error)` is the English sentence."""
 
 
-def _describe_unsupported(head: bytes) -> str:
-    """A specific message for well-known formats Pillow cannot read."""
+def _describe_unsupported(head: bytes) -> ImageError:
+    """A specific error for well-known formats Pillow cannot read."""
     text = head.lstrip()[:256].lower()
     if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text):
-        return "SVG drawings are not supported; export the picture as PNG or JPEG"
+        return ImageError("image.svg")
     if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypmsf1", b"ftypheif"):
-        return "HEIC/HEIF photos are not supported; convert to JPEG or PNG first"
+        return ImageError("image.heic")
     if head[4:12] == b"ftypavif":
-        return "AVIF images are not supported; convert to JPEG or PNG first"
+        return ImageError("image.avif")
     if head.startswith(b"%PDF"):
-        return "this is a PDF document, not an image"
+        return ImageError("image.pdf")
     if head.startswith(b"PK\x03\x04"):
-        return "this is a zip archive, not an image"
+        return ImageError("image.zip")
     if text.startswith((b"<!doctype html", b"<html")):
-        return "this is a web page (HTML), not an image"
-    return "not an image file Pillow can read (supported: PNG, JPEG, WebP, GIF, BMP, TIFF)"
+        return ImageError("image.html")
+    return ImageError("image.unknown")
 
 
 def read_bytes(source: bytes | str | os.PathLike) -> bytes:
@@ -53,23 +56,23 @@ def read_bytes(source: bytes | str | os.PathLike) -> bytes:
         try:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
-                raise ImageError(_too_big(size))
+                raise _too_big(size)
             data = path.read_bytes()
         except ImageError:
             raise
         except IsADirectoryError:
-            raise ImageError("this is a folder, not an image file") from None
+            raise ImageError("image.folder") from None
         except OSError as error:
-            raise ImageError(f"cannot read the file: {error.strerror or error}") from None
+            raise ImageError("image.unreadable", reason=str(error.strerror or error)) from None
     if not data:
-        raise ImageError("the file is empty")
+        raise ImageError("image.empty")
     if len(data) > MAX_FILE_BYTES:
-        raise ImageError(_too_big(len(data)))
+        raise _too_big(len(data))
     return data
 
 
-def _too_big(size: int) -> str:
-    return f"the file is {size / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB"
+def _too_big(size: int) -> ImageError:
+    return ImageError("image.file_too_big", size_mb=size / 2**20, limit_mb=MAX_FILE_BYTES // 2**20)
 
 
 def open_image(source: bytes | str | os.PathLike, draft_size: int | None = None) -> Image.Image:
@@ -85,10 +88,7 @@ def open_image(source: bytes | str | os.PathLike, draft_size: int | None = None)
             image = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise ImageError(
-                    f"the image claims {width}x{height} pixels, more than the "
-                    f"{MAX_PIXELS // 1_000_000}-megapixel limit (possibly a decompression bomb)"
-                )
+                raise ImageError("image.too_many_pixels", width=width, height=height, limit=MAX_PIXELS // 1_000_000)
             image.seek(0)
             if draft_size and image.format == "JPEG":
                 image.draft("RGB", (draft_size, draft_size))
@@ -97,13 +97,13 @@ def open_image(source: bytes | str | os.PathLike, draft_size: int | None = None)
     except ImageError:
         raise
     except UnidentifiedImageError:
-        raise ImageError(_describe_unsupported(data[:512])) from None
+        raise _describe_unsupported(data[:512]) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError("the image is far too large (possibly a decompression bomb)") from None
+        raise ImageError("image.bomb") from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as error:
-        raise ImageError(f"the image file is damaged or truncated ({_short(error)})") from None
+        raise ImageError("image.damaged", detail=_short(error)) from None
     except MemoryError:
-        raise ImageError("the image is too large to decode") from None
+        raise ImageError("image.too_large_to_decode") from None
     return image
 
 

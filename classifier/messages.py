@@ -13,6 +13,7 @@ A parameter may itself be a Message (a reason inside a reason); it is rendered f
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +47,7 @@ ENGLISH: dict[str, str] = {
     "data.note_skipped_test": "skipped {count} unreadable file(s) in test, e.g. {example}: {reason}",
     "data.note_loose_files": "ignored {count} file(s) outside class folders, e.g. {example}",
     "data.note_empty_classes": "left out class folder(s) with no readable images: {classes}",
-    "data.note_no_test_folder": "no test folder: {share:.0%} of each class is kept aside for testing",
+    "data.note_no_test_folder": "No test folder in the zip, which is fine: {share:.0%} of each class is kept aside for testing.",
     # hyperparameters (classifier/config.py); the app shows {field} as the control's label
     "config.dataset_missing": "{field}: must name a data set ('cifar10', 'shapes' or a path)",
     "config.augmentation_list": "{field}: must be a list of distinct options from {choices}",
@@ -92,6 +93,27 @@ ENGLISH: dict[str, str] = {
     "run.delete_while_training": "this run is still training; stop it before deleting it",
     "run.interrupted": "the server stopped during epoch {epoch}; the checkpoint after epoch {checkpoint} is kept and the run can be resumed",
     "run.interrupted_first_epoch": "the server stopped before the first epoch finished",
+    # classifier/runs.py: the name a sharer gives
+    "runs.name_too_long": "the name has {length} characters; {limit} at most, please",
+    "runs.name_characters": "a name may hold letters, digits, spaces and - . ' · only, not {characters}",
+    # classifier/images.py: pictures that cannot be used, and what to do instead
+    "image.empty": "the file is empty (0 bytes); choose the picture itself",
+    "image.folder": "this is a folder, not a picture; choose the pictures inside it",
+    "image.unreadable": "the file cannot be read ({reason}); check that it still exists",
+    "image.file_too_big": "the file is {size_mb:.1f} MB, over the {limit_mb} MB limit; use a smaller copy",
+    "image.file_over_limit": "the file is over the {limit_mb} MB limit for a picture; use a smaller copy",
+    "image.unknown": "not a picture this app can open; use PNG, JPEG, WebP, GIF, BMP or TIFF",
+    "image.svg": "an SVG drawing, which this app cannot open; export it as PNG or JPEG",
+    "image.heic": "a HEIC/HEIF photo, which this app cannot open; convert it to JPEG or PNG first",
+    "image.avif": "an AVIF picture, which this app cannot open; convert it to JPEG or PNG first",
+    "image.pdf": "a PDF document, not a picture; export the page as PNG or JPEG",
+    "image.zip": "a zip archive, not a picture; unpack it and choose the pictures inside",
+    "image.html": "a web page (HTML), not a picture; save the picture itself instead",
+    "image.too_many_pixels": "the picture claims {width}×{height} pixels, over the {limit}-megapixel limit "
+    "(possibly a decompression bomb); use a smaller copy",
+    "image.bomb": "the picture is far too large (possibly a decompression bomb); use a smaller copy",
+    "image.damaged": "the picture file is damaged or truncated ({detail}); save or download it again",
+    "image.too_large_to_decode": "the picture is too large to decode; use a smaller copy",
 }
 
 
@@ -120,6 +142,9 @@ class Message:
 
     def __str__(self) -> str:
         return self.english()
+
+    def __hash__(self) -> int:  # params is a dict: hash its JSON form, so messages can be deduplicated
+        return hash(json.dumps(self.to_dict(), sort_keys=True, default=str))
 
 
 ENGLISH["text.plain"] = "{text}"

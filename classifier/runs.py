@@ -19,6 +19,7 @@ import re
 import secrets
 import shutil
 import time
+import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ class RunInfo:
     reason: Message | None = None  # why it failed, stopped or was interrupted
     owner: str | None = None
     public: bool = False
+    shared_as: str = ""  # the display name others see when it is public (validated; never a path)
     dataset_name: str = ""
     classes: tuple[str, ...] = ()
     created: float = field(default_factory=time.time)
@@ -227,10 +229,14 @@ class RunStore:
         np.savez_compressed(partial, y_true=y_true, probabilities=probabilities.astype(np.float16))
         os.replace(partial, final)
 
-    def set_public(self, run_id: str, public: bool, viewer: str | None) -> RunInfo:
+    def set_public(self, run_id: str, public: bool, viewer: str | None, shared_as: str | None = None) -> RunInfo:
+        """Share a run with the class (or stop); `shared_as` is the name others see (None: keep it)."""
+        name = None if shared_as is None else display_name(shared_as)
         info = self.load(run_id, viewer)
         _require_owner(info, viewer, "share")
         info.public = public
+        if name is not None:
+            info.shared_as = name
         self.save(info)
         return info
 
@@ -240,6 +246,27 @@ class RunStore:
         if info.status in ACTIVE:
             raise RunError("run.delete_while_training")
         shutil.rmtree(self.path(run_id))
+
+
+MAX_NAME_LENGTH = 40
+_NAME_PUNCTUATION = set(" -.'·")
+
+
+def display_name(text: str) -> str:
+    """A sharer's display name, tidied and checked: at most MAX_NAME_LENGTH letters, digits,
+    spaces and - . ' · (any script, so 王小明 is fine). It is shown, never used as a path."""
+    if not isinstance(text, str):
+        raise TypeError(f"a display name is text, not {type(text).__name__}")
+    name = " ".join(unicodedata.normalize("NFC", text).split())
+    if len(name) > MAX_NAME_LENGTH:
+        raise ClassifierError("runs.name_too_long", length=len(name), limit=MAX_NAME_LENGTH)
+    # Letters (L*), combining marks (M*) and digits (N*) of any script; nothing that could be
+    # markup, a path or an invisible control character.
+    bad = sorted({c for c in name if c not in _NAME_PUNCTUATION and unicodedata.category(c)[0] not in "LMN"})
+    if bad:
+        shown = " ".join(c if c.isprintable() and not c.isspace() else f"U+{ord(c):04X}" for c in bad)
+        raise ClassifierError("runs.name_characters", characters=shown)
+    return name
 
 
 def can_view(info: RunInfo, viewer: str | None) -> bool:

@@ -5,7 +5,7 @@ import streamlit as st
 from classifier.config import SEED
 from classifier.model import count_params, describe_layers
 from ui import charts, require_app
-from ui.i18n import t
+from ui.i18n import labels, t
 
 require_app()
 
@@ -14,7 +14,9 @@ st.markdown(t("home.intro"))
 
 st.subheader(t("home.network"))
 st.plotly_chart(
-    charts.network_diagram(describe_layers(SEED), t("home.input"), t("home.weights")),
+    charts.network_diagram(
+        describe_layers(SEED), t("home.input"), t("home.weights"), labels("layer.short", charts.LAYER_KINDS)
+    ),
     config={"displayModeBar": False, "staticPlot": True},
 )
 st.caption(t("home.network_caption", params=count_params(SEED)))

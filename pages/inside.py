@@ -8,11 +8,13 @@ import streamlit as st
 from classifier import inspect
 from classifier.images import ImageError, load_input
 from ui import charts, require_app, widgets
-from ui.i18n import labels, t
+from ui.i18n import class_names, labels, say, t
 
 require_app()
 
 SOURCES = ("random", "class", "upload")
+# Filter tiles: (pixels per tile, tiles per row) for each size; small is the old fixed view.
+FILTER_SIZES = {"small": (36, 16), "medium": (80, 8), "large": (140, 6)}
 
 
 def pick_image(dataset, classes: tuple[str, ...]) -> np.ndarray | None:
@@ -21,6 +23,7 @@ def pick_image(dataset, classes: tuple[str, ...]) -> np.ndarray | None:
         t("inside.image_source"),
         SOURCES,
         key="inside_source",
+        default="random",  # what is shown before anyone chooses, so say so
         required=True,
         format_func=labels("inside.source", SOURCES).get,
         persist_state="session",
@@ -32,7 +35,7 @@ def pick_image(dataset, classes: tuple[str, ...]) -> np.ndarray | None:
         try:
             return load_input(upload.getvalue())
         except ImageError as error:
-            st.error(t("predict.bad_file", name=upload.name, reason=str(error)))
+            st.error(t("predict.bad_file", name=upload.name, reason=say(error)))
             return None
     if dataset is None:
         return None
@@ -41,7 +44,7 @@ def pick_image(dataset, classes: tuple[str, ...]) -> np.ndarray | None:
         chosen = st.selectbox(
             t("inside.class"),
             range(len(dataset.classes)),
-            format_func=dataset.classes.__getitem__,
+            format_func=class_names(dataset.classes).__getitem__,
             key="inside_class",
             persist_state="session",
         )
@@ -55,7 +58,17 @@ def pick_image(dataset, classes: tuple[str, ...]) -> np.ndarray | None:
 
 def filters_section(model) -> None:
     layers = inspect.conv_layer_names(model)
-    layer = st.selectbox(t("inside.filter_layer"), layers, key="inside_filter_layer")
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    layer = left.selectbox(t("inside.filter_layer"), layers, key="inside_filter_layer")
+    size = right.segmented_control(
+        t("inside.filter_size"),
+        tuple(FILTER_SIZES),
+        key="inside_filter_size",
+        default="small",
+        required=True,
+        format_func=labels("inside.size", FILTER_SIZES).get,
+        persist_state="session",
+    )
     if layer is None:
         return
     kernels = inspect.filters(model, layer)
@@ -67,14 +80,15 @@ def filters_section(model) -> None:
             colour=t("inside.colour") if kernels.ndim == 4 else t("inside.gray"),
         )
     )
-    grid = inspect.tile(kernels, columns=16)
-    st.image(charts.enlarge(grid, 12 if kernels.shape[1] <= 3 else 6), width="content")
+    pixels, columns = FILTER_SIZES[size or "small"]
+    grid = inspect.tile(kernels, columns=columns)
+    st.image(charts.enlarge(grid, max(1, pixels // kernels.shape[1])), width="content")
 
 
 def prediction_section(loaded, image: np.ndarray, result) -> None:
     left, middle, right = st.columns([1, 1, 2])
     left.image(charts.enlarge(image, 6), caption=t("inside.input"), width="stretch")
-    classes = loaded.classes
+    classes = class_names(loaded.classes)
     middle.image(
         inspect.overlay(image, result.heatmap, scale=6),
         caption=t("inside.gradcam_caption", label=classes[result.class_index]),
@@ -125,7 +139,7 @@ if loaded is not None:
                 t("inside.gradcam_class"),
                 options,
                 key="inside_gradcam_class",
-                format_func={None: t("inside.predicted_class"), **dict(enumerate(loaded.classes))}.get,
+                format_func={None: t("inside.predicted_class"), **dict(enumerate(class_names(loaded.classes)))}.get,
             )
             result = inspect_or_explain(loaded, image, explain)
             if result is not None:

@@ -7,26 +7,30 @@ import streamlit as st
 from classifier.images import ImageError
 from classifier.predict import predict_many
 from ui import charts, require_app, widgets
-from ui.i18n import labels, t
+from ui.i18n import class_names, labels, say, t
 
 require_app()
 
 MAX_FILES = 50
 
 
-def show(index: int, name: str, result) -> None:
+def show(index: int, name: str, result, shown: dict[str, str], builtin: bool) -> None:
+    """One file: its verdict, the photo, the 32x32 input and the top-k bars (class names as shown
+    to the reader), or why it could not be used."""
     with st.container(border=True):
         if isinstance(result, ImageError):
-            st.error(t("predict.bad_file", name=name, reason=str(result)))
+            st.error(t("predict.bad_file", name=name, reason=say(result)))
             return
-        label, probability = result.top[0]
+        top = [(shown.get(label, label), p) for label, p in result.top]
+        label, probability = top[0]
         st.markdown(t("predict.verdict", name=name, label=label, probability=probability))
         original, seen, bars = st.columns([2, 1, 3], vertical_alignment="center")
         original.image(result.preview, caption=t("predict.original"), width="stretch")
         seen.image(charts.enlarge(result.model_input, 4), caption=t("predict.seen"), width="stretch")
-        bars.plotly_chart(charts.probability_bars(result.top, t("predict.probability")), key=f"bars_{index}")
+        bars.plotly_chart(charts.probability_bars(top, t("predict.probability")), key=f"bars_{index}")
         if result.unsure:
-            st.warning(t("predict.unsure", probability=probability))
+            note = t("predict.unsure", probability=probability)
+            st.warning(f"{note} {t('predict.unsure_builtin')}" if builtin else note)
 
 
 st.title(t("predict.title"))
@@ -56,7 +60,9 @@ if loaded is not None and files:
     results = predict_many(
         loaded, [content for _, content in files], top=min(top_k, len(loaded.classes)), fit=fit, preview=True
     )
+    shown = dict(zip(loaded.classes, class_names(loaded.classes)))
+    builtin = choice.run_id is None and choice.upload is None
     for index, ((name, _), result) in enumerate(zip(files, results)):
-        show(index, name, result)
+        show(index, name, result, shown, builtin)
 elif loaded is not None:
-    st.info(t("predict.empty", classes=", ".join(loaded.classes)))
+    st.info(t("predict.empty", classes=", ".join(class_names(loaded.classes))))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from classifier.runs import RunError, can_modify
+from classifier.runs import ACTIVE, RunError, can_modify
 from ui import charts, require_app, state, widgets
+from ui.config_rows import config_rows
 from ui.i18n import format_duration, say, t
 
 require_app()
@@ -32,10 +33,17 @@ def table(runs) -> pd.DataFrame:
                 t("runs.col.best_val"): info.best_val_accuracy,
                 t("runs.col.test"): info.test_accuracy,
                 t("runs.col.duration"): format_duration(info.duration) if info.duration else "–",
-                t("runs.col.owner"): t("runs.mine") if info.owner == state.owner() else t("runs.shared"),
+                t("runs.col.owner"): whose(info),
             }
         )
     return pd.DataFrame(rows)
+
+
+def whose(info) -> str:
+    """Mine, or who shared it with the class (by the name they gave)."""
+    if info.owner == state.owner():
+        return t("runs.mine")
+    return t("runs.shared_by", name=info.shared_as) if info.shared_as else t("runs.shared")
 
 
 def compare(selected) -> None:
@@ -65,22 +73,21 @@ def actions(info) -> None:
     st.markdown(f"#### {widgets.describe_run(info)}")
     if info.reason:
         st.caption(say(info.reason))
-    cells = st.columns(4)
     if mine:
-        shared = cells[0].toggle(
-            t("runs.public"), value=info.public, key=f"public_{info.run_id}", help=t("runs.public_help")
-        )
-        if shared != info.public:
-            engine.store.set_public(info.run_id, shared, state.owner())
+        widgets.share_panel(info, key=f"share_{info.run_id}")
+    elif info.shared_as:
+        st.caption(whose(info))
+    row = st.container(horizontal=True)
+    if mine:
         resumable = info.status in ("interrupted", "stopped") and info.epochs_completed < info.config.epochs
-        if resumable and cells[1].button(t("runs.resume"), key=f"resume_{info.run_id}", icon=":material/replay:"):
+        if resumable and row.button(t("runs.resume"), key=f"resume_{info.run_id}", icon=":material/replay:"):
             try:
                 engine.resume(info.run_id, state.owner())
                 st.session_state[state.JOB_ID] = info.run_id
                 st.switch_page("pages/train.py")
             except RunError as error:
                 st.error(say(error))
-        if info.status not in ("queued", "running") and cells[2].button(
+        if info.status not in ACTIVE and row.button(
             t("runs.delete"), key=f"delete_{info.run_id}", icon=":material/delete:"
         ):
             try:
@@ -89,8 +96,9 @@ def actions(info) -> None:
                 st.rerun()
             except RunError as error:
                 st.error(say(error))
-    with st.expander(t("runs.config")):
-        st.json(info.config.to_dict())
+    with st.expander(t("runs.config"), icon=":material/tune:"):
+        rows = config_rows(info.config, info.dataset_name)
+        st.table(pd.DataFrame(rows, columns=[t("config.setting"), t("config.value")]), hide_index=True)
     if info.status in ("finished", "stopped"):
         widgets.run_results(info, key=f"runs_{info.run_id}")
 

@@ -11,15 +11,19 @@ from classifier.messages import as_message
 from classifier.model import describe_layers, estimate_epoch_seconds
 from classifier.runs import RunError
 from ui import charts, live, require_app, state, train_form, widgets
-from ui.i18n import format_duration, say, t
+from ui.i18n import class_names, format_duration, labels, say, t
 
 require_app()
 
 
 def summary_section(config: Config, train_images: int | None, num_classes: int) -> None:
     layers = describe_layers(config, num_classes)
+    kinds = labels("layer.kind", {layer.kind for layer in layers})
     table = pd.DataFrame(
-        [(layer.name, layer.kind, " × ".join(map(str, layer.output_shape)), f"{layer.params:,}") for layer in layers],
+        [
+            (layer.name, kinds[layer.kind], " × ".join(map(str, layer.output_shape)), f"{layer.params:,}")
+            for layer in layers
+        ],
         columns=[t("summary.layer"), t("summary.kind"), t("summary.shape"), t("summary.params")],
     )
     st.dataframe(table, hide_index=True, width="stretch")
@@ -37,11 +41,10 @@ def summary_section(config: Config, train_images: int | None, num_classes: int) 
 
 def preview_section(dataset, name: str) -> None:
     st.caption(t("train.preview", name=name, train=len(dataset.y_train), test=len(dataset.y_test)))
-    for note in dataset.notes:
-        st.info(say(note))
+    shown = dict(zip(dataset.classes, class_names(dataset.classes)))
     for name, pictures in list(dataset.examples_per_class(8).items())[:12]:
         cells = st.columns([1, 4], vertical_alignment="center")
-        cells[0].markdown(f"**{name}**")
+        cells[0].markdown(f"**{shown.get(name, name)}**")
         cells[1].image(charts.enlarge(np.concatenate(list(pictures), axis=1), 2))
 
 
@@ -65,7 +68,7 @@ def start(config: Config) -> None:
     st.session_state.pop("start_error", None)
 
 
-def finished_panel(run_id: str) -> None:
+def finished_panel(run_id: str, notes_shown: dict | None = None) -> None:
     try:
         info = state.engine().store.load(run_id, state.owner())
     except RunError:
@@ -78,7 +81,8 @@ def finished_panel(run_id: str) -> None:
         st.warning(t("train.interrupted", reason=say(info.reason)))
     elif info.status in ("finished", "stopped"):
         st.success(t(f"train.{info.status}"))
-        widgets.run_results(info, key="train_results")
+        widgets.share_panel(info, key="train_share")
+        widgets.run_results(info, key="train_results", notes_shown=(notes_shown or {}).get(info.config.dataset, ()))
 
 
 # --- the page -------------------------------------------------------------------------------
@@ -99,6 +103,7 @@ def follow_linked_run() -> None:
 
 
 train_form.ensure_defaults()
+train_form.show_matching_preset()
 follow_linked_run()
 st.title(t("train.title"))
 st.caption(t("train.intro"))
@@ -123,8 +128,12 @@ except ValueError as error:
 dataset = None
 with summary:
     st.subheader(t("summary.title"))
+    if train_form.waiting_for_zip():
+        st.info(t("train.zip_prompt"), icon=":material/upload_file:")
     if config is not None:
         dataset = widgets.load_dataset_or_explain(config.dataset, config.limit, key="preview_switch")
+        if dataset is not None:
+            widgets.data_notes(dataset.notes)
         summary_section(config, len(dataset.y_train) if dataset else None, dataset.num_classes if dataset else 10)
         if dataset is not None:
             with st.expander(t("train.preview_title"), expanded=False, icon=":material/grid_view:"):
@@ -133,7 +142,10 @@ with summary:
 if config is not None:
     st.plotly_chart(
         charts.network_diagram(
-            describe_layers(config, dataset.num_classes if dataset else 10), t("home.input"), t("home.weights")
+            describe_layers(config, dataset.num_classes if dataset else 10),
+            t("home.input"),
+            t("home.weights"),
+            labels("layer.short", charts.LAYER_KINDS),
         ),
         config={"displayModeBar": False, "staticPlot": True},
         key="train_diagram",
@@ -142,7 +154,7 @@ if config is not None:
 with top:
     job_id = st.session_state.get(state.JOB_ID)
     active = job_id is not None and state.engine().job(job_id) is not None
-    if problem:
+    if problem and not train_form.waiting_for_zip():
         st.error(problem)
     if st.session_state.get("start_error"):
         st.error(t("train.start_failed", reason=say(st.session_state.start_error)))
@@ -158,6 +170,7 @@ with top:
     if job_id:
         if active:
             st.session_state[live.LIVE_ACTIVE] = True
-        st.fragment(live.live_panel, run_every=live.REFRESH_SECONDS if active else None)(job_id)
+        shown = {config.dataset: dataset.notes} if config is not None and dataset is not None else {}
+        st.fragment(live.live_panel, run_every=live.REFRESH_SECONDS if active else None)(job_id, shown)
         if not active:
-            finished_panel(job_id)
+            finished_panel(job_id, shown)

@@ -1,7 +1,7 @@
 """A corpus of hostile and odd files, generated at test time (no binary fixtures are committed).
 
 Each case names the file as a user would, holds its bytes, and says what must happen to it:
-images either decode (with a check on the 32x32 input) or fail with a message containing `expect`;
+images either decode (with a check on the 32x32 input) or fail with the message code `expect`;
 data-set zips either load (with a check on the Dataset) or fail; model files always fail.
 """
 
@@ -26,7 +26,7 @@ EVIL = "evil.png"  # the file name a zip slip would try to plant
 class Case:
     name: str  # the file name a user would upload
     content: bytes
-    expect: str | None = None  # a failure: text its message must contain; None: it must work
+    expect: str | None = None  # a failure: its message code (images) or text it must contain; None: it works
     check: Callable | None = None  # for a success: called with the result, asserts its details
     what: str = ""
 
@@ -126,26 +126,28 @@ def image_cases() -> list[Case]:
     png = encode(Image.fromarray(np.random.default_rng(0).integers(0, 256, (200, 200, 3), dtype=np.uint8)), "PNG")
     photo = PHOTOS / "dog.jpg"
     return [
-        Case("empty.png", b"", "the file is empty", what="zero bytes"),
-        Case("notes.png", b"Dear diary, this is text with an image's name.\n" * 3, "not an image", what="text as .png"),
+        Case("empty.png", b"", "image.empty", what="zero bytes"),
+        Case(
+            "notes.png", b"Dear diary, this is text with an image's name.\n" * 3, "image.unknown", what="text as .png"
+        ),
         Case(
             "noise.jpg",
             np.random.default_rng(1).integers(0, 256, 4096, dtype=np.uint8).tobytes(),
-            "not an image",
+            "image.unknown",
             what="random bytes",
         ),
-        Case("truncated.jpg", jpeg[: len(jpeg) // 2], "damaged or truncated", what="JPEG cut in half"),
-        Case("truncated.png", png[: len(png) // 2], "damaged or truncated", what="PNG cut in half"),
+        Case("truncated.jpg", jpeg[: len(jpeg) // 2], "image.damaged", what="JPEG cut in half"),
+        Case("truncated.png", png[: len(png) // 2], "image.damaged", what="PNG cut in half"),
         Case(
             "bomb.png",
             encode(Image.new("1", (20000, 20000)), "PNG"),
-            "decompression bomb",
+            "image.bomb",
             what="a few kB of 1-bit PNG that inflates to 400 megapixels",
         ),
         Case(
             "header-bomb.png",
             png_header_claiming(100_000, 100_000),
-            "decompression bomb",
+            "image.bomb",
             what="hand-made PNG header claiming 100000x100000",
         ),
         Case("tiny.png", encode(Image.new("RGB", (1, 1), (10, 200, 30)), "PNG"), check=_uniform((10, 200, 30))),
@@ -168,11 +170,11 @@ def image_cases() -> list[Case]:
             "drawing.svg",
             b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32">'
             b'<rect width="32" height="32" fill="red"/></svg>',
-            "SVG",
+            "image.svg",
         ),
-        Case("photo.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64, "HEIC"),
-        Case("photo.avif", b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf" + b"\x00" * 64, "AVIF"),
-        Case("scan.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "PDF"),
+        Case("photo.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64, "image.heic"),
+        Case("photo.avif", b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf" + b"\x00" * 64, "image.avif"),
+        Case("scan.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "image.pdf"),
         Case(photo.name, photo.read_bytes(), check=_photo, what="a real photo (the good control)"),
     ]
 

@@ -90,7 +90,7 @@ def test_train_watch_predict_and_switch_language(server, browser):
     page.get_by_role("link", name="Runs").first.click()
     settle(page)
     page.locator("[data-testid='stPlotlyChart']").first.wait_for()  # the run's curves: it is listed
-    page.get_by_text("Share with the class").wait_for()  # only the owner of a run gets this switch
+    page.get_by_role("button", name="Share with the class").wait_for()  # only a run's owner gets it
     shoot(page, "04-runs")
 
     # Predict: upload a real photo with the built-in model.
@@ -118,3 +118,98 @@ def test_train_watch_predict_and_switch_language(server, browser):
     assert width <= 440
     shoot(page, "07-train-narrow-zh")
     page.close()
+
+
+def test_friction_points_as_a_teacher_and_a_student_see_them(server, browser):
+    """Issue 16 in a real browser, wide and narrow, English and Chinese (screenshots f*.png):
+    share under a name and see it confirmed, the readable settings, which model is shown, larger
+    filters, the unsure wording, the My-zip prompt and the Chinese layer names."""
+    from playwright.sync_api import expect
+
+    ana = browser.new_page(viewport={"width": 1280, "height": 800})
+    ana.set_default_timeout(60_000)
+    start_shapes_training(ana, server, epochs=2, limit=300)
+    ana.get_by_text("Training finished.").wait_for(timeout=120_000)
+    settle(ana)
+
+    # 1. Sharing sits under the results, takes a name and says it worked.
+    ana.get_by_role("textbox", name="Your name, as the class will see it").fill("Ana Li")
+    ana.get_by_role("button", name="Share with the class").click()
+    expect(ana.get_by_test_id("stToast")).to_contain_text("Shared with the class as Ana Li.")
+    settle(ana)
+    expect(ana.get_by_text("everyone sees it in Runs")).to_be_visible()
+    shoot(ana, "f01-train-shared")
+
+    # 2. Runs: every setting in a table, with the Train page's labels.
+    ana.goto(server + "/runs")
+    settle(ana)
+    expect(ana.get_by_text("Sharing with the class")).to_be_visible()
+    ana.get_by_text("All hyperparameters").click()
+    ana.get_by_text("32, then 2×2 max pooling").scroll_into_view_if_needed()
+    shoot(ana, "f02-runs")
+    ana.goto(server + "/runs?lang=zh")
+    settle(ana)
+    ana.get_by_text("全部超参数").click()
+    ana.get_by_text("32，之后做 2×2 最大池化").scroll_into_view_if_needed()
+    shoot(ana, "f03-runs-zh")
+    ana.get_by_text("最常混淆").scroll_into_view_if_needed()  # 13: class names in Chinese
+    shoot(ana, "f03b-runs-zh-results")
+
+    # 13.3 and 6: Inside opens on the latest run and says so; 10: filters can be shown larger.
+    ana.goto(server + "/inside")
+    settle(ana)
+    expect(ana.get_by_text("Shown: your latest finished run")).to_be_visible()
+    filters = ana.get_by_test_id("stImage").first.locator("img")
+    small = filters.bounding_box()["width"] / 16  # one tile: 16 to a row when small
+    shoot(ana, "f04-inside")
+    ana.get_by_text("large", exact=True).click()
+    settle(ana)
+    large = ana.get_by_test_id("stImage").first.locator("img").bounding_box()["width"] / 6  # 6 to a row
+    assert large > 2.5 * small, (small, large)
+    shoot(ana, "f05-inside-large")
+    ana.close()
+
+    # A student with no runs: the built-in model, named; the class sees who shared.
+    bo = browser.new_page(viewport={"width": 1280, "height": 800})
+    bo.set_default_timeout(60_000)
+    bo.goto(server + "/runs")
+    settle(bo)
+    who = bo.get_by_text("shared by Ana Li")
+    who.scroll_into_view_if_needed()
+    expect(who).to_be_visible()
+    shoot(bo, "f06-runs-other-student")
+    bo.goto(server + "/predict?lang=zh")
+    settle(bo)
+    expect(bo.get_by_text("当前显示：内置模型")).to_be_visible()
+    upload(bo, PHOTOS / "dog.jpg")
+    unsure = bo.get_by_text("内置模型只认识")  # 3: what the weak guess means
+    expect(unsure).to_be_visible()
+    settle(bo)
+    unsure.scroll_into_view_if_needed()
+    shoot(bo, "f07-predict-unsure-zh")
+
+    # 12: the network diagram in Chinese, with the Keras names.
+    bo.goto(server + "/?lang=zh")
+    settle(bo)
+    bo.locator("[data-testid='stPlotlyChart'] .main-svg").first.wait_for()
+    expect(bo.get_by_text("(Conv2D)").first).to_be_visible()
+    shoot(bo, "f08-home-zh")
+
+    # 4 and 5 on a phone: My zip asks for the zip (no red error), and the preset reads Custom.
+    bo.set_viewport_size({"width": 420, "height": 900})
+    bo.goto(server + "/train?lang=zh")
+    settle(bo)
+    bo.get_by_text("上传 zip").click()
+    settle(bo)
+    expect(bo.get_by_text("你自己的设置")).to_be_visible()
+    shoot(bo, "f09-train-zip-narrow-zh")
+    prompt = bo.get_by_text("请在“数据集”下方的框中上传")
+    prompt.scroll_into_view_if_needed()
+    expect(prompt).to_be_visible()
+    assert bo.get_by_test_id("stAlertContentError").count() == 0
+    assert bo.evaluate("document.documentElement.scrollWidth") <= 440
+    shoot(bo, "f09b-train-zip-prompt-narrow-zh")
+    bo.goto(server + "/inside")
+    settle(bo)
+    shoot(bo, "f10-inside-narrow")
+    bo.close()

@@ -25,7 +25,8 @@ def test_predict_prints_one_json_line_per_file(saved_model_path, tmp_path):
     lines = json_lines(result.stdout)
     assert [line["file"] for line in lines] == [str(PHOTOS / "dog.jpg"), str(bad), str(PHOTOS / "eagle.jpg")]
     assert len(lines[0]["top"]) == 2 and {"label", "probability"} <= set(lines[0]["top"][0])
-    assert "not an image" in lines[1]["error"]
+    assert lines[1]["code"] == "image.unknown"  # the app renders the code; the CLI prints the English
+    assert lines[1]["error"] == "not a picture this app can open; use PNG, JPEG, WebP, GIF, BMP or TIFF"
 
 
 def test_predict_succeeds_with_the_default_model():

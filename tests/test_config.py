@@ -77,3 +77,16 @@ def test_replace_validates():
     assert Config().replace(epochs=3).epochs == 3
     with pytest.raises(ValueError, match="^epochs:"):
         Config().replace(epochs=-1)
+
+
+def test_matching_preset_names_a_preset_only_for_its_exact_settings():
+    from classifier.config import QUICK, SEED, STRONG, matching_preset
+
+    assert [matching_preset(c) for c in (SEED, STRONG, QUICK)] == ["seed", "strong", "quick"]
+    assert matching_preset(Config.from_json(STRONG.to_json())) == "strong"  # lists from JSON compare equal
+    assert matching_preset(SEED.replace(epochs=3)) is None
+    assert matching_preset(SEED.replace(dataset="/uploads/pets.zip")) is None  # the seed network on my zip
+    assert matching_preset(SEED.replace(dataset="shapes")) == "quick"  # the quick demo is exactly that
+    assert matching_preset(QUICK.replace(limit=300)) is None
+    assert matching_preset(STRONG.replace(augmentation=("shift", "flip"))) == "strong"  # ticked the other way round
+    assert matching_preset(STRONG.replace(augmentation=("flip",))) is None

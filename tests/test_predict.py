@@ -8,6 +8,7 @@ from PIL import Image, ImageOps
 
 from classifier import images
 from classifier.images import ImageError
+from classifier.messages import ClassifierError
 from classifier.predict import ModelError, load_model, predict_image, predict_many
 
 
@@ -70,28 +71,58 @@ def test_crop_and_squash_differ_for_wide_images():
 
 
 @pytest.mark.parametrize(
-    "data, message",
+    "data, code, message",
     [
-        (b"", "empty"),
-        (b"just some text, not a picture", "not an image"),
-        (b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>', "SVG"),
-        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIC"),
-        (b"%PDF-1.4\n", "PDF"),
+        (b"", "image.empty", "the file is empty (0 bytes); choose the picture itself"),
+        (
+            b"just some text, not a picture",
+            "image.unknown",
+            "not a picture this app can open; use PNG, JPEG, WebP, GIF, BMP or TIFF",
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>',
+            "image.svg",
+            "an SVG drawing, which this app cannot open; export it as PNG or JPEG",
+        ),
+        (
+            b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic",
+            "image.heic",
+            "a HEIC/HEIF photo, which this app cannot open; convert it to JPEG or PNG first",
+        ),
+        (b"%PDF-1.4\n", "image.pdf", "a PDF document, not a picture; export the page as PNG or JPEG"),
     ],
 )
-def test_unreadable_files_get_specific_messages(data, message):
-    with pytest.raises(ImageError, match=message):
+def test_unreadable_files_get_specific_messages(data, code, message):
+    """A code the app renders in the reader's language; the English (CLI) says what to do instead."""
+    with pytest.raises(ImageError) as error:
         images.load_input(data)
+    assert isinstance(error.value, ClassifierError) and error.value.message.code == code
+    assert str(error.value) == message
+    assert "Pillow" not in str(error.value)
 
 
 def test_truncated_and_bomb_images_are_refused():
     jpeg = encode(half_red_half_blue((200, 200)), "JPEG")
-    with pytest.raises(ImageError, match="damaged or truncated"):
+    with pytest.raises(ImageError) as damaged:
         images.load_input(jpeg[: len(jpeg) // 2])
+    assert damaged.value.message.code == "image.damaged" and "truncated" in damaged.value.message.params["detail"]
+    assert str(damaged.value).startswith("the picture file is damaged or truncated (")
+    assert str(damaged.value).endswith("); save or download it again")
     bomb = encode(Image.new("1", (20000, 20000)), "PNG")  # a few kB that claim 400 megapixels
     assert len(bomb) < 200_000
-    with pytest.raises(ImageError, match="decompression bomb"):
+    with pytest.raises(ImageError) as error:
         images.load_input(bomb)
+    assert error.value.message.code == "image.bomb" and "decompression bomb" in str(error.value)
+
+
+def test_a_picture_over_the_pixel_limit_but_under_pillows_is_refused_with_its_size(monkeypatch):
+    """Between MAX_PIXELS and Pillow's own bomb limit the package's check speaks, with the numbers."""
+    monkeypatch.setattr(images, "MAX_PIXELS", 2_000_000)
+    with pytest.raises(ImageError) as error:
+        images.load_input(encode(Image.new("L", (2000, 1001)), "PNG"))
+    assert error.value.message.code == "image.too_many_pixels"
+    assert error.value.message.params == {"width": 2000, "height": 1001, "limit": 2}
+    assert str(error.value).startswith("the picture claims 2000×1001 pixels, over the 2-megapixel limit")
 
 
 def test_a_large_photo_is_box_reduced_first_and_looks_the_same(photo_bytes):

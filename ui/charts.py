@@ -175,9 +175,25 @@ def enlarge(image: np.ndarray, scale: int = 6) -> np.ndarray:
     return np.repeat(np.repeat(image, scale, axis=0), scale, axis=1)
 
 
-def network_diagram(layers, input_label: str, params_label: str) -> go.Figure:
+LAYER_KINDS = (
+    "Conv2D",
+    "MaxPooling2D",
+    "Flatten",
+    "Dense",
+    "GlobalAveragePooling2D",
+    "BatchNormalization",
+    "Activation",
+    "Dropout",
+)
+
+
+def network_diagram(
+    layers, input_label: str, params_label: str, kind_labels: dict[str, str] | None = None
+) -> go.Figure:
     """The network as a row of blocks: height follows the image size (32 -> 4), width the number
-    of channels, so one sees the picture shrink while the features multiply."""
+    of channels, so one sees the picture shrink while the features multiply. `kind_labels` names
+    each layer type in the reader's language; the Keras class name follows in brackets where it
+    differs, as the student will meet it in code."""
     colours = {
         "Conv2D": "#3b82f6",
         "MaxPooling2D": "#f59e0b",
@@ -207,12 +223,16 @@ def network_diagram(layers, input_label: str, params_label: str) -> go.Figure:
             fillcolor=colours.get(kind, "#9ca3af"),
             opacity=0.85,
         )
-        label = input_label if kind == "Input" else kind.replace("2D", "").replace("MaxPooling", "MaxPool")
+        if kind == "Input":
+            label = f"<b>{input_label}</b>"
+        else:
+            name = (kind_labels or {}).get(kind) or kind.replace("2D", "").replace("MaxPooling", "MaxPool")
+            label = f"<b>{name}</b>" + ("" if name == kind else f"<br><span style='color:gray'>({kind})</span>")
         crowded = len(blocks) > 10
         figure.add_annotation(
             x=x + width / 2,
             y=0.6,
-            text=f"<b>{label}</b>",
+            text=label,
             showarrow=False,
             textangle=-35 if crowded else 0,
             font={"size": 12},

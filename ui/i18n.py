@@ -51,11 +51,15 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "1. **Train**: keep the seed settings and press *Start* (or pick the *shapes* data set for a "
         "15-second demo).\n2. **Inside the network**: pick your run and see its filters and feature maps.\n"
         "3. **Predict**: drop in any photo. The built-in model works before you train anything.\n"
-        "4. **Runs**: change one hyperparameter, train again, and compare the curves.",
+        "4. **Runs**: change one hyperparameter, train again, and compare the curves.\n"
+        "5. **Share with the class**: under a finished run (on Train or in Runs) type the name the class "
+        "should see and press *Share with the class*; everyone then finds it in Runs, with that name.",
         "zh": "1. **训练**：保留默认设置并点击“开始”（或选择“形状”数据集，15 秒即可看到效果）。\n"
         "2. **网络内部**：选择你的训练记录，查看卷积核和特征图。\n"
         "3. **预测**：拖入任意照片。即使还没训练，内置模型也能直接使用。\n"
-        "4. **训练记录**：改变一个超参数再训练一次，比较两条曲线。",
+        "4. **训练记录**：改变一个超参数再训练一次，比较两条曲线。\n"
+        "5. **共享给全班**：在训练完成的结果下方（训练页或训练记录页）填写同学们将看到的名字，"
+        "点击“共享给全班”；大家就能在训练记录页看到它和你的名字。",
     },
     # Data sets
     "data.cifar10": {"en": "CIFAR-10", "zh": "CIFAR-10"},
@@ -230,7 +234,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Saved with model.save('name.keras'); it must take 32×32 RGB images. Models with Lambda layers are refused.",
         "zh": "用 model.save('name.keras') 保存；输入必须是 32×32 的 RGB 图像。含 Lambda 层的模型会被拒绝。",
     },
-    "model.current": {"en": "Current run: {name}", "zh": "当前训练：{name}"},
+    "model.current": {"en": "Current run: {name}", "zh": "本次训练：{name}"},
     "model.unusable": {"en": "This model cannot be used: {reason}", "zh": "无法使用该模型：{reason}"},
     # Inside page
     "inside.title": {"en": "Inside the network", "zh": "网络内部"},
@@ -257,7 +261,7 @@ TEXT: dict[str, dict[str, str]] = {
     "inside.class": {"en": "Class", "zh": "类别"},
     "inside.another": {"en": "Another image", "zh": "换一张"},
     "inside.input": {"en": "What the network sees (32×32)", "zh": "网络看到的图像（32×32）"},
-    "inside.gradcam_class": {"en": "Explain the class", "zh": "解释的类别"},
+    "inside.gradcam_class": {"en": "Explain the class", "zh": "要解释的类别"},
     "inside.predicted_class": {"en": "the predicted class", "zh": "预测出的类别"},
     "inside.gradcam_caption": {
         "en": "Where it looked for “{label}” (Grad-CAM)",
@@ -303,15 +307,18 @@ TEXT: dict[str, dict[str, str]] = {
     "predict.seen": {"en": "What the model sees", "zh": "模型看到的"},
     "predict.probability": {"en": "probability", "zh": "概率"},
     "predict.unsure": {
-        "en": "The model is unsure (best guess {probability:.0%}): the picture may show none of its classes.",
-        "zh": "模型没有把握（最高概率仅 {probability:.0%}）：图片里可能不是它认识的任何类别。",
+        "en": "The model's best guess is weak ({probability:.0%}, while a sure answer is near 100%): the photo may "
+        "look unlike the pictures it was trained on, or show none of its classes.",
+        "zh": "模型的最佳猜测很弱（只有 {probability:.0%}，有把握时接近 100%）：这张照片可能和它训练时见过的图片差别很大，"
+        "也可能根本不属于它认识的任何类别。",
     },
     "predict.bad_file": {"en": "{name}: {reason}", "zh": "{name}：{reason}"},
     # Runs page
     "runs.title": {"en": "Runs", "zh": "训练记录"},
     "runs.intro": {
-        "en": "Your runs, and those others shared with the class. Pick several to compare their curves.",
-        "zh": "你的训练记录，以及同学共享的记录。选择多条即可比较曲线。",
+        "en": "Your runs, and those others shared with the class (with their names). Pick several to compare "
+        "their curves; share one of yours from its details below.",
+        "zh": "你的训练记录，以及同学共享的记录（带共享者的名字）。选择多条即可比较曲线；在下方某条记录的详情里可以把它共享给全班。",
     },
     "runs.none": {"en": "No runs yet.", "zh": "还没有训练记录。"},
     "runs.compare": {"en": "Compare", "zh": "比较"},
@@ -331,10 +338,6 @@ TEXT: dict[str, dict[str, str]] = {
     "runs.mine": {"en": "mine", "zh": "我的"},
     "runs.shared": {"en": "shared", "zh": "共享"},
     "runs.public": {"en": "Share with the class", "zh": "共享给全班"},
-    "runs.public_help": {
-        "en": "Others can then see and compare it, but not change or delete it.",
-        "zh": "其他人可以查看和比较，但不能修改或删除。",
-    },
     "runs.resume": {"en": "Resume", "zh": "继续训练"},
     "runs.delete": {"en": "Delete", "zh": "删除"},
     "runs.deleted": {"en": "Run deleted.", "zh": "已删除。"},
@@ -581,6 +584,193 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "the server stopped before the first epoch finished",
         "zh": "服务器在第一轮完成之前就停止了",
     },
+    "msg.runs.name_too_long": {
+        "en": "the name has {length} characters; {limit} at most, please",
+        "zh": "名字有 {length} 个字符，最多只能 {limit} 个",
+    },
+    "msg.runs.name_characters": {
+        "en": "a name may hold letters, digits, spaces and - . ' · only, not {characters}",
+        "zh": "名字只能包含文字、数字、空格和 - . ' ·，不能包含 {characters}",
+    },
+    "msg.image.empty": {
+        "en": "the file is empty (0 bytes); choose the picture itself",
+        "zh": "文件是空的（0 字节）；请选择图片文件本身",
+    },
+    "msg.image.folder": {
+        "en": "this is a folder, not a picture; choose the pictures inside it",
+        "zh": "这是一个文件夹，不是图片；请选择文件夹里的图片",
+    },
+    "msg.image.unreadable": {
+        "en": "the file cannot be read ({reason}); check that it still exists",
+        "zh": "无法读取该文件（{reason}）；请确认文件仍然存在",
+    },
+    "msg.image.file_too_big": {
+        "en": "the file is {size_mb:.1f} MB, over the {limit_mb} MB limit; use a smaller copy",
+        "zh": "文件大小为 {size_mb:.1f} MB，超过了 {limit_mb} MB 的上限；请换一张较小的图片",
+    },
+    "msg.image.file_over_limit": {
+        "en": "the file is over the {limit_mb} MB limit for a picture; use a smaller copy",
+        "zh": "文件超过了图片 {limit_mb} MB 的上限；请换一张较小的图片",
+    },
+    "msg.image.unknown": {
+        "en": "not a picture this app can open; use PNG, JPEG, WebP, GIF, BMP or TIFF",
+        "zh": "不是本应用能打开的图片；请使用 PNG、JPEG、WebP、GIF、BMP 或 TIFF 格式",
+    },
+    "msg.image.svg": {
+        "en": "an SVG drawing, which this app cannot open; export it as PNG or JPEG",
+        "zh": "这是 SVG 矢量图，本应用无法打开；请导出为 PNG 或 JPEG",
+    },
+    "msg.image.heic": {
+        "en": "a HEIC/HEIF photo, which this app cannot open; convert it to JPEG or PNG first",
+        "zh": "这是 HEIC/HEIF 照片，本应用无法打开；请先转换为 JPEG 或 PNG",
+    },
+    "msg.image.avif": {
+        "en": "an AVIF picture, which this app cannot open; convert it to JPEG or PNG first",
+        "zh": "这是 AVIF 图片，本应用无法打开；请先转换为 JPEG 或 PNG",
+    },
+    "msg.image.pdf": {
+        "en": "a PDF document, not a picture; export the page as PNG or JPEG",
+        "zh": "这是 PDF 文档，不是图片；请把页面导出为 PNG 或 JPEG",
+    },
+    "msg.image.zip": {
+        "en": "a zip archive, not a picture; unpack it and choose the pictures inside",
+        "zh": "这是 zip 压缩包，不是图片；请解压后选择里面的图片",
+    },
+    "msg.image.html": {
+        "en": "a web page (HTML), not a picture; save the picture itself instead",
+        "zh": "这是网页（HTML），不是图片；请改为保存图片本身",
+    },
+    "msg.image.too_many_pixels": {
+        "en": "the picture claims {width}×{height} pixels, over the {limit}-megapixel limit "
+        "(possibly a decompression bomb); use a smaller copy",
+        "zh": "图片声称有 {width}×{height} 像素，超过了 {limit} 百万像素的上限（可能是“解压炸弹”）；请换一张较小的图片",
+    },
+    "msg.image.bomb": {
+        "en": "the picture is far too large (possibly a decompression bomb); use a smaller copy",
+        "zh": "图片大得离谱（可能是“解压炸弹”）；请换一张较小的图片",
+    },
+    "msg.image.damaged": {
+        "en": "the picture file is damaged or truncated ({detail}); save or download it again",
+        "zh": "图片文件已损坏或不完整（{detail}）；请重新保存或下载",
+    },
+    "msg.image.too_large_to_decode": {
+        "en": "the picture is too large to decode; use a smaller copy",
+        "zh": "图片太大，无法解码；请换一张较小的图片",
+    },
+    # Issue 16 (friction found in a walkthrough): sharing, readable settings, presets, notes, models
+    "share.title": {"en": "Sharing with the class", "zh": "与全班共享"},
+    "share.name": {"en": "Your name, as the class will see it", "zh": "你的名字（全班同学会看到）"},
+    "share.name_help": {
+        "en": "Up to 40 letters, digits, spaces and - . ' ·; leave it empty to share without a name.",
+        "zh": "最多 40 个字符：文字、数字、空格和 - . ' ·；留空则不署名共享。",
+    },
+    "share.stop": {"en": "Stop sharing", "zh": "取消共享"},
+    "share.private": {
+        "en": "Only you can see this run. Shared, everyone sees and compares it in Runs (they cannot change or delete it).",
+        "zh": "目前只有你能看到这条记录。共享后，全班同学都能在训练记录页查看和比较它（但不能修改或删除）。",
+    },
+    "share.shared_as": {
+        "en": "Shared with the class as **{name}**: everyone sees it in Runs.",
+        "zh": "已用 **{name}** 的名字共享给全班：大家都能在训练记录页看到它。",
+    },
+    "share.shared": {
+        "en": "Shared with the class (without a name): everyone sees it in Runs.",
+        "zh": "已共享给全班（未署名）：大家都能在训练记录页看到它。",
+    },
+    "share.done_as": {"en": "Shared with the class as {name}.", "zh": "已用 {name} 的名字共享给全班。"},
+    "share.done": {"en": "Shared with the class.", "zh": "已共享给全班。"},
+    "share.stopped": {"en": "This run is private again.", "zh": "这条记录已恢复为仅自己可见。"},
+    "share.failed": {"en": "Could not share: {reason}", "zh": "无法共享：{reason}"},
+    "runs.shared_by": {"en": "shared by {name}", "zh": "{name} 共享"},
+    "config.setting": {"en": "Setting", "zh": "设置"},
+    "config.value": {"en": "Value", "zh": "取值"},
+    "config.yes": {"en": "yes", "zh": "是"},
+    "config.no": {"en": "no", "zh": "否"},
+    "config.none": {"en": "none", "zh": "无"},
+    "config.all": {"en": "all", "zh": "全部"},
+    "config.then_pool": {"en": "{filters}, then 2×2 max pooling", "zh": "{filters}，之后做 2×2 最大池化"},
+    "preset.custom": {"en": "Custom", "zh": "自定义"},
+    "preset.custom.help": {
+        "en": "Your own settings: they match no preset, so no promise of accuracy or time. Pick a preset to start again from it.",
+        "zh": "你自己的设置：与任何预设都不一致，因此没有准确率或时间的参考。选择一个预设即可从它重新开始。",
+    },
+    "train.zip_prompt": {
+        "en": "Upload a zip of class folders in the box under *Data set* (one folder per class, e.g. cat/ and "
+        "dog/). The network and sample images appear here once it is read.",
+        "zh": "请在“数据集”下方的框中上传按类别分文件夹的 zip（每个类别一个文件夹，如 cat/ 和 dog/）。"
+        "读取完成后，这里会显示网络结构和样本图片。",
+    },
+    "results.no_mistakes": {
+        "en": "None: it classified every test image correctly.",
+        "zh": "没有：每张测试图片都分对了。",
+    },
+    "predict.unsure_builtin": {
+        "en": "The built-in model knows only small 32×32 pictures like CIFAR-10's ten classes: a close-up, an "
+        "unusual angle or a busy background confuses it even when the photo shows one of them.",
+        "zh": "内置模型只认识与 CIFAR-10 十个类别相似的 32×32 小图片：特写、少见的角度或杂乱的背景都会让它困惑，"
+        "即使照片里确实是这些类别之一。",
+    },
+    "model.about_builtin": {
+        "en": "Shown: the built-in model, the *{preset}* preset trained on CIFAR-10 ({accuracy:.0%} test accuracy; "
+        "convolutions {filters}). It is stronger than the tutorial's seed network (convolutions {seed}) that Home "
+        "and Train describe; train the *{seed_preset}* preset to look inside that one.",
+        "zh": "当前显示：内置模型，即用“{preset}”预设在 CIFAR-10 上训练的模型（测试准确率 {accuracy:.0%}；卷积核 {filters}）。"
+        "它比首页和训练页介绍的教程基础网络（卷积核 {seed}）更强；想看那个网络的内部，请用“{seed_preset}”预设训练一次。",
+    },
+    "model.about_run": {
+        "en": "Shown: {whose}: {preset} settings (convolutions {filters}), trained on {dataset}.",
+        "zh": "当前显示：{whose}：{preset}设置（卷积核 {filters}），数据集 {dataset}。",
+    },
+    "model.about_upload": {"en": "Shown: the model you uploaded, {name}.", "zh": "当前显示：你上传的模型 {name}。"},
+    "model.whose.latest": {"en": "your latest finished run ({when})", "zh": "你最近完成的训练（{when}）"},
+    "model.whose.mine": {"en": "your run of {when}", "zh": "你在 {when} 的训练"},
+    "model.whose.shared": {"en": "a run {name} shared ({when})", "zh": "{name} 共享的训练（{when}）"},
+    "model.whose.class": {"en": "a run shared with the class ({when})", "zh": "全班共享的训练（{when}）"},
+    "inside.filter_size": {"en": "Size", "zh": "显示大小"},
+    "inside.size.small": {"en": "small", "zh": "小"},
+    "inside.size.medium": {"en": "medium", "zh": "中"},
+    "inside.size.large": {"en": "large", "zh": "大"},
+    # Layer types: short names for the network diagram, and with the Keras class a student meets in code
+    "layer.short.Conv2D": {"en": "Conv", "zh": "卷积"},
+    "layer.short.MaxPooling2D": {"en": "Max pool", "zh": "最大池化"},
+    "layer.short.Flatten": {"en": "Flatten", "zh": "展平"},
+    "layer.short.Dense": {"en": "Dense", "zh": "全连接"},
+    "layer.short.GlobalAveragePooling2D": {"en": "Global avg pool", "zh": "全局平均池化"},
+    "layer.short.BatchNormalization": {"en": "Batch norm", "zh": "批归一化"},
+    "layer.short.Activation": {"en": "Activation", "zh": "激活"},
+    "layer.short.Dropout": {"en": "Dropout", "zh": "随机失活"},
+    "layer.kind.Conv2D": {"en": "Convolution (Conv2D)", "zh": "卷积（Conv2D）"},
+    "layer.kind.MaxPooling2D": {"en": "Max pooling (MaxPooling2D)", "zh": "最大池化（MaxPooling2D）"},
+    "layer.kind.Flatten": {"en": "Flatten", "zh": "展平（Flatten）"},
+    "layer.kind.Dense": {"en": "Dense, fully connected (Dense)", "zh": "全连接（Dense）"},
+    "layer.kind.GlobalAveragePooling2D": {
+        "en": "Global average pooling (GlobalAveragePooling2D)",
+        "zh": "全局平均池化（GlobalAveragePooling2D）",
+    },
+    "layer.kind.BatchNormalization": {
+        "en": "Batch normalisation (BatchNormalization)",
+        "zh": "批归一化（BatchNormalization）",
+    },
+    "layer.kind.Activation": {"en": "Activation", "zh": "激活（Activation）"},
+    "layer.kind.Dropout": {"en": "Dropout", "zh": "随机失活（Dropout）"},
+    # Class names of the built-in data sets, for display only (a model's labels stay as they are);
+    # listed in each set's own order, which `class_names` relies on.
+    "class.cifar10.airplane": {"en": "airplane", "zh": "飞机"},
+    "class.cifar10.automobile": {"en": "automobile", "zh": "汽车"},
+    "class.cifar10.bird": {"en": "bird", "zh": "鸟"},
+    "class.cifar10.cat": {"en": "cat", "zh": "猫"},
+    "class.cifar10.deer": {"en": "deer", "zh": "鹿"},
+    "class.cifar10.dog": {"en": "dog", "zh": "狗"},
+    "class.cifar10.frog": {"en": "frog", "zh": "青蛙"},
+    "class.cifar10.horse": {"en": "horse", "zh": "马"},
+    "class.cifar10.ship": {"en": "ship", "zh": "船"},
+    "class.cifar10.truck": {"en": "truck", "zh": "卡车"},
+    "class.shapes.circle": {"en": "circle", "zh": "圆形"},
+    "class.shapes.square": {"en": "square", "zh": "正方形"},
+    "class.shapes.triangle": {"en": "triangle", "zh": "三角形"},
+    "class.shapes.cross": {"en": "cross", "zh": "十字"},
+    "class.shapes.ring": {"en": "ring", "zh": "圆环"},
+    "class.shapes.stripes": {"en": "stripes", "zh": "条纹"},
 }
 
 
@@ -611,6 +801,22 @@ def _message_templates(lang: str) -> dict[str, str]:
     return {
         key[4:]: entry.get(lang) or entry[DEFAULT_LANGUAGE] for key, entry in TEXT.items() if key.startswith("msg.")
     }
+
+
+def class_names(classes) -> tuple[str, ...]:
+    """Class names to show: the built-in sets' (CIFAR-10, shapes) in the reader's language, any
+    other set's as they are. Display only; the model's labels stay as they are."""
+    classes = tuple(classes)
+    for prefix, names in _CLASS_SETS.items():
+        if classes == names:
+            return tuple(t(f"{prefix}.{name}") for name in names)
+    return classes
+
+
+_CLASS_SETS = {
+    prefix: tuple(key[len(prefix) + 1 :] for key in TEXT if key.startswith(prefix + "."))
+    for prefix in ("class.cifar10", "class.shapes")
+}
 
 
 def labels(prefix: str, options) -> dict:

@@ -11,14 +11,15 @@ from __future__ import annotations
 import streamlit as st
 
 from classifier.runs import RunError
-from ui import charts, state
+from ui import charts, state, widgets
 from ui.i18n import format_duration, say, t
 
 REFRESH_SECONDS = 0.9  # a little under a second: each redraw itself takes a few tens of ms
 LIVE_ACTIVE = "live_active"  # set while a run is live, so its end reruns the whole page once
 
 
-def live_panel(run_id: str) -> None:
+def live_panel(run_id: str, notes_shown: dict | None = None) -> None:
+    """`notes_shown`: data-set notes the page already shows, by data set (each note appears once)."""
     engine = state.engine()
     job = engine.job(run_id)
     try:
@@ -59,8 +60,8 @@ def live_panel(run_id: str) -> None:
     curves = charts.training_curves(snap.batches, list(snap.history), labels, reference, snap.epochs)
     for column, (metric, (data, spec)) in zip(st.columns(2), curves.items()):
         column.vega_lite_chart(data, spec, key=f"live_{metric}")
-    for warning in snap.warnings:
-        st.warning(say(warning))
+    if not snap.done:  # once done, the results below show them
+        widgets.run_warnings(snap.warnings, skip=(notes_shown or {}).get(config.dataset, ()))
     if snap.done and st.session_state.get(LIVE_ACTIVE):
         st.session_state[LIVE_ACTIVE] = False
         st.rerun()  # the whole page, so the results appear below

@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from classifier import data, predict
+from classifier.config import Config
 from classifier.engine import Engine
 from classifier.runs import RunInfo, RunStore
 
@@ -97,6 +98,17 @@ class ModelChoice:
     dataset: str  # where its test images come from
     limit: int | None = None
     upload: bytes | None = None  # the .keras file a user uploaded
+    info: RunInfo | None = None  # the run, for a run's checkpoint
+    mine: bool = False  # a run this browser started
+
+    @property
+    def key(self) -> str:
+        """A stable option value for a picker: the run id, or "builtin" (the list grows as runs finish)."""
+        return self.run_id or BUILTIN
+
+    @property
+    def config(self) -> Config | None:
+        return self.info.config if self.info else None
 
     def load(self) -> predict.LoadedModel:
         if self.upload is not None:
@@ -116,14 +128,35 @@ def _stamp(path: Path) -> float:
     return path.stat().st_mtime if path.exists() else 0.0
 
 
+BUILTIN = "builtin"
+
+
 def model_choices(default_label: str, describe_run) -> list[ModelChoice]:
     """The built-in model, then every visible run with a checkpoint (newest first)."""
     choices = [ModelChoice(None, default_label, "cifar10")]
     store = engine().store
-    for info in store.list(owner()):
+    me = owner()
+    for info in store.list(me):
         if info.epochs_completed and store.model_path(info.run_id):
-            choices.append(ModelChoice(info.run_id, describe_run(info), info.config.dataset, info.config.limit))
+            choices.append(
+                ModelChoice(
+                    info.run_id,
+                    describe_run(info),
+                    info.config.dataset,
+                    info.config.limit,
+                    info=info,
+                    mine=info.owner == me,
+                )
+            )
     return choices
+
+
+def default_choice(choices: list[ModelChoice]) -> ModelChoice:
+    """What a picker opens on: the student's latest finished run, the built-in model when none."""
+    finished = [c for c in choices if c.mine and c.info is not None and c.info.status == "finished"]
+    if not finished:
+        return choices[0]
+    return max(finished, key=lambda c: c.info.finished or c.info.created)
 
 
 def visible_runs() -> list[RunInfo]:

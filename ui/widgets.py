@@ -9,12 +9,13 @@ import numpy as np
 import streamlit as st
 
 from classifier import inspect
+from classifier.config import PRESETS, SEED, matching_preset
 from classifier.data import DatasetError, describe_source
-from classifier.messages import Message
-from classifier.predict import ModelError
+from classifier.messages import ClassifierError, Message
+from classifier.predict import ModelError, default_model_info
 from classifier.runs import RunError, RunInfo
 from ui import charts, state
-from ui.i18n import say, t
+from ui.i18n import class_names, say, t
 
 
 def describe_run(info: RunInfo) -> str:
@@ -22,29 +23,140 @@ def describe_run(info: RunInfo) -> str:
     when = time.strftime("%m-%d %H:%M", time.localtime(info.created))
     accuracy = f" · {info.test_accuracy:.1%}" if info.test_accuracy is not None else ""
     dataset = info.dataset_name or describe_source(info.config.dataset)
-    return f"{when} · {dataset} · {t('status.' + info.status)}{accuracy}"
+    sharer = f" · {info.shared_as}" if info.public and info.shared_as and info.owner != state.owner() else ""
+    return f"{when} · {dataset} · {t('status.' + info.status)}{accuracy}{sharer}"
 
 
 UPLOAD = "upload"
 
 
 def model_picker(key: str) -> state.ModelChoice | None:
-    """The built-in model, any visible run with a checkpoint (the current run first), or an upload."""
+    """The built-in model, any visible run with a checkpoint (the current run first), or an upload.
+    It opens on the student's latest finished run (the built-in model when there is none), and
+    says below which model is shown."""
     choices = state.model_choices(t("model.builtin"), describe_run)
     current = st.session_state.get(state.JOB_ID)
     choices.sort(key=lambda c: (c.run_id is not None, c.run_id != current))
+    by_key = {c.key: c for c in choices}
     labels = {
-        i: (t("model.current", name=c.label) if c.run_id and c.run_id == current else c.label)
-        for i, c in enumerate(choices)
+        c.key: (t("model.current", name=c.label) if c.run_id and c.run_id == current else c.label) for c in choices
     }
     labels[UPLOAD] = t("model.upload_option")
-    index = st.selectbox(t("model.pick"), list(labels), format_func=labels.get, key=key)
-    if index == UPLOAD:
+    default = state.default_choice(choices)
+    chosen = st.selectbox(
+        t("model.pick"), list(labels), index=list(labels).index(default.key), format_func=labels.get, key=key
+    )
+    if chosen == UPLOAD:
         upload = st.file_uploader(t("model.upload"), type=["keras"], key=f"{key}_file", help=t("model.upload_help"))
         if upload is None:
             return None
-        return state.ModelChoice(None, upload.name, "cifar10", upload=upload.getvalue())
-    return choices[index] if index is not None and index < len(choices) else None
+        choice = state.ModelChoice(None, upload.name, "cifar10", upload=upload.getvalue())
+    else:
+        choice = by_key.get(chosen)
+    if choice is not None:
+        st.caption(model_note(choice, latest=choice is default and choice.run_id is not None))
+    return choice
+
+
+def model_note(choice: state.ModelChoice, latest: bool = False) -> str:
+    """One sentence saying which network is shown: the built-in model is the strong preset, not the
+    tutorial's seed network that Home and Train draw; a run is named by whose it is and its settings."""
+    if choice.upload is not None:
+        return t("model.about_upload", name=choice.label)
+    if choice.info is None:
+        info = default_model_info()
+        name = info.get("preset", "strong")
+        return t(
+            "model.about_builtin",
+            preset=t(f"preset.{name}") if name in PRESETS else name,
+            accuracy=info.get("test_accuracy", 0.0),
+            filters=_filters(PRESETS[name].conv_filters if name in PRESETS else ()),
+            seed=_filters(SEED.conv_filters),
+            seed_preset=t("preset.seed"),
+        )
+    run = choice.info
+    when = time.strftime("%m-%d %H:%M", time.localtime(run.created))
+    if latest:
+        whose = t("model.whose.latest", when=when)
+    elif choice.mine:
+        whose = t("model.whose.mine", when=when)
+    elif run.shared_as:
+        whose = t("model.whose.shared", name=run.shared_as, when=when)
+    else:
+        whose = t("model.whose.class", when=when)
+    preset = matching_preset(run.config)
+    return t(
+        "model.about_run",
+        whose=whose,
+        preset=t(f"preset.{preset or 'custom'}"),
+        filters=_filters(run.config.conv_filters),
+        dataset=run.dataset_name or describe_source(run.config.dataset),
+    )
+
+
+def _filters(conv_filters) -> str:
+    return " → ".join(map(str, conv_filters))
+
+
+def data_notes(notes, skip=()) -> None:
+    """A data set's notes, each once, as information in the reader's language (the note that a zip
+    without a test folder lends part of its training images to testing is normal behaviour)."""
+    for note in dict.fromkeys(notes):
+        if note not in skip:
+            st.info(say(note), icon=":material/info:")
+
+
+def run_warnings(warnings, skip=()) -> None:
+    """A run's warnings: its data set's notes as information (see data_notes), anything else in yellow."""
+    notes = [w for w in warnings if w not in skip]
+    data_notes([w for w in notes if w.code.startswith("data.note_")])
+    for warning in dict.fromkeys(w for w in notes if not w.code.startswith("data.note_")):
+        st.warning(say(warning))
+
+
+def share_panel(info: RunInfo, key: str) -> None:
+    """Share a run with the class under a display name, or stop sharing; confirmed on screen."""
+    with st.container(border=True):
+        st.markdown(f"**{t('share.title')}**")
+        if info.public:
+            st.success(t("share.shared_as", name=info.shared_as) if info.shared_as else t("share.shared"))
+            st.button(t("share.stop"), key=f"{key}_stop", on_click=_share, args=(info.run_id, False, None, key))
+        else:
+            st.caption(t("share.private"))
+            st.session_state.setdefault(f"{key}_name", info.shared_as or st.session_state.get("share_name", ""))
+            left, right = st.columns([3, 2], vertical_alignment="bottom")
+            left.text_input(t("share.name"), key=f"{key}_name", max_chars=80, help=t("share.name_help"))
+            right.button(
+                t("runs.public"),
+                key=f"{key}_share",
+                on_click=_share,
+                args=(info.run_id, True, f"{key}_name", key),
+                type="primary",
+                icon=":material/group:",
+            )
+        problem = st.session_state.pop(f"{key}_problem", None)
+        if problem:
+            st.error(t("share.failed", reason=problem))
+
+
+def _share(run_id: str, public: bool, name_key: str | None, key: str) -> None:
+    name = st.session_state.get(name_key, "") if name_key else None
+    try:
+        info = state.engine().store.set_public(run_id, public, state.owner(), shared_as=name)
+    except ClassifierError as error:
+        st.session_state[f"{key}_problem"] = say(error)
+        return
+    except RunError as error:
+        st.session_state[f"{key}_problem"] = str(error)
+        return
+    if public:
+        st.session_state.share_name = info.shared_as  # offered again for the next run
+        st.toast(
+            t("share.done_as", name=info.shared_as) if info.shared_as else t("share.done"),
+            icon=":material/check_circle:",
+        )
+    else:
+        st.toast(t("share.stopped"))
 
 
 def load_choice(choice: state.ModelChoice):
@@ -96,16 +208,16 @@ def image_grid(images: list[np.ndarray], captions: list[str], columns: int = 8, 
             cell.image(charts.enlarge(image, scale), caption=caption, width="stretch")
 
 
-def run_results(info: RunInfo, key: str) -> None:
-    """Test metrics, confusion matrix, per-class accuracy, mistakes gallery and model download."""
+def run_results(info: RunInfo, key: str, notes_shown=()) -> None:
+    """Test metrics, confusion matrix, per-class accuracy, mistakes gallery and model download.
+    `notes_shown`: data-set notes the page already shows (each note appears once)."""
     store = state.engine().store
     columns = st.columns(3)
     if info.test_accuracy is not None:
         columns[0].metric(t("results.test_accuracy"), f"{info.test_accuracy:.1%}")
         columns[1].metric(t("results.test_loss"), f"{info.test_loss:.3f}")
     columns[2].metric(t("results.epochs"), f"{info.epochs_completed} / {info.config.epochs}")
-    for warning in info.warnings:
-        st.warning(say(warning))
+    run_warnings(info.warnings, skip=notes_shown)
     model_path = store.model_path(info.run_id)
     if model_path is not None:
         st.download_button(
@@ -120,7 +232,7 @@ def run_results(info: RunInfo, key: str) -> None:
     if predictions is None:
         return
     y_true, probabilities = predictions
-    classes = info.classes
+    classes = class_names(info.classes)
     matrix = inspect.confusion_matrix(y_true, probabilities.argmax(axis=1), len(classes))
     left, right = st.columns([3, 2])
     with left:
@@ -145,10 +257,13 @@ def run_results(info: RunInfo, key: str) -> None:
             for true_name, predicted_name, count in pairs:
                 st.markdown(t("results.confused_pair", true=true_name, predicted=predicted_name, count=count))
     st.subheader(t("results.mistakes"))
+    wrong = inspect.mistakes(y_true, probabilities, count=24)
+    if len(wrong) == 0:
+        st.success(t("results.no_mistakes"))
+        return
     dataset = load_dataset_or_explain(info.config.dataset, info.config.limit, key=f"{key}_shapes")
     if dataset is None or len(dataset.y_test) != len(y_true):
         return
-    wrong = inspect.mistakes(y_true, probabilities, count=24)
     predicted = probabilities.argmax(axis=1)
     captions = [
         t(

@@ -25,7 +25,7 @@ from typing import Any
 from classifier import data as data_module
 from classifier.engine.progress import Progress, save_batches
 from classifier.messages import ClassifierError, Message, as_message
-from classifier.runs import PROCESS_TOKEN, RunStore
+from classifier.runs import PROCESS_TOKEN, RunError, RunStore
 
 BATCH_REPORT_SECONDS = 0.25  # a batch point at most this often (times the record's stride)
 
@@ -67,6 +67,12 @@ class Worker:
         """Update the status file; a failing disk becomes a warning, never a crash."""
         for key, value in changes.items():
             setattr(self.info, key, value)
+        try:
+            # The owner may share or unshare the run while it trains: keep what the folder says.
+            on_disk = self.store.load(self.info.run_id)
+            self.info.public, self.info.shared_as = on_disk.public, on_disk.shared_as
+        except RunError:
+            pass
         try:
             self.store.save(self.info)
         except OSError as error:

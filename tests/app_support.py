@@ -1,0 +1,42 @@
+"""Helpers for driving the pages through Streamlit's AppTest, shared by the page tests:
+app.py runs with st.navigation, then switch_page to the page under test."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from ui.i18n import TEXT
+
+APP = str(ROOT / "app.py")
+
+
+def app_at(page: str | None = None, lang: str | None = None, owner: str | None = None) -> AppTest:
+    """The app on `page`, in `lang`; `owner`: the browser identity (as its cookie would give it)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    if lang:
+        at.query_params["lang"] = lang
+    if owner:
+        at.session_state["owner"] = owner
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def en(key: str) -> str:
+    return TEXT[key]["en"]
+
+
+def zh(key: str) -> str:
+    return TEXT[key]["zh"]
+
+
+def charts(at: AppTest) -> list:
+    return at.get("plotly_chart")
+
+
+def button(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
