@@ -326,6 +326,12 @@ def middle_epochs(run: dict[str, Any]) -> float:
     return statistics.median(run["epoch_seconds"][1:])
 
 
+def forget_epoch_estimates(env: dict[str, str]) -> None:
+    """Epoch estimates are cached per machine; the bench measures them afresh."""
+    cache = Path(env.get("CLASSIFIER_CACHE_DIR") or Path.home() / ".cache" / "cnn-classroom")
+    (cache / "epoch-estimates.json").unlink(missing_ok=True)
+
+
 def measure_watched(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]]:
     """Seconds per epoch with the Train page open in Chromium (one tab, then two on the same run)
     against `python -m classifier train`, alternating, on the full CIFAR-10."""
@@ -335,10 +341,13 @@ def measure_watched(children: Children, sizes: Sizes) -> tuple[dict[str, Any], l
         cases.append(("strong", "float32", (1,)))
     raw: dict[str, Any] = {}
     rows: list[Row] = []
+    forget_epoch_estimates(children.env)
     for preset, precision, watcher_counts in cases:
         name = f"{preset}-{precision}"
         base = ["--preset", preset, "--precision", precision, *epochs]
-        runs = {"cli": children.run(f"{name}-cli", WATCHED, "cli", *base)}
+        dry_run = ["train", "--dataset", "cifar10", "--preset", preset, "--precision", precision, "--dry-run"]
+        runs = {"estimate": children.run(f"{name}-estimate", "classifier", *dry_run)}
+        runs["cli"] = children.run(f"{name}-cli", WATCHED, "cli", *base)
         for watchers in watcher_counts:
             runs[f"page{watchers}"] = children.run(
                 f"{name}-page{watchers}", WATCHED, "page", *base, "--watchers", watchers
@@ -346,6 +355,18 @@ def measure_watched(children: Children, sizes: Sizes) -> tuple[dict[str, Any], l
         raw[name] = runs
         used = runs["cli"]["precision"]
         cli_epoch = middle_epochs(runs["cli"])
+        estimated = runs["estimate"]["estimated_epoch_seconds"]
+        rows.append(
+            Row(
+                f"Epoch-time estimate (`train --dry-run`: timed steps) vs the measured epoch, {preset} preset, {used}",
+                report.seconds(estimated),
+                report.seconds(cli_epoch),
+                f"{estimated / cli_epoch:.2f}×",
+                "within ±30%",
+                verdict(0.7 <= estimated / cli_epoch <= 1.3),
+                round(estimated / cli_epoch, 4),
+            )
+        )
         for watchers in watcher_counts:
             page = runs[f"page{watchers}"]
             who = "the Train page open in Chromium" if watchers == 1 else "the Train page open in two Chromium tabs"

@@ -107,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_hyperparameters(train)
     train.add_argument("--runs-dir", help="where run folders go (default: $CLASSIFIER_RUNS_DIR or ./runs)")
     train.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    train.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="train nothing: time a few steps of this network here and print the estimated seconds per epoch",
+    )
 
     evaluate = commands.add_parser("evaluate", help="test a model on a data set's test split")
     evaluate.add_argument("--model", default="default", help="default, a .keras file, or a run id")
@@ -158,12 +163,40 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         config = _config_from(args)
     except ValueError as error:
         parser.error(str(error))
+    if args.dry_run:
+        return _dry_run(config)
     engine = Engine(_store(args), max_concurrent=1, keep_spare=False)
     try:
         job = engine.submit(config, verbose=0 if args.quiet else 2)
     except Exception as error:  # noqa: BLE001 - e.g. an unwritable runs folder
         return _fail(str(error))
     return _follow(job, engine)
+
+
+def _dry_run(config) -> int:
+    """The measured epoch time for this config on this machine, without training (see estimate.py)."""
+    from classifier import estimate
+    from classifier.data import DatasetError, load_dataset
+    from classifier.model import resolved_precision
+
+    try:
+        dataset = load_dataset(config.dataset, config.limit)
+    except DatasetError as error:
+        return _fail(str(error))
+    rates = estimate.measured_rates(config, dataset.num_classes)
+    train_images, validation_images = estimate.epoch_images(config, len(dataset.y_train), len(dataset.y_test))
+    seconds = estimate.epoch_seconds(rates, train_images, validation_images)
+    _emit(
+        {
+            "estimated_epoch_seconds": round(seconds, 3),
+            "estimated_total_seconds": round(seconds * config.epochs, 1),
+            "train_images": train_images,
+            "validation_images": validation_images,
+            "precision": resolved_precision(config),
+            "config": config.to_dict(),
+        }
+    )
+    return 0
 
 
 def _follow(job, engine) -> int:

@@ -6,7 +6,7 @@ Conv2D(32) -> MaxPool -> Conv2D(64) -> MaxPool -> Conv2D(64) -> Flatten -> Dense
 model trained by that program can be loaded here too.
 
 `describe_layers` computes the same layers, shapes and parameter counts in plain Python, so a
-page can show the architecture (and an estimate of its cost) without importing TensorFlow.
+page can show the architecture without importing TensorFlow (classifier/estimate.py times it).
 """
 
 from __future__ import annotations
@@ -20,11 +20,6 @@ from pathlib import Path
 from classifier.config import Config
 
 INPUT_SHAPE = (32, 32, 3)
-# Multiply-accumulates per second of a training step on the reference machine (2 cores), measured
-# with `make bench` on the seed network in float32 (7.45 s per epoch of 50,000 images); forward +
-# backward cost about 3x the forward pass. The strong preset (batch norm) fits the same rate.
-REFERENCE_MACS_PER_SECOND = 9.2e10
-BFLOAT16_SPEEDUP = 1.5  # seed network, full CIFAR-10, AVX512-BF16 CPU: 7.45 s -> 5.0 s per epoch
 
 
 @dataclass(frozen=True)
@@ -34,10 +29,6 @@ class LayerInfo:
     output_shape: tuple[int, ...]
     params: int
     macs: int  # multiply-accumulates of the forward pass, per image
-
-
-def layer_names(config: Config) -> list[str]:
-    return [layer.name for layer in describe_layers(config)]
 
 
 def describe_layers(config: Config, num_classes: int = 10) -> list[LayerInfo]:
@@ -83,16 +74,6 @@ def describe_layers(config: Config, num_classes: int = 10) -> list[LayerInfo]:
 
 def count_params(config: Config, num_classes: int = 10) -> int:
     return sum(layer.params for layer in describe_layers(config, num_classes))
-
-
-def estimate_epoch_seconds(
-    config: Config, train_images: int, num_classes: int = 10, macs_per_second: float | None = None
-) -> float:
-    """Rough seconds per epoch on this kind of machine: training costs ~3x the forward pass."""
-    macs = sum(layer.macs for layer in describe_layers(config, num_classes))
-    rate = macs_per_second or REFERENCE_MACS_PER_SECOND
-    speedup = BFLOAT16_SPEEDUP if resolved_precision(config) == "bfloat16" else 1.0
-    return train_images * macs * 3 / rate / speedup
 
 
 @functools.cache

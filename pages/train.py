@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from classifier import estimate
 from classifier.config import Config
 from classifier.messages import as_message
-from classifier.model import describe_layers, estimate_epoch_seconds
+from classifier.model import describe_layers
 from classifier.runs import RunError
 from ui import charts, live, require_app, state, train_form, widgets
 from ui.i18n import class_names, format_duration, labels, say, t
@@ -16,7 +17,8 @@ from ui.i18n import class_names, format_duration, labels, say, t
 require_app()
 
 
-def summary_section(config: Config, train_images: int | None, num_classes: int) -> None:
+def summary_section(config: Config, dataset) -> None:
+    num_classes = dataset.num_classes if dataset is not None else 10
     layers = describe_layers(config, num_classes)
     kinds = labels("layer.kind", {layer.kind for layer in layers})
     table = pd.DataFrame(
@@ -30,13 +32,29 @@ def summary_section(config: Config, train_images: int | None, num_classes: int) 
     total = sum(layer.params for layer in layers)
     left, right = st.columns(2)
     left.metric(t("summary.total_params"), f"{total:,}")
-    if train_images:
-        seconds = estimate_epoch_seconds(config, train_images, num_classes)
-        right.metric(
-            t("summary.estimate"),
-            format_duration(seconds),
-            help=t("summary.estimate_help", total=format_duration(seconds * config.epochs)),
-        )
+    if dataset is not None:
+        with right:
+            epoch_estimate(config, dataset)
+
+
+def epoch_estimate(config: Config, dataset) -> None:
+    """Seconds per epoch, measured on this server for this network (redrawn until measured)."""
+    rates = state.epoch_rates(config, dataset.num_classes)
+    if isinstance(rates, dict):
+        images = estimate.epoch_images(config, len(dataset.y_train), len(dataset.y_test))
+        seconds = estimate.epoch_seconds(rates, *images)
+        total = format_duration(seconds * config.epochs)
+        st.metric(t("summary.estimate"), format_duration(seconds), help=t("summary.estimate_help", total=total))
+    elif rates == state.BUSY:
+        st.metric(t("summary.estimate"), "–", help=t("summary.estimate_busy"))
+    elif rates == state.MEASURING:
+        st.metric(t("summary.estimate"), t("summary.estimate_measuring"))
+        st.fragment(_rerun_when_measured, run_every=1.0)(config, dataset.num_classes)
+
+
+def _rerun_when_measured(config: Config, num_classes: int) -> None:
+    if state.epoch_rates(config, num_classes) != state.MEASURING:
+        st.rerun()
 
 
 def preview_section(dataset, name: str) -> None:
@@ -134,7 +152,7 @@ with summary:
         dataset = widgets.load_dataset_or_explain(config.dataset, config.limit, key="preview_switch")
         if dataset is not None:
             widgets.data_notes(dataset.notes)
-        summary_section(config, len(dataset.y_train) if dataset else None, dataset.num_classes if dataset else 10)
+        summary_section(config, dataset)
         if dataset is not None:
             with st.expander(t("train.preview_title"), expanded=False, icon=":material/grid_view:"):
                 preview_section(dataset, dataset_label(config) or dataset.name)

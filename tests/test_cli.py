@@ -69,3 +69,16 @@ def test_bad_arguments_exit_2_with_usage(args, message):
 def test_missing_model_is_a_clear_error(tmp_path):
     result = cli("predict", "--model", tmp_path / "nope.keras", PHOTOS / "dog.jpg")
     assert result.returncode == 1 and "no model file or run" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_train_dry_run_measures_without_training(tmp_path):
+    result = cli(
+        "train", "--dataset", "shapes", "--limit", 120, "--conv-filters", "8", "--pool-after", "yes",
+        "--dense-units", 16, "--validation", "holdout", "--runs-dir", tmp_path / "runs", "--dry-run",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (line,) = json_lines(result.stdout)
+    assert line["estimated_epoch_seconds"] > 0 and line["config"]["conv_filters"] == [8]
+    assert line["estimated_total_seconds"] == pytest.approx(line["estimated_epoch_seconds"] * 10, abs=0.06)
+    assert (line["train_images"], line["validation_images"]) == (108, 12)  # 10% held out of 120
+    assert not (tmp_path / "runs").exists()  # nothing was trained or written

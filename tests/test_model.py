@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 
+from classifier import estimate
 from classifier.config import PRESETS, Config
-from classifier.model import build_model, count_params, describe_layers, estimate_epoch_seconds, make_optimizer
+from classifier.model import build_model, count_params, describe_layers, make_optimizer
 
 
 def test_default_model_is_exactly_the_seed_network():
@@ -73,10 +74,23 @@ def test_cosine_schedule_warms_up_then_decays():
     assert end < 1e-6
 
 
-def test_estimate_grows_with_the_network():
-    small = estimate_epoch_seconds(Config(), 50_000)
-    large = estimate_epoch_seconds(PRESETS["strong"], 50_000)
-    assert 1 < small < large
+def test_the_epoch_estimate_is_measured_once_per_network_and_machine(monkeypatch):
+    tiny = Config(conv_filters=(8,), pool_after=(True,), dense_units=16, batch_size=32)
+    assert estimate.cached_rates(tiny, 6) is None
+    rates = estimate.measured_rates(tiny, 6)  # really times training steps and evaluations
+    assert 0 < rates["validate_image"] < rates["train_image"] < 0.1  # a forward pass is cheaper than a step
+    monkeypatch.setattr(estimate, "measure_rates", lambda *a: pytest.fail("measured again"))
+    assert estimate.measured_rates(tiny, 6) == rates == estimate.cached_rates(tiny, 6)
+    assert estimate.cached_rates(tiny.replace(batch_size=64), 6) is None  # another step, another figure
+    assert estimate.cached_rates(tiny.replace(epochs=3, learning_rate=0.01), 6) == rates  # same step cost
+    seconds = estimate.epoch_seconds(rates, 1000, 200)
+    assert seconds == pytest.approx(1000 * rates["train_image"] + 200 * rates["validate_image"])
+
+
+def test_epoch_images_follow_the_validation_choice():
+    assert estimate.epoch_images(Config(), 50_000, 10_000) == (50_000, 10_000)
+    assert estimate.epoch_images(Config(validation="none"), 50_000, 10_000) == (50_000, 0)
+    assert estimate.epoch_images(Config(validation="holdout", holdout_fraction=0.1), 50_000, 10_000) == (45_000, 5_000)
 
 
 @pytest.mark.parametrize("precision", ["float32", "bfloat16"])
@@ -105,7 +119,7 @@ def test_auto_precision_uses_bfloat16_only_where_the_cpu_has_it(monkeypatch):
     monkeypatch.setattr(model_module, "cpu_has_native_bfloat16", lambda: True)
     assert model_module.resolved_precision(Config()) == "bfloat16"
     assert model_module.resolved_precision(Config(precision="float32")) == "float32"
-    fast = estimate_epoch_seconds(Config(), 50_000)
+    on_bfloat16_hardware = estimate.cache_key(Config(), 10)
     monkeypatch.setattr(model_module, "cpu_has_native_bfloat16", lambda: False)
     assert model_module.resolved_precision(Config()) == "float32"
-    assert estimate_epoch_seconds(Config(), 50_000) > fast
+    assert estimate.cache_key(Config(), 10) != on_bfloat16_hardware  # estimates are kept per arithmetic

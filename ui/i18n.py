@@ -49,12 +49,12 @@ TEXT: dict[str, dict[str, str]] = {
     "home.go_runs": {"en": "Compare runs", "zh": "比较训练记录"},
     "home.steps": {
         "en": "1. **Train**: keep the seed settings and press *Start* (or pick the *shapes* data set for a "
-        "15-second demo).\n2. **Inside the network**: pick your run and see its filters and feature maps.\n"
+        "quick demo).\n2. **Inside the network**: pick your run and see its filters and feature maps.\n"
         "3. **Predict**: drop in any photo. The built-in model works before you train anything.\n"
         "4. **Runs**: change one hyperparameter, train again, and compare the curves.\n"
         "5. **Share with the class**: under a finished run (on Train or in Runs) type the name the class "
         "should see and press *Share with the class*; everyone then finds it in Runs, with that name.",
-        "zh": "1. **训练**：保留默认设置并点击“开始”（或选择“形状”数据集，15 秒即可看到效果）。\n"
+        "zh": "1. **训练**：保留默认设置并点击“开始”（或选择“形状”数据集快速看到效果）。\n"
         "2. **网络内部**：选择你的训练记录，查看卷积核和特征图。\n"
         "3. **预测**：拖入任意照片。即使还没训练，内置模型也能直接使用。\n"
         "4. **训练记录**：改变一个超参数再训练一次，比较两条曲线。\n"
@@ -73,16 +73,16 @@ TEXT: dict[str, dict[str, str]] = {
     "preset.strong": {"en": "Strong", "zh": "增强"},
     "preset.quick": {"en": "Quick demo", "zh": "快速演示"},
     "preset.seed.help": {
-        "en": "Exactly the tutorial's network: about 70% on CIFAR-10 after 10 epochs (1–2 minutes on two cores).",
-        "zh": "与教程完全相同的网络：在 CIFAR-10 上训练 10 轮约 70% 准确率（两核 CPU 上约 1–2 分钟）。",
+        "en": "Exactly the tutorial's network: about 70% on CIFAR-10 after 10 epochs.",
+        "zh": "与教程完全相同的网络：在 CIFAR-10 上训练 10 轮约 70% 准确率。",
     },
     "preset.strong.help": {
-        "en": "Wider, with batch normalisation, augmentation and a cosine schedule: above 80% in about 6 minutes on two cores.",
-        "zh": "更宽的网络，加入批归一化、数据增强和余弦学习率：在两核 CPU 上约 6 分钟达到 80% 以上。",
+        "en": "Wider, with batch normalisation, augmentation and a cosine schedule: above 80% on CIFAR-10.",
+        "zh": "更宽的网络，加入批归一化、数据增强和余弦学习率：在 CIFAR-10 上达到 80% 以上。",
     },
     "preset.quick.help": {
-        "en": "The seed network on the built-in shapes: learns in about 15 seconds.",
-        "zh": "在内置形状数据集上训练基础网络：约 15 秒即可学会。",
+        "en": "The seed network on the built-in shapes: learns in a few epochs.",
+        "zh": "在内置形状数据集上训练基础网络：几轮即可学会。",
     },
     # Train page
     "train.title": {"en": "Train a network", "zh": "训练网络"},
@@ -191,8 +191,13 @@ TEXT: dict[str, dict[str, str]] = {
     "summary.total_params": {"en": "Parameters in all", "zh": "参数总数"},
     "summary.estimate": {"en": "Estimated time per epoch", "zh": "预计每轮耗时"},
     "summary.estimate_help": {
-        "en": "About {total} for all epochs on this server.",
-        "zh": "在本服务器上全部轮次约需 {total}。",
+        "en": "Measured on this server: a few training steps of this very network were timed. About {total} for all epochs.",
+        "zh": "在本服务器上实测：对这个网络计时了几个训练步。全部轮次约需 {total}。",
+    },
+    "summary.estimate_measuring": {"en": "measuring…", "zh": "正在测量…"},
+    "summary.estimate_busy": {
+        "en": "Measured when no run is training on this server (a measurement now would be slowed by it, and slow it).",
+        "zh": "会在服务器上没有训练时测量（现在测量会被正在进行的训练拖慢，也会拖慢它）。",
     },
     # Charts
     "chart.loss": {"en": "Loss", "zh": "损失"},

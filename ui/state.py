@@ -7,16 +7,19 @@ import hashlib
 import os
 import re
 import secrets
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from classifier import data, predict
+from classifier import data, estimate, predict
 from classifier.config import Config
 from classifier.engine import Engine
 from classifier.runs import RunInfo, RunStore
 
+ROOT = Path(__file__).resolve().parent.parent
 UPLOADS_ENV = "CLASSIFIER_UPLOADS_DIR"
 # Session-state keys that more than one page reads (the Train form's own are in ui/train_form.py).
 JOB_ID = "job_id"  # the run this session started or resumed last
@@ -157,6 +160,38 @@ def default_choice(choices: list[ModelChoice]) -> ModelChoice:
     if not finished:
         return choices[0]
     return max(finished, key=lambda c: c.info.finished or c.info.created)
+
+
+MEASURING, BUSY = "measuring", "busy"
+
+
+@st.cache_resource
+def _measurements() -> dict[str, subprocess.Popen]:
+    """Epoch-time measurements under way in child processes, by network (one at a time each)."""
+    return {}
+
+
+def epoch_rates(config: Config, num_classes: int) -> dict[str, float] | str | None:
+    """This network's measured seconds per image here (see classifier/estimate.py); MEASURING while
+    a child process times it, BUSY while a run trains (it would distort the figure and slow the run),
+    None if the measurement failed. The server itself never runs TensorFlow for this."""
+    rates = estimate.cached_rates(config, num_classes)
+    if rates is not None:
+        return rates
+    key = estimate.cache_key(config, num_classes)
+    running = _measurements()
+    child = running.get(key)
+    if child is not None:
+        return MEASURING if child.poll() is None else None
+    if engine().training():
+        return BUSY
+    running[key] = subprocess.Popen(
+        [sys.executable, "-m", "classifier.estimate", config.to_json(), "1", "0", str(num_classes)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
+    )
+    return MEASURING
 
 
 def visible_runs() -> list[RunInfo]:

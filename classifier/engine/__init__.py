@@ -180,6 +180,11 @@ class Engine:
             return job.snapshot()
         return Progress.from_store(self.store, run_id, viewer)
 
+    def training(self) -> int:
+        """How many runs are training now."""
+        with self._lock:
+            return len(self._running)
+
     def queue_position(self, run_id: str) -> int | None:
         """1 for the next job to start; None when not queued."""
         with self._lock:
