@@ -10,10 +10,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import math
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from classifier import config as config_module
@@ -233,45 +231,36 @@ def _follow(job, engine) -> int:
 
 
 def _resolve_model(name: str, runs_dir: str | None):
-    """'default', a path, or a run id -> LoadedModel."""
-    from classifier.predict import load_model
-    from classifier.runs import RunError, RunStore
+    """'default', a path, or a run id -> LoadedModel (the pages find a run's model the same way)."""
+    from classifier.predict import resolve
+    from classifier.runs import RunStore
 
-    if name == "default" or Path(name).exists():
-        return load_model(name)
-    store = RunStore(runs_dir)
-    try:
-        info = store.load(name)
-    except RunError:
-        raise FileNotFoundError(f"no model file or run called {name!r}") from None
-    path = store.model_path(name)
-    if path is None:
-        raise FileNotFoundError(f"run {name} has no saved model yet")
-    return load_model(path, classes=info.classes or None, name=f"run {name}")
+    return resolve(name, RunStore(runs_dir))
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    from classifier import pipeline
     from classifier.data import DatasetError, load_dataset
-    from classifier.inspect import predict_probabilities
     from classifier.predict import ModelError
 
     try:
         loaded = _resolve_model(args.model, args.runs_dir)
         dataset = load_dataset(args.dataset, args.limit)
-    except (ModelError, DatasetError, FileNotFoundError) as error:
+    except (ModelError, DatasetError) as error:
         return _fail(str(error))
     if len(loaded.classes) != dataset.num_classes:
         return _fail(f"the model has {len(loaded.classes)} classes, the data set {dataset.num_classes}")
     started = time.time()
-    probabilities = predict_probabilities(loaded.model, dataset.x_test)
-    chosen = probabilities[range(len(dataset.y_test)), dataset.y_test]
+    model = loaded.model  # loaded for inference only: compile with the training loss to evaluate
+    model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    loss, accuracy = model.evaluate(pipeline.evaluation_batches(dataset.x_test, dataset.y_test), verbose=0)
     _emit(
         {
             "model": args.model,
             "dataset": dataset.name,
             "n": len(dataset.y_test),
-            "accuracy": float((probabilities.argmax(axis=1) == dataset.y_test).mean()),
-            "loss": float(-sum(math.log(max(p, 1e-7)) for p in chosen) / max(len(chosen), 1)),
+            "accuracy": float(accuracy),
+            "loss": float(loss),
             "seconds": round(time.time() - started, 3),
         }
     )
@@ -284,7 +273,7 @@ def _predict(args: argparse.Namespace) -> int:
 
     try:
         loaded = _resolve_model(args.model, args.runs_dir)
-    except (ModelError, FileNotFoundError) as error:
+    except ModelError as error:
         return _fail(str(error))
     failed = False
     for name, result in zip(args.files, predict_many(loaded, list(args.files), args.top_k, args.fit)):

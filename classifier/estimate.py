@@ -19,6 +19,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -148,7 +149,9 @@ def remember(key: str, rates: dict[str, float]) -> None:
 def main(argv: list[str]) -> int:
     config = Config.from_json(argv[0])
     train_images, validation_images, num_classes = (int(value) for value in argv[1:4])
-    rates = measured_rates(config, num_classes)
+    with tempfile.TemporaryDirectory(prefix="cnn-estimate-") as scratch:
+        tempfile.tempdir = scratch  # TensorFlow's autograph writes temporary files: keep them here
+        rates = measured_rates(config, num_classes)
     print(json.dumps({"estimated_epoch_seconds": epoch_seconds(rates, train_images, validation_images)}))
     return 0
 

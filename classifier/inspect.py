@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from classifier.messages import ClassifierError
+
 _probe_models: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _probe_lock = threading.Lock()
 _SPATIAL_KINDS = (
@@ -27,6 +29,10 @@ _SPATIAL_KINDS = (
     "SeparableConv2D",
     "DepthwiseConv2D",
 )
+
+
+class InspectError(ClassifierError):
+    """A model that cannot be taken apart the way an explanation needs."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ def gradcam_layer_name(model) -> str:
         if type(model.get_layer(name)).__name__ not in ("MaxPooling2D", "AveragePooling2D", "Dropout")
     ]
     if not candidates:
-        raise ValueError("this model has no convolutional layer to explain")
+        raise InspectError("inspect.no_conv_layer")
     return candidates[-1]
 
 
@@ -67,7 +73,7 @@ def filters(model, layer_name: str) -> np.ndarray:
     (filters, k, k), each kernel averaged over its input channels."""
     layer = model.get_layer(layer_name)
     if type(layer).__name__ != "Conv2D":
-        raise ValueError(f"{layer_name} is not a convolution layer")
+        raise InspectError("inspect.not_conv", layer=layer_name)
     kernel = np.asarray(layer.get_weights()[0], dtype=np.float32)  # (k, k, in, out)
     kernel = np.moveaxis(kernel, -1, 0)  # (out, k, k, in)
     if kernel.shape[-1] != 3:
@@ -101,7 +107,7 @@ def inspect_image(
     names, probe = _probe(model)
     target = layer_name or gradcam_layer_name(model)
     if target not in names:
-        raise ValueError(f"{target} has no 2-D feature maps to explain")
+        raise InspectError("inspect.no_maps", layer=target)
     x = tf.convert_to_tensor(image[None].astype(np.float32) / 255.0)
     with tf.GradientTape() as tape:
         *maps, probabilities = probe(x, training=False)

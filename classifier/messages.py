@@ -22,6 +22,27 @@ from typing import Any
 ENGLISH: dict[str, str] = {
     # generic
     "error.unexpected": "unexpected error: {kind}: {detail}",
+    # inspection (classifier/inspect.py)
+    "inspect.no_conv_layer": "this model has no convolutional layer to explain",
+    "inspect.not_conv": "{layer} is not a convolution layer",
+    "inspect.no_maps": "{layer} has no 2-D feature maps to explain",
+    # models (classifier/predict.py)
+    "model.builtin_missing": "the built-in model is missing; run `make default-model` to train it",
+    "model.no_file": "no model file at {path}",
+    "model.too_large": "the model file is larger than {limit_mb} MB",
+    "model.class_count": "the model has {outputs} outputs but {classes} class names were given",
+    "model.empty": "the model file is empty (0 bytes)",
+    "model.not_zip": "not a Keras model: a .keras file is a zip archive (save with model.save('x.keras'))",
+    "model.damaged": "the model file is damaged (not a readable zip archive)",
+    "model.no_config": "not a Keras model: the archive has no config.json",
+    "model.lambda": "the model contains a Lambda layer (arbitrary Python code); it is refused for safety",
+    "model.unloadable": "the model could not be loaded: {detail}",
+    "model.one_input": "the model must take exactly one input: a batch of 32x32 RGB images",
+    "model.input_shape": "the model takes images of shape {shape}, but this app feeds 32x32 RGB (32, 32, 3)",
+    "model.one_output": "the model must output one vector of class probabilities",
+    "model.too_few_outputs": "the model outputs {count} value(s); a classifier needs at least two classes",
+    "model.no_checkpoint_yet": "this run has no checkpoint yet; wait for its first epoch to finish",
+    "model.unknown_name": "no model file or run called {name}",
     # data sets (classifier/data/)
     "data.progress_reading": "Reading {name}",
     "data.progress_decoding_train": "Decoding training images: {done:,}/{total:,}",

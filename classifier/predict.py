@@ -20,6 +20,7 @@ import numpy as np
 from classifier import images
 from classifier.data import CIFAR10_CLASSES
 from classifier.images import ImageError
+from classifier.messages import ClassifierError
 
 ASSETS = Path(__file__).parent / "assets"
 DEFAULT_MODEL = ASSETS / "default_model.keras"
@@ -29,8 +30,8 @@ MAX_MODEL_BYTES = 200 * 2**20
 PREVIEW_SIZE = 512  # photos are decoded at reduced size when the format allows (JPEG draft mode)
 
 
-class ModelError(ValueError):
-    """A model file could not be used; the message says why."""
+class ModelError(ClassifierError):
+    """A model file could not be used; the code says why."""
 
 
 @dataclass
@@ -76,7 +77,7 @@ def load_model(
     info: dict = {}
     if isinstance(source, str) and source == "default":
         if not DEFAULT_MODEL.exists():
-            raise ModelError("the built-in model is missing; run `make default-model` to train it")
+            raise ModelError("model.builtin_missing")
         info = default_model_info()
         source, name = DEFAULT_MODEL, name or "built-in"
         classes = classes or tuple(info.get("classes", CIFAR10_CLASSES))
@@ -85,21 +86,43 @@ def load_model(
     else:
         path = Path(source)
         if not path.is_file():
-            raise ModelError(f"no model file at {path}")
+            raise ModelError("model.no_file", path=str(path))
         if path.stat().st_size > MAX_MODEL_BYTES:
-            raise ModelError(f"the model file is larger than {MAX_MODEL_BYTES // 2**20} MB")
+            raise ModelError("model.too_large", limit_mb=MAX_MODEL_BYTES // 2**20)
         model = _load_path(path)
     outputs = _check_shapes(model)
     if classes is None:
         classes = CIFAR10_CLASSES if outputs == 10 else tuple(f"class {i}" for i in range(outputs))
     if len(classes) != outputs:
-        raise ModelError(f"the model has {outputs} outputs but {len(classes)} class names were given")
+        raise ModelError("model.class_count", outputs=outputs, classes=len(classes))
     return LoadedModel(model, tuple(classes), name or "model", info)
+
+
+def run_checkpoint(store, run_id: str, viewer: str | None = None) -> tuple[Path, tuple[str, ...] | None]:
+    """A run's latest checkpoint and its class names: how the CLI and the pages both find a run's model."""
+    info = store.load(run_id, viewer)
+    path = store.model_path(run_id)
+    if path is None:
+        raise ModelError("model.no_checkpoint_yet")
+    return path, info.classes or None
+
+
+def resolve(name: str, store, viewer: str | None = None) -> LoadedModel:
+    """'default', a path to a .keras file, or a run id -> LoadedModel."""
+    from classifier.runs import RunError
+
+    if name == "default" or Path(name).exists():
+        return load_model(name)
+    try:
+        path, classes = run_checkpoint(store, name, viewer)
+    except RunError:
+        raise ModelError("model.unknown_name", name=name) from None
+    return load_model(path, classes=classes, name=f"run {name}")
 
 
 def _load_bytes(data: bytes):
     if len(data) > MAX_MODEL_BYTES:
-        raise ModelError(f"the model file is larger than {MAX_MODEL_BYTES // 2**20} MB")
+        raise ModelError("model.too_large", limit_mb=MAX_MODEL_BYTES // 2**20)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.keras"
         path.write_bytes(data)
@@ -110,27 +133,25 @@ def _load_path(path: Path):
     import keras
 
     if path.stat().st_size == 0:
-        raise ModelError("the model file is empty (0 bytes)")
+        raise ModelError("model.empty")
     if not zipfile.is_zipfile(path):
-        raise ModelError("not a Keras model: a .keras file is a zip archive (save with model.save('x.keras'))")
+        raise ModelError("model.not_zip")
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
     except zipfile.BadZipFile:
-        raise ModelError("the model file is damaged (not a readable zip archive)") from None
+        raise ModelError("model.damaged") from None
     if "config.json" not in names:
-        raise ModelError("not a Keras model: the archive has no config.json")
+        raise ModelError("model.no_config")
     try:
         return keras.saving.load_model(path, compile=False, safe_mode=True)
     except ValueError as error:
         text = str(error)
         if "lambda" in text.lower() or "safe_mode" in text:
-            raise ModelError(
-                "the model contains a Lambda layer (arbitrary Python code); it is refused for safety"
-            ) from None
-        raise ModelError(f"the model could not be loaded: {_short(text)}") from None
+            raise ModelError("model.lambda") from None
+        raise ModelError("model.unloadable", detail=_short(text)) from None
     except Exception as error:  # noqa: BLE001 - Keras raises many types for malformed files
-        raise ModelError(f"the model could not be loaded ({type(error).__name__}: {_short(str(error))})") from None
+        raise ModelError("model.unloadable", detail=f"{type(error).__name__}: {_short(str(error))}") from None
 
 
 def _short(text: str) -> str:
@@ -141,16 +162,16 @@ def _short(text: str) -> str:
 def _check_shapes(model) -> int:
     inputs = getattr(model, "inputs", None)
     if not inputs or len(inputs) != 1:
-        raise ModelError("the model must take exactly one input: a batch of 32x32 RGB images")
+        raise ModelError("model.one_input")
     shape = tuple(inputs[0].shape)
     if shape[1:] != (32, 32, 3):
-        raise ModelError(f"the model takes images of shape {shape[1:]}, but this app feeds 32x32 RGB (32, 32, 3)")
+        raise ModelError("model.input_shape", shape=str(shape[1:]))
     outputs = model.outputs
     if len(outputs) != 1 or len(outputs[0].shape) != 2 or not outputs[0].shape[-1]:
-        raise ModelError("the model must output one vector of class probabilities")
+        raise ModelError("model.one_output")
     count = int(outputs[0].shape[-1])
     if count < 2:
-        raise ModelError(f"the model outputs {count} value(s); a classifier needs at least two classes")
+        raise ModelError("model.too_few_outputs", count=count)
     return count
 
 

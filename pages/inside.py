@@ -116,7 +116,7 @@ def inspect_or_explain(loaded, image: np.ndarray, class_index: int | None):
         with loaded.lock:
             return inspect.inspect_image(loaded.model, image, class_index=class_index)
     except Exception as error:  # noqa: BLE001 - any model a user uploads
-        st.error(t("inside.cannot_inspect", reason=str(error) or type(error).__name__))
+        st.error(t("inside.cannot_inspect", reason=say(error)))
         return None
 
 

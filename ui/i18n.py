@@ -362,6 +362,69 @@ TEXT: dict[str, dict[str, str]] = {
     # Messages from the package (classifier/messages.py): "msg." + the message's code
     "msg.error.unexpected": {"en": "unexpected error: {kind}: {detail}", "zh": "意外错误：{kind}：{detail}"},
     "msg.text.plain": {"en": "{text}", "zh": "{text}"},
+    # inspection (classifier/inspect.py)
+    "msg.inspect.no_conv_layer": {
+        "en": "this model has no convolutional layer to explain",
+        "zh": "这个模型没有可以解释的卷积层",
+    },
+    "msg.inspect.not_conv": {"en": "{layer} is not a convolution layer", "zh": "{layer} 不是卷积层"},
+    "msg.inspect.no_maps": {
+        "en": "{layer} has no 2-D feature maps to explain",
+        "zh": "{layer} 没有可以解释的二维特征图",
+    },
+    # models (classifier/predict.py)
+    "msg.model.builtin_missing": {
+        "en": "the built-in model is missing; run `make default-model` to train it",
+        "zh": "内置模型缺失；请运行 `make default-model` 训练它",
+    },
+    "msg.model.no_file": {"en": "no model file at {path}", "zh": "{path} 处没有模型文件"},
+    "msg.model.too_large": {"en": "the model file is larger than {limit_mb} MB", "zh": "模型文件超过 {limit_mb} MB"},
+    "msg.model.class_count": {
+        "en": "the model has {outputs} outputs but {classes} class names were given",
+        "zh": "模型有 {outputs} 个输出，但给出了 {classes} 个类别名",
+    },
+    "msg.model.empty": {"en": "the model file is empty (0 bytes)", "zh": "模型文件是空的（0 字节）"},
+    "msg.model.not_zip": {
+        "en": "not a Keras model: a .keras file is a zip archive (save with model.save('x.keras'))",
+        "zh": "不是 Keras 模型：.keras 文件是一个 zip 压缩包（用 model.save('x.keras') 保存）",
+    },
+    "msg.model.damaged": {
+        "en": "the model file is damaged (not a readable zip archive)",
+        "zh": "模型文件已损坏（不是可读的 zip 压缩包）",
+    },
+    "msg.model.no_config": {
+        "en": "not a Keras model: the archive has no config.json",
+        "zh": "不是 Keras 模型：压缩包里没有 config.json",
+    },
+    "msg.model.lambda": {
+        "en": "the model contains a Lambda layer (arbitrary Python code); it is refused for safety",
+        "zh": "模型包含 Lambda 层（任意 Python 代码）；出于安全考虑已拒绝",
+    },
+    "msg.model.unloadable": {"en": "the model could not be loaded: {detail}", "zh": "无法加载模型：{detail}"},
+    "msg.model.one_input": {
+        "en": "the model must take exactly one input: a batch of 32x32 RGB images",
+        "zh": "模型必须只有一个输入：一批 32×32 的 RGB 图像",
+    },
+    "msg.model.input_shape": {
+        "en": "the model takes images of shape {shape}, but this app feeds 32x32 RGB (32, 32, 3)",
+        "zh": "模型接收的图像形状是 {shape}，但本应用输入的是 32×32 RGB (32, 32, 3)",
+    },
+    "msg.model.one_output": {
+        "en": "the model must output one vector of class probabilities",
+        "zh": "模型必须输出一个类别概率向量",
+    },
+    "msg.model.too_few_outputs": {
+        "en": "the model outputs {count} value(s); a classifier needs at least two classes",
+        "zh": "模型只输出 {count} 个值；分类器至少需要两个类别",
+    },
+    "msg.model.no_checkpoint_yet": {
+        "en": "this run has no checkpoint yet; wait for its first epoch to finish",
+        "zh": "这次训练还没有检查点；请等第一轮结束",
+    },
+    "msg.model.unknown_name": {
+        "en": "no model file or run called {name}",
+        "zh": "没有名为 {name} 的模型文件或训练记录",
+    },
     # data sets (classifier/data/)
     "msg.data.progress_reading": {"en": "Reading {name}", "zh": "正在读取 {name}"},
     "msg.data.progress_decoding_train": {

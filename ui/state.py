@@ -118,13 +118,9 @@ class ModelChoice:
             return _uploaded_model(hashlib.sha256(self.upload).hexdigest(), self.upload)
         if self.run_id is None:
             return _model(str(predict.DEFAULT_MODEL), _stamp(predict.DEFAULT_MODEL), None, "built-in")
-        store = engine().store
-        info = store.load(self.run_id, owner())
-        path = store.model_path(self.run_id)
-        if path is None:
-            raise predict.ModelError("this run has no checkpoint yet; wait for its first epoch to finish")
+        path, classes = predict.run_checkpoint(engine().store, self.run_id, owner())
         # Keyed by modification time: a training run's newer checkpoint is picked up automatically.
-        return _model(str(path), _stamp(path), info.classes or None, self.label)
+        return _model(str(path), _stamp(path), classes, self.label)
 
 
 def _stamp(path: Path) -> float:
@@ -165,10 +161,8 @@ def default_choice(choices: list[ModelChoice]) -> ModelChoice:
 MEASURING, BUSY = "measuring", "busy"
 
 
-@st.cache_resource
-def _measurements() -> dict[str, subprocess.Popen]:
-    """Epoch-time measurements under way in child processes, by network (one at a time each)."""
-    return {}
+# Epoch-time measurements started by this server, by network (each network measured once).
+MEASUREMENTS: dict[str, subprocess.Popen] = {}
 
 
 def epoch_rates(config: Config, num_classes: int) -> dict[str, float] | str | None:
@@ -179,13 +173,12 @@ def epoch_rates(config: Config, num_classes: int) -> dict[str, float] | str | No
     if rates is not None:
         return rates
     key = estimate.cache_key(config, num_classes)
-    running = _measurements()
-    child = running.get(key)
+    child = MEASUREMENTS.get(key)
     if child is not None:
         return MEASURING if child.poll() is None else None
     if engine().training():
         return BUSY
-    running[key] = subprocess.Popen(
+    MEASUREMENTS[key] = subprocess.Popen(
         [sys.executable, "-m", "classifier.estimate", config.to_json(), "1", "0", str(num_classes)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

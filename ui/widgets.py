@@ -143,11 +143,8 @@ def _share(run_id: str, public: bool, name_key: str | None, key: str) -> None:
     name = st.session_state.get(name_key, "") if name_key else None
     try:
         info = state.engine().store.set_public(run_id, public, state.owner(), shared_as=name)
-    except ClassifierError as error:
+    except ClassifierError as error:  # a bad display name, or not this viewer's run
         st.session_state[f"{key}_problem"] = say(error)
-        return
-    except RunError as error:
-        st.session_state[f"{key}_problem"] = str(error)
         return
     if public:
         st.session_state.share_name = info.shared_as  # offered again for the next run
@@ -164,7 +161,7 @@ def load_choice(choice: state.ModelChoice):
     try:
         return choice.load()
     except (ModelError, RunError) as error:
-        st.error(t("model.unusable", reason=str(error)))
+        st.error(t("model.unusable", reason=say(error)))
         return None
 
 
