@@ -213,3 +213,23 @@ def test_friction_points_as_a_teacher_and_a_student_see_them(server, browser):
     settle(bo)
     shoot(bo, "f10-inside-narrow")
     bo.close()
+
+
+def test_a_bad_zip_is_explained_in_chinese_in_the_browser(server, browser, tmp_path):
+    """The package's coded message, rendered by the app's table: Chinese, naming the student's file."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/train?lang=zh")
+    settle(page)
+    page.get_by_text("上传 zip").click()
+    settle(page)
+    bad = tmp_path / "我的猫狗.zip"
+    bad.write_bytes(b"not a zip archive at all")
+    upload(page, bad)
+    error = page.get_by_test_id("stAlertContentError").first
+    expect(error).to_contain_text("我的猫狗.zip")
+    expect(error).to_contain_text("既不是 zip 压缩包也不是文件夹")
+    assert not re.search(r"[A-Za-z]{2,}(?:[ ,;:']+[A-Za-z]{2,}){3,}", error.inner_text())  # no English sentence
+    shoot(page, "08-bad-zip-zh")
+    page.close()
