@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from browser_support import (
     upload,
 )
 from conftest import PHOTOS
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -62,21 +62,14 @@ def test_train_watch_predict_and_switch_language(server, browser):
     start_shapes_training(page, server, epochs=4, limit=600)
 
     # The live chart appears and grows while the epochs tick by, without reloading the page.
-    chart = page.locator("[data-testid='stPlotlyChart']").first
-    chart.wait_for()
+    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=120_000)
     # While a fragment redraws, its old and new elements can briefly coexist: read the newest.
     epoch_metric = page.locator("[data-testid='stMetric']").filter(has=page.get_by_text("Epoch", exact=True)).last
-    seen_epochs = set()
-    deadline = time.time() + 120
-    while time.time() < deadline and not page.get_by_text("Training finished.").is_visible():
-        match = re.search(r"(\d+) / 4", epoch_metric.inner_text()) if epoch_metric.is_visible() else None
-        if match:
-            seen_epochs.add(int(match.group(1)))
-            if len(seen_epochs) == 2 and not (ARTIFACTS / "02-train-live.png").exists():
-                shoot(page, "02-train-live")
-        page.wait_for_timeout(250)
-    assert page.get_by_text("Training finished.").is_visible()
-    assert len(seen_epochs) >= 2, f"the live panel showed epochs {seen_epochs} only"
+    expect(epoch_metric).to_contain_text(re.compile(r"[1-3] / 4"), timeout=120_000)
+    first = re.search(r"(\d) / 4", epoch_metric.inner_text()).group(1)
+    expect(epoch_metric).not_to_contain_text(f"{first} / 4", timeout=120_000)  # a later epoch, same page
+    shoot(page, "02-train-live")
+    expect(page.get_by_text("Training finished.")).to_be_visible(timeout=120_000)
     settle(page)
     page.get_by_text("Test accuracy").first.wait_for()
     page.get_by_text("Confusion matrix").wait_for()
@@ -124,8 +117,6 @@ def test_friction_points_as_a_teacher_and_a_student_see_them(server, browser):
     """Issue 16 in a real browser, wide and narrow, English and Chinese (screenshots f*.png):
     share under a name and see it confirmed, the readable settings, which model is shown, larger
     filters, the unsure wording, the My-zip prompt and the Chinese layer names."""
-    from playwright.sync_api import expect
-
     ana = browser.new_page(viewport={"width": 1280, "height": 800})
     ana.set_default_timeout(60_000)
     start_shapes_training(ana, server, epochs=2, limit=300)
@@ -217,8 +208,6 @@ def test_friction_points_as_a_teacher_and_a_student_see_them(server, browser):
 
 def test_a_bad_zip_is_explained_in_chinese_in_the_browser(server, browser, tmp_path):
     """The package's coded message, rendered by the app's table: Chinese, naming the student's file."""
-    from playwright.sync_api import expect
-
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + "/train?lang=zh")
     settle(page)

@@ -19,6 +19,7 @@ def test_training_batches_are_scaled_shuffled_and_complete():
     # every image exactly once, pixels / 255, labels still attached
     order = [int(np.argmin(np.abs(x.reshape(40, -1) / 255.0 - img.reshape(1, -1)).sum(axis=1))) for img in images]
     assert sorted(order) == list(range(40))
+    assert order != list(range(40))  # shuffled (the chance of the identity order is 1 in 40!)
     assert np.allclose(images, x[order] / 255.0, atol=1e-6)
     assert np.concatenate([labels.numpy() for _, labels in batches]).tolist() == y[order].tolist()
 
