@@ -31,7 +31,6 @@ from classifier.messages import ClassifierError, Message
 
 RUNS_ENV = "CLASSIFIER_RUNS_DIR"
 ACTIVE = ("queued", "running")
-STATUSES = ("queued", "running", "finished", "stopped", "failed", "interrupted")
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # A token unique to this process, so a run left "running" by a killed server is recognised.
 PROCESS_TOKEN = secrets.token_hex(8)

@@ -13,10 +13,6 @@ from ui.i18n import format_duration, say, t
 require_app()
 
 
-def _or_nan(value: float | None) -> float:
-    return float("nan") if value is None else value  # a float column shows a blank, not "None"
-
-
 def table(runs) -> pd.DataFrame:
     rows = []
     for info in runs:
@@ -29,6 +25,8 @@ def table(runs) -> pd.DataFrame:
                 t("runs.col.network"): "-".join(map(str, c.conv_filters)) + (" BN" if c.batch_norm else ""),
                 t("runs.col.optimizer"): f"{c.optimizer} {c.learning_rate:g}",
                 t("runs.col.batch"): c.batch_size,
+                # The arithmetic the run really used ("auto" resolves per machine), once it started.
+                t("runs.col.precision"): info.precision or t(f"precision.{c.precision}"),
                 t("runs.col.epochs"): f"{info.epochs_completed}/{c.epochs}",
                 t("runs.col.best_val"): info.best_val_accuracy,
                 t("runs.col.test"): info.test_accuracy,

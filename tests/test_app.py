@@ -242,3 +242,17 @@ def test_a_queued_run_shows_its_place_and_can_leave_the_queue():
             blocker.request_stop()
         for blocker in blockers:
             blocker.wait(60)
+
+
+def test_runs_table_shows_the_arithmetic_a_run_really_used():
+    from classifier.config import Config
+    from ui import state
+
+    owner = "precision-owner-0123456789"
+    job = state.engine().submit(Config(dataset="shapes", limit=60, epochs=1), owner=owner)
+    assert job.wait(120)
+    used = state.engine().store.load(job.run_id).precision
+    assert used in ("float32", "bfloat16")  # "auto" resolved on this machine
+    at = app_at("pages/runs.py", owner=owner)
+    table = at.dataframe[0].value
+    assert table[en("runs.col.precision")].tolist() == [used]

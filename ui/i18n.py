@@ -334,6 +334,7 @@ TEXT: dict[str, dict[str, str]] = {
     "runs.col.dataset": {"en": "Data set", "zh": "数据集"},
     "runs.col.network": {"en": "Filters", "zh": "卷积核"},
     "runs.col.optimizer": {"en": "Optimizer, rate", "zh": "优化器、学习率"},
+    "runs.col.precision": {"en": "Arithmetic", "zh": "数值精度"},
     "runs.col.batch": {"en": "Batch", "zh": "批大小"},
     "runs.col.epochs": {"en": "Epochs", "zh": "轮数"},
     "runs.col.best_val": {"en": "Best validation", "zh": "最佳验证准确率"},
