@@ -1,7 +1,7 @@
 """Every hyperparameter of a training run, in one plain dataclass.
 
 The defaults are exactly the network and training of the seed program
-(Conv 32-64-64, Dense 64, Adam, batch 64, 10 epochs). `Config.validate`
+(Conv 32-64-64, Dense 64, Adam, batch 64, 10 epochs). A Config validates itself as it is made and
 names the offending field and the allowed values, so the CLI and the pages
 can show its message as it is.
 """
@@ -89,9 +89,10 @@ class Config:
             value = getattr(self, name)
             if isinstance(value, list):
                 object.__setattr__(self, name, tuple(value))
+        self._validate()  # once, here: every Config that exists is a valid one
 
-    def validate(self) -> Config:
-        """Raise ConfigError naming the first bad field; return self when all is well."""
+    def _validate(self) -> None:
+        """Raise ConfigError naming the first bad field."""
         _check_choice("validation", self.validation, VALIDATIONS)
         _check_choice("padding", self.padding, PADDINGS)
         _check_choice("activation", self.activation, ACTIVATIONS)
@@ -135,7 +136,6 @@ class Config:
         if self.warmup_epochs >= self.epochs and self.warmup_epochs > 0:
             raise ConfigError("config.warmup", field="warmup_epochs", epochs=self.epochs, warmup=self.warmup_epochs)
         self._check_spatial_size()
-        return self
 
     def _check_spatial_size(self) -> None:
         """Each 'valid' conv shrinks the 32x32 image and each pool halves it; it must not vanish."""
@@ -166,7 +166,7 @@ class Config:
         unknown = sorted(set(values) - known)
         if unknown:
             raise ConfigError("config.unknown_field", field=unknown[0], known=", ".join(sorted(known)))
-        return cls(**values).validate()
+        return cls(**values)
 
     @classmethod
     def from_json(cls, text: str) -> Config:

@@ -98,7 +98,6 @@ def build_model(config: Config, num_classes: int = 10, steps_per_epoch: int | No
     import keras
     from keras import layers
 
-    config.validate()
     keras.utils.set_random_seed(config.random_seed)
     # Mixed precision per layer, not Keras's global policy: other models in this process stay as they are.
     policy = "mixed_bfloat16" if resolved_precision(config) == "bfloat16" else "float32"

@@ -127,7 +127,6 @@ class RunStore:
     # -- create, read, list --------------------------------------------------------------------
 
     def create(self, config: Config, owner: str | None = None, public: bool = False, dataset_name: str = "") -> RunInfo:
-        config.validate()
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             run_id = secrets.token_urlsafe(12)

@@ -13,7 +13,7 @@ def test_defaults_are_the_seed_program():
     assert (config.optimizer, config.learning_rate, config.batch_size, config.epochs) == ("adam", 0.001, 64, 10)
     assert config.activation == "relu" and config.augmentation == ()
     assert config.validation == "test"  # the seed program validates on the test split
-    assert config.validate() is config
+    assert Config.from_dict(config.to_dict()) == config
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_defaults_are_the_seed_program():
 )
 def test_bad_values_name_the_field(changes, field, hint):
     with pytest.raises(ValueError) as error:
-        Config(**changes).validate()
+        Config(**changes)  # a Config validates itself as it is made
     message = str(error.value)
     assert message.startswith(field + ":"), message
     assert hint in message
@@ -67,7 +67,7 @@ def test_from_dict_rejects_unknown_keys_and_bad_json():
 def test_presets_are_valid_and_distinct():
     assert set(PRESETS) >= {"seed", "strong"}
     assert PRESETS["seed"] == Config()
-    strong = PRESETS["strong"].validate()
+    strong = PRESETS["strong"]
     assert strong.batch_norm and strong.augmentation and strong.lr_schedule == "cosine"
     with pytest.raises(ValueError, match="^preset:"):
         preset("huge")
