@@ -164,14 +164,8 @@ def conv_numbers(explained: learn.ConvExplanation, detail: int) -> None:
     for ch in range(count) if count <= 3 else [detail]:
         name = RGB[ch] if count == 3 else str(ch)
         st.markdown(t("learn.conv.slice", channel=name))
-        for column, symbol, values, digits in zip(
-            st.columns(3),
-            ("x", "k", r"x \odot k"),
-            (explained.patch[..., ch], explained.kernel[..., ch], explained.products[..., ch]),
-            (3, 3, 4),
-        ):
-            with column:
-                st.latex(rf"{symbol} = {charts.matrix(values, digits)}")
+        x, k, products = explained.patch[..., ch], explained.kernel[..., ch], explained.products[..., ch]
+        st.latex(rf"x \odot k = {charts.matrix(x)} \odot {charts.matrix(k)} = {charts.matrix(products, 4)}")
         st.latex(
             charts.substituted_sum(
                 explained.patch[..., ch], explained.kernel[..., ch], explained.channel_sums[ch], rf"S_{{{name}}}"
@@ -250,9 +244,13 @@ def pooling_section(loaded, image: np.ndarray) -> None:
         hover = "i = %{customdata[0]}, j = %{customdata[1]}<br>y = %{customdata[2]:.4f}<extra></extra>"
         clicked_map(charts.clickable_map(explained.output[..., channel], (i, j), hover), chart_key, cell_key)
     st.caption(t("learn.pool.click"))
-    stride = explained.stride
-    st.markdown(t("learn.pool.window", rows=f"{explained.rows[0]}–{explained.rows[-1]}",
-                  cols=f"{explained.cols[0]}–{explained.cols[-1]}", stride=stride))  # fmt: skip
+    rows, cols = [r for r in explained.rows if r >= 0], [q for q in explained.cols if q >= 0]
+    st.markdown(t("learn.pool.window", rows=f"{rows[0]}–{rows[-1]}", cols=f"{cols[0]}–{cols[-1]}"))
+    (sh, sw), (ph, pw) = explained.stride, explained.window.shape
+    st.latex(
+        rf"y(i,j,c) = \max_{{0 \le p < {ph},\ 0 \le q < {pw}}} x({sh}i+p,\, {sw}j+q,\, c)"
+        rf" \qquad x: \text{{{explained.source or 'image'}}}"
+    )
     st.latex(
         rf"N = {charts.matrix(explained.window, 4, boxed=explained.argmax)} \qquad "
         rf"y({i},{j}) = \max N = {explained.value:.6f}"

@@ -556,9 +556,9 @@ TEXT.update(
             "zh": "输出 y：{layer} 的第 {channel} 个通道；已选 (i, j) = ({i}, {j})",
         },
         "learn.pool.window": {
-            "en": "The window N: rows {rows}, columns {cols} of the input (the window moves {stride} at a time); "
+            "en": "The window N: rows {rows}, columns {cols} of the input, as the layer computes it; "
             "the maximum is boxed.",
-            "zh": "窗口 N：输入的第 {rows} 行、第 {cols} 列（窗口每次移动 {stride}）；最大值已用方框标出。",
+            "zh": "窗口 N：输入的第 {rows} 行、第 {cols} 列（按该层的实际计算方式）；最大值已用方框标出。",
         },
         # 3. cross-entropy
         "learn.loss.doc": {

@@ -130,7 +130,7 @@ def minus_log_curve(p: float, marks: list[tuple[float, str]], labels: dict[str, 
                 y=[-np.log(max(value, 1e-7))],
                 mode="markers+text",
                 text=[f"{name}: −log {value:.2f} = {-np.log(max(value, 1e-7)):.2f}"],
-                textposition="top right",
+                textposition="top right" if value < 0.6 else "top left",
                 marker={"size": 11},
                 showlegend=False,
             )
