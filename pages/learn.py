@@ -73,17 +73,22 @@ def cell_for(cell_key: str, rows: int, cols: int) -> tuple[int, int]:
     return tuple(cell)
 
 
-def true_class(loaded, label: int | None) -> int:
-    """The image's label; an upload's true class is the student's to say."""
+def true_class(loaded, label: int | None) -> int | None:
+    """The image's label; an upload's true class is the student's to say (None until they do)."""
     if label is not None:
         st.markdown(t("learn.true_label", label=loaded.classes[label]))
         return label
-    return st.selectbox(
+    chosen = st.selectbox(
         t("learn.true_class"),
         range(len(loaded.classes)),
+        index=None,
         format_func=loaded.classes.__getitem__,
+        placeholder=t("learn.true_class_placeholder"),
         key="learn_true_class",
     )
+    if chosen is None:
+        st.info(t("learn.true_class_needed"))
+    return chosen
 
 
 def output_shape(loaded, layer: str) -> tuple[int, int, int]:
@@ -165,7 +170,7 @@ def conv_numbers(explained: learn.ConvExplanation, detail: int) -> None:
         name = RGB[ch] if count == 3 else str(ch)
         st.markdown(t("learn.conv.slice", channel=name))
         x, k, products = explained.patch[..., ch], explained.kernel[..., ch], explained.products[..., ch]
-        st.latex(rf"x \odot k = {charts.matrix(x)} \odot {charts.matrix(k)} = {charts.matrix(products, 4)}")
+        st.latex(rf"\small {charts.matrix(x)} \odot {charts.matrix(k)} = {charts.matrix(products, 4)}")
         st.latex(
             charts.substituted_sum(
                 explained.patch[..., ch], explained.kernel[..., ch], explained.channel_sums[ch], rf"S_{{{name}}}"
@@ -268,6 +273,8 @@ def loss_section(loaded, image: np.ndarray, label: int | None, dataset) -> None:
     st.markdown(t("learn.loss.onehot", count=len(loaded.classes)))
     st.latex(r"L = -\sum_{k} y_k \log p_k = -\log p_{\text{true class}}")
     label = true_class(loaded, label)
+    if label is None:
+        return
     explained = worked_out(loaded, learn.cross_entropy, image, label)
     if explained is None:
         return
@@ -310,15 +317,14 @@ def batch_loss(loaded, dataset) -> None:
             t("learn.col.loss"): np.round(batch.losses, 4),
         }
     )
-    left, right = st.columns([2, 3])
+    left, right = st.columns([2, 3], vertical_alignment="center")
     left.dataframe(table, height=240, key="learn_batch_table")
-    with right:
-        terms = " + ".join(f"{v:.3f}" for v in batch.losses[:3])
-        st.latex(
-            rf"L = \frac{{1}}{{{len(y)}}}\sum_{{n=1}}^{{{len(y)}}} -\log p_n"
-            rf" = \frac{{{terms} + \dots + {batch.losses[-1]:.3f}}}{{{len(y)}}} = {batch.loss:.6f}"
-        )
-        agreement(batch.loss, batch.keras_loss, t("learn.evaluate"))
+    terms = " + ".join(f"{v:.3f}" for v in batch.losses[:3])
+    right.latex(
+        rf"L = \frac{{1}}{{{len(y)}}}\sum_{{n=1}}^{{{len(y)}}} -\log p_n"
+        rf" = \frac{{{terms} + \dots + {batch.losses[-1]:.3f}}}{{{len(y)}}} = {batch.loss:.6f}"
+    )
+    agreement(batch.loss, batch.keras_loss, t("learn.evaluate"))
 
 
 @st.fragment
@@ -426,6 +432,8 @@ def step_results(state: dict) -> None:
 def probe_section(loaded, choice, image: np.ndarray, label: int | None) -> None:
     st.markdown(t("learn.probe.doc"))
     label = true_class(loaded, label)
+    if label is None:
+        return
     models = [(choice.label, loaded)]
     if st.toggle(t("learn.probe.compare"), key="learn_probe_compare"):
         other_choice = widgets.model_picker("learn_probe_other")

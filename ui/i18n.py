@@ -456,6 +456,11 @@ TEXT.update(
         "learn.section.probe": {"en": "5 · Shift, turn, resize", "zh": "5 · 平移、旋转、缩放"},
         "learn.true_label": {"en": "True class: **{label}**", "zh": "真实类别：**{label}**"},
         "learn.true_class": {"en": "What does the image really show?", "zh": "这张图片实际上是什么？"},
+        "learn.true_class_placeholder": {"en": "Choose its true class", "zh": "选择它的真实类别"},
+        "learn.true_class_needed": {
+            "en": "Say what your image shows: the loss and the probe need its true class.",
+            "zh": "请说明你的图片是什么：计算损失和做变换检验都需要它的真实类别。",
+        },
         "learn.formula_value": {"en": "Formula", "zh": "公式计算"},
         "learn.keras_value": {"en": "Keras ({layer})", "zh": "Keras（{layer}）"},
         "learn.difference": {"en": "Difference", "zh": "差值"},

@@ -71,14 +71,16 @@ def picture(values: np.ndarray, rows: list[int], cols: list[int], rgb: bool, hei
 
 
 def outline(figure: go.Figure, top: int, bottom: int, left: int, right: int) -> None:
-    figure.add_shape(
-        type="rect",
-        x0=left - 0.5,
-        x1=right + 0.5,
-        y0=top - 0.5,
-        y1=bottom + 0.5,
-        line={"color": HIGHLIGHT, "width": 3},
-    )
+    """A red frame around the cells, on a white one so it shows on dark and bright maps alike."""
+    for colour, width in (("white", 5), (HIGHLIGHT, 2.5)):
+        figure.add_shape(
+            type="rect",
+            x0=left - 0.5,
+            x1=right + 0.5,
+            y0=top - 0.5,
+            y1=bottom + 0.5,
+            line={"color": colour, "width": width},
+        )
 
 
 def _square_axes(figure: go.Figure, rows: int, cols: int, height: int) -> None:

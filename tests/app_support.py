@@ -1,0 +1,38 @@
+"""Driving the app through Streamlit's AppTest the way the browser drives it: app.py runs with
+st.navigation, then switch_page to the page under test. Shared by the AppTest modules."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from ui.i18n import TEXT
+
+APP = str(ROOT / "app.py")
+
+
+def app_at(page: str | None = None, lang: str | None = None, session: dict | None = None) -> AppTest:
+    """The app at `page`; `session` values are in session state before the first run."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    if lang:
+        at.query_params["lang"] = lang
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def en(key: str) -> str:
+    return TEXT[key]["en"]
+
+
+def charts(at: AppTest) -> list:
+    return at.get("plotly_chart")
+
+
+def button(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
