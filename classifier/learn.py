@@ -63,7 +63,8 @@ class _Parts:
 
     twin: Any  # the model itself when it computes in float32, else a float32 copy
     lock: threading.Lock = field(default_factory=threading.Lock)  # guards `trainer`'s weights
-    head: Any = None  # inputs -> (the output layer's input, the probabilities)
+    maps: Any = None  # (names, function): every feature map of an image batch in one call
+    head: Any = None  # function: inputs -> (the output layer's input, the probabilities)
     trainer: Any = None  # a compiled float32 copy whose weights the SGD step may change
 
 
@@ -133,13 +134,44 @@ def _source(layer) -> str | None:
     return None if isinstance(producer, keras.layers.InputLayer) else producer.name
 
 
-def _maps(model, image: np.ndarray) -> dict[str, np.ndarray]:
-    """Every 2-D feature map Keras computes for one image (the probe model Inside the network uses),
-    plus the input itself under the name None."""
-    names, probe = inspect._probe(model)
+def _compiled(model, outputs):
+    """keras.Model(model.inputs, outputs) as one TensorFlow graph: called eagerly, Keras spends most
+    of a click's few milliseconds dispatching the layers one by one."""
+    import keras
+    import tensorflow as tf
+
+    probe = outputs if callable(outputs) else keras.Model(model.inputs, outputs)
+    signature = [tf.TensorSpec([None, *model.inputs[0].shape[1:]], tf.float32)]
+    return tf.function(lambda x: probe([x], training=False), input_signature=signature)
+
+
+class _Maps(dict):
+    """Layer name -> its feature map for one image, as a (h, w, channels) array made on first use;
+    the image itself under the name None."""
+
+    def __init__(self, image: np.ndarray, tensors: dict) -> None:
+        super().__init__({None: image})
+        self._tensors = tensors
+
+    def __contains__(self, name) -> bool:
+        return name is None or name in self._tensors
+
+    def __missing__(self, name):
+        self[name] = self._tensors[name].numpy()[0]
+        return self[name]
+
+
+def _maps(parts: _Parts, image: np.ndarray) -> _Maps:
+    """Every 2-D feature map Keras computes for one image, from the probe model Inside the network
+    uses (inspect._probe: one per model), compiled once."""
+    with _parts_lock:
+        if parts.maps is None:
+            names, probe = inspect._probe(parts.twin)
+            parts.maps = names, _compiled(parts.twin, probe)
+    names, probe = parts.maps
     x = scaled(image[None])
-    *outputs, _ = probe([x], training=False)
-    return {None: x[0], **{name: np.asarray(out[0]) for name, out in zip(names, outputs)}}
+    *outputs, _ = probe(x)
+    return _Maps(x[0], dict(zip(names, outputs)))
 
 
 def _input_map(model, maps: dict, layer) -> tuple[str | None, np.ndarray]:
@@ -281,13 +313,14 @@ class ConvExplanation:
 
 def explain_conv(model, image: np.ndarray, layer_name: str, at: tuple[int, int, int]) -> ConvExplanation:
     """y(i, j, c) = f( b_c + Σ_ch Σ_p Σ_q x(i·s + p, j·s + q, ch) · k(p, q, ch, c) ), worked out."""
-    twin = _parts(model).twin
+    parts = _parts(model)
+    twin = parts.twin
     layer = _layer(twin, layer_name, ("Conv2D",), "learn.not_conv")
     config = layer.get_config()
     if config.get("groups", 1) != 1 or config.get("data_format", "channels_last") != "channels_last":
         raise UnsupportedModel("learn.conv_kind", layer=layer_name)
     activation = _activation_name(layer)
-    maps = _maps(twin, image)
+    maps = _maps(parts, image)
     source, x = _input_map(twin, maps, layer)
     y = maps[layer.name]
     i, j, c = _check_position(layer.name, y, at)
@@ -428,12 +461,13 @@ class PoolExplanation:
 
 def explain_pool(model, image: np.ndarray, layer_name: str, at: tuple[int, int, int]) -> PoolExplanation:
     """y(i, j, c) = max over the window N of x(i·s + p, j·s + q, c), worked out."""
-    twin = _parts(model).twin
+    parts = _parts(model)
+    twin = parts.twin
     layer = _layer(twin, layer_name, ("MaxPooling2D",), "learn.not_pool")
     config = layer.get_config()
     if config.get("data_format", "channels_last") != "channels_last":
         raise UnsupportedModel("learn.conv_kind", layer=layer_name)
-    maps = _maps(twin, image)
+    maps = _maps(parts, image)
     source, x = _input_map(twin, maps, layer)
     y = maps[layer.name]
     i, j, c = _check_position(layer.name, y, at)
@@ -495,12 +529,10 @@ class LossExplanation:
 
 
 def _head(parts: _Parts):
-    """A probe model returning the output layer's input beside the probabilities (built once)."""
-    import keras
-
-    if parts.head is None:
-        last = parts.twin.layers[-1]
-        parts.head = keras.Model(parts.twin.inputs, [last.input, parts.twin.outputs[0]])
+    """A probe returning the output layer's input beside the probabilities (built once)."""
+    with _parts_lock:
+        if parts.head is None:
+            parts.head = _compiled(parts.twin, [parts.twin.layers[-1].input, parts.twin.outputs[0]])
     return parts.head
 
 
@@ -514,7 +546,7 @@ def _logits(parts: _Parts, x: np.ndarray) -> tuple[np.ndarray | None, np.ndarray
     """(z, Keras's probabilities) for a batch; z = h·W + b of the output layer when it is a Dense
     with softmax, or the input of a final softmax Activation layer; None when neither."""
     last = parts.twin.layers[-1]
-    hidden, probabilities = (np.asarray(t, dtype=np.float64) for t in _head(parts)([x], training=False))
+    hidden, probabilities = (np.asarray(t, dtype=np.float64) for t in _head(parts)(x))
     kind, activation = type(last).__name__, last.get_config().get("activation")
     if kind == "Dense" and activation == "softmax":
         weights = last.get_weights()
@@ -692,7 +724,7 @@ def sgd_step(
         grads = [np.zeros_like(t) if g is None else np.asarray(g) for t, g in zip(thetas, gradients)]
         by_hand = [theta - np.float32(learning_rate) * g for theta, g in zip(thetas, grads)]  # θ − α ∇J(θ)
         keras.optimizers.SGD(learning_rate=learning_rate).apply_gradients(
-            [(tf.constant(g), v) for g, v in zip(grads, trainer.trainable_variables)]
+            [(tf.zeros_like(v) if g is None else g, v) for g, v in zip(gradients, trainer.trainable_variables)]
         )
         after = [v.numpy() for v in trainer.trainable_variables]
         loss_after = keras.losses.sparse_categorical_crossentropy(y, trainer(x, training=False))

@@ -66,9 +66,16 @@ class Sweep:
 def transform(image: np.ndarray, shift: float = 0.0, angle: float = 0.0, scale: float = 1.0) -> np.ndarray:
     """The 32x32 image moved `shift` px to the right, turned `angle` degrees counter-clockwise and
     resized `scale` times about its centre; what comes in from beyond the edge is mirrored."""
-    size = image.shape[0]
-    padded = np.pad(image, ((MIRROR, MIRROR), (MIRROR, MIRROR), (0, 0)), mode="symmetric")
-    centre = padded.shape[0] / 2
+    return _moved(_mirrored(image), image.shape[0], shift, angle, scale)
+
+
+def _mirrored(image: np.ndarray) -> Image.Image:
+    """The image inside a MIRROR-pixel frame of its own mirror images."""
+    return Image.fromarray(np.pad(image, ((MIRROR, MIRROR), (MIRROR, MIRROR), (0, 0)), mode="symmetric"))
+
+
+def _moved(padded: Image.Image, size: int, shift: float, angle: float, scale: float) -> np.ndarray:
+    centre = padded.height / 2
     # Pillow's AFFINE maps each output pixel (x, y) back to the input pixel it shows:
     # input = R(angle) · (output − centre − shift) / scale + centre   (y grows downwards)
     turn = math.radians(angle)
@@ -77,18 +84,16 @@ def transform(image: np.ndarray, shift: float = 0.0, angle: float = 0.0, scale: 
     cx, cy = centre + shift, centre
     c = centre - a * cx - b * cy
     f = centre - d * cx - e * cy
-    moved = Image.fromarray(padded).transform(
-        padded.shape[1::-1], Image.Transform.AFFINE, (a, b, c, d, e, f), resample=Image.Resampling.BILINEAR
-    )
+    moved = padded.transform(padded.size, Image.Transform.AFFINE, (a, b, c, d, e, f), Image.Resampling.BILINEAR)
     return np.asarray(moved)[MIRROR : MIRROR + size, MIRROR : MIRROR + size].copy()
 
 
-def _version(image: np.ndarray, kind: str, parameter: float) -> np.ndarray:
+def _version(padded: Image.Image, kind: str, parameter: float) -> np.ndarray:
     if kind == "shift":
-        return transform(image, shift=parameter)
+        return _moved(padded, 32, parameter, 0.0, 1.0)
     if kind == "rotate":
-        return transform(image, angle=parameter)
-    return transform(image, scale=parameter)
+        return _moved(padded, 32, 0.0, parameter, 1.0)
+    return _moved(padded, 32, 0.0, 0.0, parameter)
 
 
 def _check(kind: str, image: np.ndarray) -> None:
@@ -102,7 +107,8 @@ def sweep_all(model, image: np.ndarray, kinds: tuple[str, ...] = tuple(SWEEPS)) 
     """Every version of `image` for each sweep in `kinds`, asked of the model in one batch."""
     for kind in kinds:
         _check(kind, image)
-    versions = {kind: np.stack([_version(image, kind, p) for p in SWEEPS[kind]]) for kind in kinds}
+    padded = _mirrored(image)
+    versions = {kind: np.stack([_version(padded, kind, p) for p in SWEEPS[kind]]) for kind in kinds}
     batch = np.concatenate(list(versions.values())).astype(np.float32) / 255.0
     probabilities = np.asarray(model(batch, training=False), dtype=np.float32)
     sweeps, start = {}, 0
