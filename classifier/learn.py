@@ -118,6 +118,11 @@ def _layer(model, name: str, kinds: tuple[str, ...], code: str):
     return layer
 
 
+def output_shape(model, layer_name: str) -> tuple[int, ...]:
+    """A layer's output shape for one image, e.g. (30, 30, 32), without running the model."""
+    return tuple(int(v) for v in model.get_layer(layer_name).output.shape[1:])
+
+
 def conv_layers(model) -> list[str]:
     return [layer.name for layer in model.layers if type(layer).__name__ == "Conv2D"]
 

@@ -64,6 +64,26 @@ def clicked_map(figure, chart_key: str, cell_key: str) -> None:
     )
 
 
+def remember_channel(chart_key: str, slider_key: str, shape: tuple[int, int, int]) -> None:
+    """on_select callback of the channel overview: the clicked tile's channel moves the slider."""
+    channel = charts.chosen_channel(st.session_state.get(chart_key), *shape)
+    if channel is not None:
+        st.session_state[slider_key] = channel
+
+
+def channel_picker(output: np.ndarray, channel: int, layer: str, slider_key: str) -> None:
+    """All the layer's channels, small; a click on one chooses it (as the slider does)."""
+    st.caption(t("learn.channels", layer=layer, count=output.shape[-1]))
+    chart_key = f"{slider_key}_overview"
+    st.plotly_chart(
+        charts.channel_overview(output, channel),
+        key=chart_key,
+        on_select=functools.partial(remember_channel, chart_key, slider_key, output.shape),
+        selection_mode="points",
+        config={"displayModeBar": False},
+    )
+
+
 def cell_for(cell_key: str, rows: int, cols: int) -> tuple[int, int]:
     """The cell chosen on this map, or its centre before any click."""
     cell = st.session_state.get(cell_key)
@@ -91,10 +111,6 @@ def true_class(loaded, label: int | None) -> int | None:
     return chosen
 
 
-def output_shape(loaded, layer: str) -> tuple[int, int, int]:
-    return tuple(int(v) for v in loaded.model.get_layer(layer).output.shape[1:])
-
-
 # --- 1. convolution -----------------------------------------------------------------------------
 
 
@@ -108,13 +124,15 @@ def convolution_section(loaded, image: np.ndarray) -> None:
         return
     left, right = st.columns(2)
     layer = left.selectbox(t("learn.conv.layer"), layers, key="learn_conv_layer")
-    rows, cols, channels = output_shape(loaded, layer)
-    channel = right.slider(t("learn.conv.channel"), 0, channels - 1, 0, key=f"learn_conv_channel_{layer}")
+    rows, cols, channels = learn.output_shape(loaded.model, layer)
+    slider_key = f"learn_conv_channel_{layer}"
+    channel = right.slider(t("learn.conv.channel"), 0, channels - 1, 0, key=slider_key)
     cell_key, chart_key = f"learn_conv_cell_{layer}", f"learn_conv_map_{layer}_{channel}"
     i, j = cell_for(cell_key, rows, cols)
     explained = worked_out(loaded, learn.explain_conv, image, layer, (i, j, channel))
     if explained is None:
         return
+    channel_picker(explained.output, channel, layer, slider_key)
     x = explained.input
     detail = 0
     if x.shape[-1] > 3:
@@ -232,13 +250,15 @@ def pooling_section(loaded, image: np.ndarray) -> None:
         return
     left, right = st.columns(2)
     layer = left.selectbox(t("learn.pool.layer"), layers, key="learn_pool_layer")
-    rows, cols, channels = output_shape(loaded, layer)
-    channel = right.slider(t("learn.pool.channel"), 0, channels - 1, 0, key=f"learn_pool_channel_{layer}")
+    rows, cols, channels = learn.output_shape(loaded.model, layer)
+    slider_key = f"learn_pool_channel_{layer}"
+    channel = right.slider(t("learn.pool.channel"), 0, channels - 1, 0, key=slider_key)
     cell_key, chart_key = f"learn_pool_cell_{layer}", f"learn_pool_map_{layer}_{channel}"
     i, j = cell_for(cell_key, rows, cols)
     explained = worked_out(loaded, learn.explain_pool, image, layer, (i, j, channel))
     if explained is None:
         return
+    channel_picker(explained.output, channel, layer, slider_key)
     picture_column, map_column = st.columns(2)
     with picture_column:
         st.caption(t("learn.pool.input", source=explained.source or "image", channel=channel))

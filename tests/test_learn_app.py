@@ -84,7 +84,7 @@ def test_convolution_section_shows_the_sum_and_keras_value_at_the_chosen_cell(ru
     formulas = " ".join(latex.value for latex in at.latex)
     assert r"x(i+p,\, j+q,\, ch)" in formulas and r"\mathrm{relu}" in formulas  # the layer's own formula
     assert "S_{0}" in formulas and r"\odot" in formulas  # one input channel worked out in full
-    assert len(charts(at)) == 2  # the input with the patch outlined, and the clickable map
+    assert len(charts(at)) == 3  # all channels, the input with the patch outlined, the clickable map
 
 
 def test_convolution_section_explains_batch_norm_and_activation_layers(runs):

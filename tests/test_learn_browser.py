@@ -58,8 +58,15 @@ def test_click_a_feature_map_cell_then_the_sum_equals_keras(server):
         upload(page, PHOTOS / "dog.jpg")
         settle(page)
 
-        # The second chart is conv1's feature map; click the cell 70% down, 20% across (32×32 map).
-        feature_map = page.locator("[data-testid='stPlotlyChart']").nth(1)
+        # The first chart shows conv1's 48 channels, 16 to a row: click the fourth to choose c = 3.
+        overview = page.locator("[data-testid='stPlotlyChart']").first
+        overview.scroll_into_view_if_needed()
+        area = overview.locator(".nsewdrag").first.bounding_box()
+        page.mouse.click(area["x"] + 3.5 / 16 * area["width"], area["y"] + 0.5 / 3 * area["height"])
+        page.get_by_text("Output y: conv1, channel 3, 32×32").wait_for()
+        settle(page)
+        # The third is that channel's feature map; click the cell 70% down, 20% across (32×32 map).
+        feature_map = page.locator("[data-testid='stPlotlyChart']").nth(2)
         feature_map.scroll_into_view_if_needed()
         area = feature_map.locator(".nsewdrag").first.bounding_box()
         page.mouse.click(area["x"] + 0.2 * area["width"], area["y"] + 0.7 * area["height"])
@@ -68,7 +75,7 @@ def test_click_a_feature_map_cell_then_the_sum_equals_keras(server):
 
         # The sum of the products as the page writes it (the TeX behind the rendered formula) ...
         tex = page.locator("annotation[encoding='application/x-tex']").all_text_contents()
-        (line,) = [text for text in tex if text.startswith("y(22,6,0)")]
+        (line,) = [text for text in tex if text.startswith("y(22,6,3)")]
         shown_sum = float(re.search(r"= (-?\d+\.\d+)\s*$", line).group(1))
         # ... equals the formula's number and Keras's own output of conv1 at that place.
         keras_value = metric(page, "Keras (conv1)")

@@ -484,6 +484,10 @@ TEXT.update(
             "each multiplied by the kernel's weight at that place.",
             "zh": "教程中的公式（§3.3.1）：位置 (i, j) 的输出，是卷积核覆盖下的每个输入值乘以卷积核在该处的权重，再全部相加。",
         },
+        "learn.channels": {
+            "en": "The {count} channels of {layer}, one map per filter: click one to choose it.",
+            "zh": "{layer} 的 {count} 个通道，每个卷积核一张特征图：点击其中一张来选择它。",
+        },
         "learn.conv.layer": {"en": "Convolution layer", "zh": "卷积层"},
         "learn.conv.channel": {"en": "Output channel c (one filter)", "zh": "输出通道 c（一个卷积核）"},
         "learn.conv.detail": {"en": "Input channel shown in detail", "zh": "详细展示的输入通道"},

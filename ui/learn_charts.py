@@ -56,6 +56,52 @@ def clickable_map(
     return figure
 
 
+def overview_columns(channels: int) -> int:
+    return min(16, channels)
+
+
+def channel_overview(output: np.ndarray, chosen: int, height: int | None = None) -> go.Figure:
+    """Every channel of a layer's output as a small map in a grid; a click on one chooses it."""
+    from classifier.inspect import tile
+
+    rows, cols, count = output.shape
+    columns = overview_columns(count)
+    grid = (tile(np.moveaxis(output, -1, 0), columns=columns) * 255).astype(np.uint8)
+    figure = px.imshow(grid, binary_string=True)
+    figure.update_traces(hoverinfo="skip", hovertemplate=None)
+    k = np.arange(count)
+    top, left = (k // columns) * (rows + 1), (k % columns) * (cols + 1)
+    figure.add_trace(
+        go.Scatter(
+            x=left + (cols - 1) / 2,
+            y=top + (rows - 1) / 2,
+            mode="markers",
+            marker={"size": 10, "color": "rgba(0,0,0,0)"},
+            customdata=k,
+            hovertemplate="c = %{customdata}<extra></extra>",
+            showlegend=False,
+            selected={"marker": {"opacity": 0}},
+            unselected={"marker": {"opacity": 0}},
+        )
+    )
+    r, q = divmod(chosen, columns)
+    outline(figure, r * (rows + 1), r * (rows + 1) + rows - 1, q * (cols + 1), q * (cols + 1) + cols - 1)
+    shown_rows = -(-count // columns)
+    _square_axes(figure, grid.shape[0], grid.shape[1], height or int(60 + 780 * shown_rows / columns))
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return figure
+
+
+def chosen_channel(event, rows: int, cols: int, channels: int) -> int | None:
+    """The channel whose tile was clicked in `channel_overview`."""
+    cell = chosen_cell(event)
+    if cell is None:
+        return None
+    channel = (cell[0] // (rows + 1)) * overview_columns(channels) + cell[1] // (cols + 1)
+    return channel if 0 <= channel < channels else None
+
+
 def picture(values: np.ndarray, rows: list[int], cols: list[int], rgb: bool, height: int = MAP_HEIGHT) -> go.Figure:
     """The layer's input (the image, or one channel of the map below) with the window outlined."""
     if rgb:
