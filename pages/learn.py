@@ -383,8 +383,18 @@ def step_section(loaded, choice, dataset) -> None:
         format_func=lambda path: f"{path} {'×'.join(map(str, dict(variables)[path]))}",
     )
     seed = right.number_input(t("learn.step.seed"), 0, 9999, 0, key="learn_seed")
+    shape = dict(variables)[variable]
+    which = middle.number_input(
+        t("learn.step.which", count=int(np.prod(shape))),
+        0,
+        int(np.prod(shape)) - 1,
+        value=None,
+        placeholder=t("learn.step.which_auto"),
+        key=f"learn_which_{variable}",
+    )
     st.caption(t("learn.step.caption", count=learn.STEP_BATCH))
-    state_key = (choice.label, choice.run_id, variable, int(seed), id(loaded.model))
+    # One copy of the weights per browser session, for this model and batch; never the saved run.
+    state_key = (choice.label, choice.run_id, int(seed), id(loaded.model))
     state = st.session_state.get("learn_steps")
     one, ten, again = st.columns(3)
     if again.button(t("learn.step.reset"), icon=":material/restart_alt:", key="learn_step_reset") or (
@@ -393,6 +403,11 @@ def step_section(loaded, choice, dataset) -> None:
         weights = worked_out(loaded, lambda model: learn.weights_of(model))
         state = {"key": state_key, "weights": weights, "losses": [], "rates": [], "index": None, "last": None}
         st.session_state["learn_steps"] = state
+    if which is not None:
+        state["index"] = tuple(int(v) for v in np.unravel_index(int(which), shape))
+    elif state.get("variable") != variable:
+        state["index"] = None  # the largest gradient of the newly chosen weights, at the next step
+    state["variable"] = variable
     steps = 0
     if one.button(t("learn.step.one"), icon=":material/footprint:", key="learn_step_one", type="primary"):
         steps = 1

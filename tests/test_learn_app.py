@@ -151,6 +151,9 @@ def test_gradient_descent_steps_draw_the_curve_and_too_large_a_rate_blows_up(run
     (curve,) = [json.loads(c.proto.spec) for c in charts(at) if en("learn.step.col.step") in c.proto.spec]
     losses = curve["data"][0]["y"]
     assert len(losses) == 12 and losses[-1] < losses[0]  # step 0, then 11 steps downhill
+    at.number_input(key="learn_which_conv1/kernel").set_value(5).run()  # watch another weight
+    button(at, "learn_step_one").click().run()
+    assert any("conv1/kernel[0,0,0,5]" in m.value for m in at.markdown)
     button(at, "learn_step_reset").click().run()
     at.select_slider(key="learn_rate").set_value(10.0).run()
     button(at, "learn_step_one").click().run()

@@ -632,6 +632,11 @@ TEXT.update(
         "learn.step.rate": {"en": "Learning rate α", "zh": "学习率 α"},
         "learn.step.variable": {"en": "Weights to watch", "zh": "观察的权重"},
         "learn.step.seed": {"en": "Which batch (seed)", "zh": "哪一批（随机种子）"},
+        "learn.step.which": {
+            "en": "Which of its {count:,} numbers to watch",
+            "zh": "观察其中 {count:,} 个数中的哪一个",
+        },
+        "learn.step.which_auto": {"en": "the one with the largest gradient", "zh": "梯度最大的那个"},
         "learn.step.caption": {
             "en": "J(θ) is the mean cross-entropy of {count} fixed training images. The steps change a copy of the "
             "model kept for this browser tab only; the saved model stays as it is. Try a large α (1 or more) to see "
@@ -647,8 +652,8 @@ TEXT.update(
             "zh": "点击“走一步”：用 tf.GradientTape 计算梯度，所有权重各移动一次。",
         },
         "learn.step.weight": {
-            "en": "Watching the weight {variable}[{index}] (the one with the largest gradient at the first step):",
-            "zh": "观察的权重：{variable}[{index}]（第一步时梯度最大的那个）：",
+            "en": "The weight {variable}[{index}], in this step:",
+            "zh": "权重 {variable}[{index}] 在这一步中：",
         },
         "learn.step.keras": {"en": "Keras (SGD.apply_gradients)", "zh": "Keras（SGD.apply_gradients）"},
         "learn.step.keras_check": {
