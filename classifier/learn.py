@@ -83,8 +83,8 @@ def _parts(model) -> _Parts:
 
 def compute_dtype(model) -> str:
     """'float32', or 'bfloat16' for a run trained in mixed precision."""
-    kinds = {getattr(layer, "compute_dtype", "float32") for layer in model.layers}
-    return "float32" if kinds <= {"float32"} else "bfloat16" if "bfloat16" in kinds else sorted(kinds - {"float32"})[0]
+    other = {getattr(layer, "compute_dtype", "float32") for layer in model.layers} - {"float32"}
+    return min(other) if other else "float32"
 
 
 def float32_twin(model):
