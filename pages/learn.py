@@ -126,7 +126,7 @@ def convolution_section(loaded, image: np.ndarray) -> None:
     layer = left.selectbox(t("learn.conv.layer"), layers, key="learn_conv_layer")
     rows, cols, channels = learn.output_shape(loaded.model, layer)
     slider_key = f"learn_conv_channel_{layer}"
-    channel = right.slider(t("learn.conv.channel"), 0, channels - 1, 0, key=slider_key)
+    channel = right.slider(t("learn.conv.channel"), 0, channels - 1, key=slider_key) if channels > 1 else 0
     cell_key, chart_key = f"learn_conv_cell_{layer}", f"learn_conv_map_{layer}_{channel}"
     i, j = cell_for(cell_key, rows, cols)
     explained = worked_out(loaded, learn.explain_conv, image, layer, (i, j, channel))
@@ -136,7 +136,7 @@ def convolution_section(loaded, image: np.ndarray) -> None:
     x = explained.input
     detail = 0
     if x.shape[-1] > 3:
-        detail = st.slider(t("learn.conv.detail"), 0, x.shape[-1] - 1, 0, key=f"learn_conv_detail_{layer}")
+        detail = st.slider(t("learn.conv.detail"), 0, x.shape[-1] - 1, key=f"learn_conv_detail_{layer}")
     picture_column, map_column = st.columns(2)
     with picture_column:
         if explained.source is None:
@@ -252,7 +252,7 @@ def pooling_section(loaded, image: np.ndarray) -> None:
     layer = left.selectbox(t("learn.pool.layer"), layers, key="learn_pool_layer")
     rows, cols, channels = learn.output_shape(loaded.model, layer)
     slider_key = f"learn_pool_channel_{layer}"
-    channel = right.slider(t("learn.pool.channel"), 0, channels - 1, 0, key=slider_key)
+    channel = right.slider(t("learn.pool.channel"), 0, channels - 1, key=slider_key) if channels > 1 else 0
     cell_key, chart_key = f"learn_pool_cell_{layer}", f"learn_pool_map_{layer}_{channel}"
     i, j = cell_for(cell_key, rows, cols)
     explained = worked_out(loaded, learn.explain_pool, image, layer, (i, j, channel))
