@@ -1,4 +1,4 @@
-"""Command line: python -m classifier train|evaluate|predict|runs|resume.
+"""Command line: python -m classifier train|evaluate|predict|runs|resume|learn.
 
 Progress goes to stderr (Keras's own progress bar); results go to stdout as JSON, one object
 per line, so scripts can read the last line. Exit status: 0 success, 1 a run or a file failed,
