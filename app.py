@@ -16,6 +16,7 @@ navigation = st.navigation(
         st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", default=True),
         st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:"),
         st.Page("pages/inside.py", title=t("nav.inside"), icon=":material/visibility:"),
+        st.Page("pages/learn.py", title=t("nav.learn"), icon=":material/function:"),
         st.Page("pages/predict.py", title=t("nav.predict"), icon=":material/image_search:"),
         st.Page("pages/runs.py", title=t("nav.runs"), icon=":material/table_chart:"),
     ]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import report
+from bench import learn, report
 from bench.report import Row, error_row, ratio_row, verdict
 
 BENCH = Path(__file__).resolve().parent
@@ -394,6 +394,7 @@ def sections(sizes: Sizes) -> dict[str, Section]:
         "prediction": measure_prediction,
         "inspection": measure_inspection,
         "app start": measure_app_start,
+        "learn": learn.measure,  # bench/learn.py: each Learn page interaction against hand-written code
     }
     if not sizes.quick:
         chosen["load"] = measure_load  # Chromium x 20: minutes, so not in the quick check

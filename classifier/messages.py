@@ -22,6 +22,7 @@ from typing import Any
 ENGLISH: dict[str, str] = {
     # generic
     "error.unexpected": "unexpected error: {kind}: {detail}",
+    "data.class_count_mismatch": "the model has {model} classes, the data set {data}",
     # inspection (classifier/inspect.py)
     "inspect.no_conv_layer": "this model has no convolutional layer to explain",
     "inspect.not_conv": "{layer} is not a convolution layer",
@@ -135,6 +136,23 @@ ENGLISH: dict[str, str] = {
     "image.bomb": "the picture is far too large (possibly a decompression bomb); use a smaller copy",
     "image.damaged": "the picture file is damaged or truncated ({detail}); save or download it again",
     "image.too_large_to_decode": "the picture is too large to decode; use a smaller copy",
+    # classifier.learn: the formulas worked out on a model
+    "learn.no_layer": "the model has no layer called {layer} (choose from: {choices})",
+    "learn.not_conv": "{layer} is a {kind} layer, not a convolution (convolutions: {choices})",
+    "learn.not_pool": "{layer} is a {kind} layer, not max pooling (max-pooling layers: {choices})",
+    "learn.bad_position": "position {at} is outside {layer}'s output of {shape} (row, column, channel count from 0)",
+    "learn.hidden_input": "the input of {layer} comes from {source}, a layer whose output cannot be shown here",
+    "learn.activation": "the activation {activation} is not one the formulas here cover",
+    "learn.conv_kind": "{layer} is a grouped or channels-first layer, which the formulas here do not cover",
+    "learn.cannot_copy": "this model cannot be taken apart layer by layer ({reason})",
+    "learn.bad_label": "class {label} is not one of the model's {count} classes",
+    "learn.unknown_class": "{label} is not a class of this model (classes: {choices})",
+    "learn.bad_rate": "the learning rate must be a number above 0 and at most 100 (got {rate})",
+    "learn.no_variable": "the model has no trainable weights called {variable} (choose from: {choices})",
+    "learn.bad_index": "index {index} is outside the weights' shape {shape}",
+    # classifier.probe: invariance sweeps
+    "probe.bad_sweep": "unknown sweep {sweep} (choose from: {choices})",
+    "probe.bad_image": "the probe needs a 32×32 RGB image, got an array of shape {shape}",
 }
 
 

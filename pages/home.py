@@ -27,4 +27,5 @@ cells[0].page_link("pages/train.py", label=t("home.go_train"), icon=":material/m
 cells[1].page_link("pages/inside.py", label=t("home.go_inside"), icon=":material/visibility:")
 cells[2].page_link("pages/predict.py", label=t("home.go_predict"), icon=":material/image_search:")
 cells[3].page_link("pages/runs.py", label=t("home.go_runs"), icon=":material/table_chart:")
+st.page_link("pages/learn.py", label=t("home.go_learn"), icon=":material/function:")
 st.markdown(t("home.steps"))

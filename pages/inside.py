@@ -122,6 +122,7 @@ def inspect_or_explain(loaded, image: np.ndarray, class_index: int | None):
 
 st.title(t("inside.title"))
 st.caption(t("inside.intro"))
+st.page_link("pages/learn.py", label=t("inside.go_learn"), icon=":material/function:")
 choice = widgets.model_picker("inside_model")
 loaded = widgets.load_choice(choice) if choice else None
 if loaded is not None:

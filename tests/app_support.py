@@ -11,13 +11,18 @@ from ui.i18n import TEXT
 APP = str(ROOT / "app.py")
 
 
-def app_at(page: str | None = None, lang: str | None = None, owner: str | None = None) -> AppTest:
-    """The app on `page`, in `lang`; `owner`: the browser identity (as its cookie would give it)."""
+def app_at(
+    page: str | None = None, lang: str | None = None, owner: str | None = None, session: dict | None = None
+) -> AppTest:
+    """The app on `page`, in `lang`; `owner`: the browser identity (as its cookie would give it);
+    `session`: more values in session state before the first run."""
     at = AppTest.from_file(APP, default_timeout=120)
     if lang:
         at.query_params["lang"] = lang
     if owner:
         at.session_state["owner"] = owner
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
     at.run()
     if page:
         at.switch_page(page)

@@ -19,11 +19,12 @@ def test_home_draws_the_seed_network_and_links_every_page():
     texts = [note["text"] for note in json.loads(diagram.proto.spec)["layout"]["annotations"]]
     assert sum("<b>Conv</b>" in text for text in texts) == 3 and "30×30×32<br>896 weights" in texts
     assert "122,570" in " ".join(c.value for c in at.caption)
-    assert {link.proto.page for link in at.page_link} == {"train", "inside", "predict", "runs"}
+    assert {link.proto.page for link in at.page_link} == {"train", "inside", "learn", "predict", "runs"}
 
 
 @pytest.mark.parametrize(
-    "page", ["pages/home.py", "pages/train.py", "pages/inside.py", "pages/predict.py", "pages/runs.py"]
+    "page",
+    ["pages/home.py", "pages/train.py", "pages/inside.py", "pages/learn.py", "pages/predict.py", "pages/runs.py"],
 )
 def test_every_page_speaks_chinese_from_the_url(page):
     at = app_at(page, lang="zh")
@@ -31,6 +32,7 @@ def test_every_page_speaks_chinese_from_the_url(page):
         "pages/home.py": "home.title",
         "pages/train.py": "train.title",
         "pages/inside.py": "inside.title",
+        "pages/learn.py": "learn.title",
         "pages/predict.py": "predict.title",
         "pages/runs.py": "runs.title",
     }[page]

@@ -363,6 +363,10 @@ TEXT: dict[str, dict[str, str]] = {
     # Messages from the package (classifier/messages.py): "msg." + the message's code
     "msg.error.unexpected": {"en": "unexpected error: {kind}: {detail}", "zh": "意外错误：{kind}：{detail}"},
     "msg.text.plain": {"en": "{text}", "zh": "{text}"},
+    "msg.data.class_count_mismatch": {
+        "en": "the model has {model} classes, the data set {data}",
+        "zh": "模型有 {model} 个类别，数据集有 {data} 个",
+    },
     # inspection (classifier/inspect.py)
     "msg.inspect.no_conv_layer": {
         "en": "this model has no convolutional layer to explain",
@@ -930,3 +934,354 @@ def language_switch() -> None:
 def _language_chosen() -> None:
     st.session_state.language = st.session_state.language_widget
     st.session_state.language_from_url = st.session_state.language
+
+
+# --- Learn page (pages/learn.py) and the messages of classifier.learn / classifier.probe --------
+TEXT.update(
+    {
+        "nav.learn": {"en": "Learn", "zh": "动手学原理"},
+        "home.go_learn": {"en": "Work the formulas", "zh": "动手算公式"},
+        "inside.go_learn": {
+            "en": "Work the formulas on this network (Learn)",
+            "zh": "在这个网络上动手算公式（动手学原理）",
+        },
+        "learn.title": {"en": "Learn: the formulas, computed by your network", "zh": "动手学原理：用你的网络算公式"},
+        "learn.intro": {
+            "en": "Each section takes one formula of the tutorial (§3.3) and works it out with the numbers of the "
+            "model you pick, beside the value Keras itself computed. The last one tests a claim of the tutorial.",
+            "zh": "每一部分取教程（§3.3）中的一个公式，用你所选模型的真实数值一步步算出来，并与 Keras 自己算出的结果并列对照。"
+            "最后一部分检验教程中的一个说法。",
+        },
+        "learn.float32_note": {
+            "en": "This model computes in {dtype} for speed (about three significant digits). Here Keras runs the "
+            "same weights in float32, so that the formula and Keras can agree to 0.0001.",
+            "zh": "该模型为了速度使用 {dtype} 计算（约三位有效数字）。这里 Keras 用 float32 运行相同的权重，"
+            "这样公式与 Keras 的结果才能在 0.0001 以内一致。",
+        },
+        "learn.pick_image": {"en": "Pick or upload an image first.", "zh": "请先选择或上传一张图片。"},
+        "learn.section": {"en": "Formula", "zh": "公式"},
+        "learn.section.conv": {"en": "1 · Convolution", "zh": "1 · 卷积"},
+        "learn.section.pool": {"en": "2 · Max pooling", "zh": "2 · 最大池化"},
+        "learn.section.loss": {"en": "3 · Cross-entropy", "zh": "3 · 交叉熵"},
+        "learn.section.step": {"en": "4 · Gradient descent", "zh": "4 · 梯度下降"},
+        "learn.section.probe": {"en": "5 · Shift, turn, resize", "zh": "5 · 平移、旋转、缩放"},
+        "learn.true_label": {"en": "True class: **{label}**", "zh": "真实类别：**{label}**"},
+        "learn.true_class": {"en": "What does the image really show?", "zh": "这张图片实际上是什么？"},
+        "learn.true_class_placeholder": {"en": "Choose its true class", "zh": "选择它的真实类别"},
+        "learn.true_class_needed": {
+            "en": "Say what your image shows: the loss and the probe need its true class.",
+            "zh": "请说明你的图片是什么：计算损失和做变换检验都需要它的真实类别。",
+        },
+        "learn.formula_value": {"en": "Formula", "zh": "公式计算"},
+        "learn.keras_value": {"en": "Keras ({layer})", "zh": "Keras（{layer}）"},
+        "learn.difference": {"en": "Difference", "zh": "差值"},
+        "learn.agree": {
+            "en": "The formula and Keras agree to 0.0001.",
+            "zh": "公式结果与 Keras 一致（相差不到 0.0001）。",
+        },
+        "learn.disagree": {
+            "en": "The formula and Keras differ by {difference:.2g}.",
+            "zh": "公式结果与 Keras 相差 {difference:.2g}。",
+        },
+        "learn.padding": {
+            "en": "Part of the kernel hangs over the edge: padding 'same' puts zeros there.",
+            "zh": "卷积核有一部分超出了边缘：“same” 填充在那里补零。",
+        },
+        "learn.no_conv": {"en": "This model has no convolution layer (Conv2D).", "zh": "该模型没有卷积层（Conv2D）。"},
+        "learn.no_pool": {"en": "This model has no max-pooling layer.", "zh": "该模型没有最大池化层。"},
+        # 1. convolution
+        "learn.conv.doc": {
+            "en": "The tutorial's formula (§3.3.1): the output at (i, j) is the sum of the inputs under the kernel, "
+            "each multiplied by the kernel's weight at that place.",
+            "zh": "教程中的公式（§3.3.1）：位置 (i, j) 的输出，是卷积核覆盖下的每个输入值乘以卷积核在该处的权重，再全部相加。",
+        },
+        "learn.channels": {
+            "en": "The {count} channels of {layer}, one map per filter: click one to choose it.",
+            "zh": "{layer} 的 {count} 个通道，每个卷积核一张特征图：点击其中一张来选择它。",
+        },
+        "learn.conv.layer": {"en": "Convolution layer", "zh": "卷积层"},
+        "learn.conv.channel": {"en": "Output channel c (one filter)", "zh": "输出通道 c（一个卷积核）"},
+        "learn.conv.detail": {"en": "Input channel shown in detail", "zh": "详细展示的输入通道"},
+        "learn.conv.click": {
+            "en": "Click a cell of the feature map (right) to choose the output position (i, j); the patch under "
+            "the kernel is outlined on the input (left).",
+            "zh": "点击右侧特征图中的一个格子来选择输出位置 (i, j)；卷积核覆盖的区域会在左侧输入上框出。",
+        },
+        "learn.conv.input_image": {
+            "en": "Input x: the 32×32 image (red, green, blue)",
+            "zh": "输入 x：32×32 的图像（红、绿、蓝）",
+        },
+        "learn.conv.input_map": {
+            "en": "Input x: the output of {source}, channel {channel} of {channels}",
+            "zh": "输入 x：{source} 的输出，第 {channel} 个通道（共 {channels} 个）",
+        },
+        "learn.conv.output_map": {
+            "en": "Output y: {layer}, channel {channel}, {rows}×{cols}; chosen (i, j) = ({i}, {j})",
+            "zh": "输出 y：{layer} 的第 {channel} 个通道，{rows}×{cols}；已选 (i, j) = ({i}, {j})",
+        },
+        "learn.conv.covers_fused": {
+            "en": "In **{layer}** Keras adds the bias b and applies the activation **{activation}** inside the "
+            "layer itself, so the formula below gives the layer's output.",
+            "zh": "在 **{layer}** 中，Keras 在层内部加上偏置 b 并应用激活函数 **{activation}**，"
+            "所以下面的公式给出的就是这一层的输出。",
+        },
+        "learn.conv.covers_split": {
+            "en": "**{layer}** is followed by {stages} as separate layers. The sum below is {layer}'s own output, "
+            "before them: the number Keras gives for {layer}. The layers after it are worked out further down.",
+            "zh": "**{layer}** 之后是独立的 {stages} 层。下面的求和是 {layer} 自己的输出（在这些层之前），"
+            "也就是 Keras 为 {layer} 给出的数值；后面各层的计算在更下方。",
+        },
+        "learn.conv.real": {
+            "en": "With several input channels, a stride s, a bias b and an activation f, as Keras computes it:",
+            "zh": "考虑多个输入通道、步长 s、偏置 b 和激活函数 f 后，Keras 实际的计算是：",
+        },
+        "learn.conv.numbers": {
+            "en": "The numbers for (i, j, c) = ({i}, {j}, {c})",
+            "zh": "(i, j, c) = ({i}, {j}, {c}) 处的数值",
+        },
+        "learn.conv.slice": {
+            "en": "Input channel {channel}: the patch x, the kernel k, and their products",
+            "zh": "输入通道 {channel}：输入块 x、卷积核 k，以及它们逐个相乘的结果",
+        },
+        "learn.conv.channels_add": {
+            "en": "Each of the {count} input channels gives its own sum S of P×Q products; the channel sums add "
+            "up to the total. (The tutorial's formula has a single channel: just one S.)",
+            "zh": "{count} 个输入通道各自给出一个 P×Q 个乘积之和 S；把各通道的和加起来得到总和。"
+            "（教程中的公式只有一个通道，也就只有一个 S。）",
+        },
+        "learn.conv.channel_sums": {"en": "The {count} channel sums S", "zh": "{count} 个通道各自的和 S"},
+        "learn.stage.bn": {
+            "en": "Batch normalisation **{layer}**, with the running mean μ and variance σ² it learned in training, "
+            "and its weights γ and β:",
+            "zh": "批归一化 **{layer}**：使用训练中得到的滑动均值 μ、方差 σ²，以及它的权重 γ 和 β：",
+        },
+        "learn.stage.act": {"en": "Activation **{layer}**:", "zh": "激活层 **{layer}**："},
+        # 2. pooling
+        "learn.pool.doc": {
+            "en": "The tutorial's formula (§3.3.2): the output is the largest input in the small window N.",
+            "zh": "教程中的公式（§3.3.2）：输出是小窗口 N 中最大的那个输入值。",
+        },
+        "learn.pool.layer": {"en": "Pooling layer", "zh": "池化层"},
+        "learn.pool.channel": {"en": "Channel c", "zh": "通道 c"},
+        "learn.pool.click": {
+            "en": "Click a cell of the pooled map (right); its window N is outlined on the map below it (left).",
+            "zh": "点击右侧池化后的特征图中的一个格子；它对应的窗口 N 会在左侧的输入特征图上框出。",
+        },
+        "learn.pool.input": {
+            "en": "Input x: the output of {source}, channel {channel}",
+            "zh": "输入 x：{source} 的输出，第 {channel} 个通道",
+        },
+        "learn.pool.output": {
+            "en": "Output y: {layer}, channel {channel}; chosen (i, j) = ({i}, {j})",
+            "zh": "输出 y：{layer} 的第 {channel} 个通道；已选 (i, j) = ({i}, {j})",
+        },
+        "learn.pool.window": {
+            "en": "The window N: rows {rows}, columns {cols} of the input, as the layer computes it; "
+            "the maximum is boxed.",
+            "zh": "窗口 N：输入的第 {rows} 行、第 {cols} 列（按该层的实际计算方式）；最大值已用方框标出。",
+        },
+        # 3. cross-entropy
+        "learn.loss.doc": {
+            "en": "The tutorial writes the cross-entropy for a yes/no label y and a predicted probability ŷ (§3.3.3):",
+            "zh": "教程用是/否标签 y 和预测概率 ŷ 写出交叉熵（§3.3.3）：",
+        },
+        "learn.loss.onehot": {
+            "en": "With {count} classes the label is one-hot: y = 1 for the true class and 0 for the others, so of "
+            "the sum over classes only the true class's term is left. This is Keras's sparse categorical "
+            "cross-entropy, the loss this network trains with:",
+            "zh": "有 {count} 个类别时，标签是独热编码：真实类别 y = 1，其余为 0，所以对各类别求和后只剩真实类别那一项。"
+            "这就是 Keras 的稀疏分类交叉熵，也就是这个网络训练时用的损失：",
+        },
+        "learn.loss.softmax": {
+            "en": "The last layer turns its inputs z (the logits) into probabilities with the softmax:",
+            "zh": "最后一层用 softmax 把它的输入 z（logits）变成概率：",
+        },
+        "learn.loss.no_logits": {
+            "en": "This model's last layer does not show its inputs; the probabilities are Keras's own.",
+            "zh": "该模型的最后一层没有单独给出它的输入；这里的概率是 Keras 自己的输出。",
+        },
+        "learn.col.class": {"en": "Class", "zh": "类别"},
+        "learn.col.logit": {"en": "z (logit)", "zh": "z（logit）"},
+        "learn.col.p": {"en": "p (formula)", "zh": "p（公式）"},
+        "learn.col.keras_p": {"en": "p (Keras)", "zh": "p（Keras）"},
+        "learn.col.true": {"en": "True class", "zh": "真实类别"},
+        "learn.col.p_true": {"en": "p(true class)", "zh": "p(真实类别)"},
+        "learn.col.loss": {"en": "−log p", "zh": "−log p"},
+        "learn.loss.one": {"en": "For this image (true class {label}):", "zh": "对这张图片（真实类别 {label}）："},
+        "learn.keras_loss": {
+            "en": "Keras (sparse_categorical_crossentropy)",
+            "zh": "Keras（sparse_categorical_crossentropy）",
+        },
+        "learn.loss.batch": {"en": "A batch of {count} test images", "zh": "一批 {count} 张测试图片"},
+        "learn.loss.batch_caption": {
+            "en": "The same {count} test images every time. The loss of a batch is the mean of its images' losses; "
+            "Keras's model.evaluate on those images gives the same number.",
+            "zh": "每次都是同样的 {count} 张测试图片。一批的损失是各图片损失的平均值；"
+            "Keras 的 model.evaluate 在这些图片上给出同样的数值。",
+        },
+        "learn.evaluate": {"en": "Keras (model.evaluate)", "zh": "Keras（model.evaluate）"},
+        "learn.loss.no_batch": {
+            "en": "The batch needs the test images of the model's data set.",
+            "zh": "计算一批的损失需要该模型数据集中的测试图片。",
+        },
+        "learn.loss.shape": {"en": "The shape of −log p", "zh": "−log p 的形状"},
+        "learn.loss.shape_caption": {
+            "en": "Move p, the probability given to the true class: near 1 the loss is almost 0; as p falls toward 0 "
+            "the loss grows without bound, so a confident mistake costs far more than an unsure one.",
+            "zh": "拖动 p（给真实类别的概率）：p 接近 1 时损失几乎为 0；p 趋近 0 时损失无限增大，"
+            "所以“很有把握的错误”比“没把握的错误”代价大得多。",
+        },
+        "learn.loss.p": {"en": "p(true class)", "zh": "p(真实类别)"},
+        "learn.loss.slider_mark": {"en": "slider", "zh": "滑块"},
+        "learn.loss.image_mark": {"en": "this image", "zh": "这张图片"},
+        # 4. gradient descent
+        "learn.step.doc": {
+            "en": "Gradient descent (§3.3.4) moves every weight θ a little against its gradient, by the learning "
+            "rate α:",
+            "zh": "梯度下降（§3.3.4）让每个权重 θ 沿梯度的反方向移动一小步，步长由学习率 α 决定：",
+        },
+        "learn.step.rate": {"en": "Learning rate α", "zh": "学习率 α"},
+        "learn.step.variable": {"en": "Weights to watch", "zh": "观察的权重"},
+        "learn.step.seed": {"en": "Which batch (seed)", "zh": "哪一批（随机种子）"},
+        "learn.step.which": {
+            "en": "Which of its {count:,} numbers to watch",
+            "zh": "观察其中 {count:,} 个数中的哪一个",
+        },
+        "learn.step.which_auto": {"en": "the one with the largest gradient", "zh": "梯度最大的那个"},
+        "learn.step.caption": {
+            "en": "J(θ) is the mean cross-entropy of {count} fixed training images. The steps change a copy of the "
+            "model kept for this browser tab only; the saved model stays as it is. Try a large α (1 or more) to see "
+            "what too large a step does.",
+            "zh": "J(θ) 是 {count} 张固定训练图片的平均交叉熵。每一步只修改为本浏览器标签页保存的模型副本，"
+            "保存的模型不会改变。试试较大的 α（1 或更大），看看步子太大会怎样。",
+        },
+        "learn.step.one": {"en": "Take one step", "zh": "走一步"},
+        "learn.step.ten": {"en": "Take 10 steps", "zh": "走 10 步"},
+        "learn.step.reset": {"en": "Start again from the model", "zh": "从原模型重新开始"},
+        "learn.step.none": {
+            "en": "Press *Take one step*: the gradient is computed with tf.GradientTape and every weight moves once.",
+            "zh": "点击“走一步”：用 tf.GradientTape 计算梯度，所有权重各移动一次。",
+        },
+        "learn.step.weight": {
+            "en": "The weight {variable}[{index}], in this step:",
+            "zh": "权重 {variable}[{index}] 在这一步中：",
+        },
+        "learn.step.keras": {"en": "Keras (SGD.apply_gradients)", "zh": "Keras（SGD.apply_gradients）"},
+        "learn.step.keras_check": {
+            "en": "keras.optimizers.SGD(α) applied to the same gradients on the copy moves every weight to the same "
+            "place: the largest difference over all weights is {difference:.1e}.",
+            "zh": "在副本上用 keras.optimizers.SGD(α) 应用同样的梯度，每个权重都移到同样的位置：所有权重中的最大差值为 {difference:.1e}。",
+        },
+        "learn.step.loss_before": {"en": "Batch loss before the step", "zh": "这一步之前的批损失"},
+        "learn.step.loss_after": {"en": "Batch loss after the step", "zh": "这一步之后的批损失"},
+        "learn.step.blowup": {
+            "en": "The loss went up: α = {rate:g} is too large. The step jumps past the bottom of the valley of J, "
+            "and each further step makes it worse. Pick a smaller α, or start again.",
+            "zh": "损失反而上升了：α = {rate:g} 太大。这一步越过了 J 的谷底，再走下去只会更糟。请选小一点的 α，或重新开始。",
+        },
+        "learn.step.nan": {
+            "en": "The loss is no longer a number: the weights overflowed. Start again from the model.",
+            "zh": "损失已不再是一个数：权重溢出了。请从原模型重新开始。",
+        },
+        "learn.step.curve": {"en": "The batch loss, step by step", "zh": "批损失，一步一步"},
+        "learn.step.col.step": {"en": "Step", "zh": "步数"},
+        "learn.step.col.loss": {"en": "Batch loss J", "zh": "批损失 J"},
+        "learn.step.no_data": {
+            "en": "Gradient descent needs the training images of the model's data set.",
+            "zh": "梯度下降需要该模型数据集中的训练图片。",
+        },
+        # 5. the invariance probe
+        "learn.probe.doc": {
+            "en": "The tutorial says (§2.3, and again in its FAQ) that a CNN is robust to rotation, translation and "
+            "change of scale. Check it on your model: the image is shifted, turned and resized step by step, "
+            "and every version goes through the model.",
+            "zh": "教程（§2.3 以及常见问题）说卷积神经网络对旋转、平移和尺度变化具有鲁棒性。在你的模型上检验一下："
+            "把图片一步步平移、旋转、缩放，每个版本都交给模型判断。",
+        },
+        "learn.probe.compare": {"en": "Compare with a second model", "zh": "与第二个模型比较"},
+        "learn.probe.other_classes": {
+            "en": "The second model knows other classes; it cannot be compared on this image.",
+            "zh": "第二个模型认识的类别不同，无法在这张图片上比较。",
+        },
+        "learn.probe.what": {
+            "en": "Each point is one version of the image, drawn above the chart. The line is the probability the "
+            "model gives the true class ({label}); the word at each point is the class it predicts, and a "
+            "cross marks a version it gets wrong. What comes in from beyond the edge is the picture mirrored.",
+            "zh": "每个点对应图片的一个版本（画在图表上方）。折线是模型给真实类别（{label}）的概率；"
+            "每个点旁的文字是模型预测的类别，叉号表示预测错误。超出原图边缘的部分用镜像填充。",
+        },
+        "learn.probe.sweep.shift": {"en": "Shift", "zh": "平移"},
+        "learn.probe.sweep.rotate": {"en": "Rotation", "zh": "旋转"},
+        "learn.probe.sweep.scale": {"en": "Scale", "zh": "缩放"},
+        "learn.probe.axis.shift": {"en": "pixels to the right", "zh": "向右平移的像素"},
+        "learn.probe.axis.rotate": {"en": "degrees, counter-clockwise", "zh": "逆时针旋转的角度"},
+        "learn.probe.axis.scale": {"en": "size (×)", "zh": "缩放倍数（×）"},
+        "learn.probe.p_true": {"en": "p(true class)", "zh": "p(真实类别)"},
+        "learn.probe.predicted": {"en": "predicted", "zh": "预测"},
+        "learn.probe.kept": {
+            "en": "{model}: the true class in {kept} of {count} versions; its probability from {low:.0%} to {high:.0%}.",
+            "zh": "{model}：{count} 个版本中有 {kept} 个判为真实类别；其概率在 {low:.0%} 到 {high:.0%} 之间。",
+        },
+        # Messages of classifier.learn and classifier.probe
+        "msg.learn.no_layer": {
+            "en": "the model has no layer called {layer} (choose from: {choices})",
+            "zh": "模型中没有名为 {layer} 的层（可选：{choices}）",
+        },
+        "msg.learn.not_conv": {
+            "en": "{layer} is a {kind} layer, not a convolution (convolutions: {choices})",
+            "zh": "{layer} 是 {kind} 层，不是卷积层（卷积层：{choices}）",
+        },
+        "msg.learn.not_pool": {
+            "en": "{layer} is a {kind} layer, not max pooling (max-pooling layers: {choices})",
+            "zh": "{layer} 是 {kind} 层，不是最大池化层（最大池化层：{choices}）",
+        },
+        "msg.learn.bad_position": {
+            "en": "position {at} is outside {layer}'s output of {shape} (row, column, channel count from 0)",
+            "zh": "位置 {at} 超出了 {layer} 的输出范围 {shape}（行、列、通道均从 0 开始计数）",
+        },
+        "msg.learn.hidden_input": {
+            "en": "the input of {layer} comes from {source}, a layer whose output cannot be shown here",
+            "zh": "{layer} 的输入来自 {source}，这里无法显示该层的输出",
+        },
+        "msg.learn.activation": {
+            "en": "the activation {activation} is not one the formulas here cover",
+            "zh": "这里的公式不支持激活函数 {activation}",
+        },
+        "msg.learn.conv_kind": {
+            "en": "{layer} is a grouped or channels-first layer, which the formulas here do not cover",
+            "zh": "{layer} 是分组卷积或通道在前的层，这里的公式不支持",
+        },
+        "msg.learn.cannot_copy": {
+            "en": "this model cannot be taken apart layer by layer ({reason})",
+            "zh": "无法逐层拆解这个模型（{reason}）",
+        },
+        "msg.learn.bad_label": {
+            "en": "class {label} is not one of the model's {count} classes",
+            "zh": "类别 {label} 不在该模型的 {count} 个类别之中",
+        },
+        "msg.learn.unknown_class": {
+            "en": "{label} is not a class of this model (classes: {choices})",
+            "zh": "{label} 不是该模型的类别（类别：{choices}）",
+        },
+        "msg.learn.bad_rate": {
+            "en": "the learning rate must be a number above 0 and at most 100 (got {rate})",
+            "zh": "学习率必须大于 0 且不超过 100（收到 {rate}）",
+        },
+        "msg.learn.no_variable": {
+            "en": "the model has no trainable weights called {variable} (choose from: {choices})",
+            "zh": "模型中没有名为 {variable} 的可训练权重（可选：{choices}）",
+        },
+        "msg.learn.bad_index": {
+            "en": "index {index} is outside the weights' shape {shape}",
+            "zh": "索引 {index} 超出了权重的形状 {shape}",
+        },
+        "msg.probe.bad_sweep": {
+            "en": "unknown sweep {sweep} (choose from: {choices})",
+            "zh": "未知的变换 {sweep}（可选：{choices}）",
+        },
+        "msg.probe.bad_image": {
+            "en": "the probe needs a 32×32 RGB image, got an array of shape {shape}",
+            "zh": "需要一张 32×32 的 RGB 图片，收到的数组形状为 {shape}",
+        },
+    }
+)

@@ -272,3 +272,48 @@ def run_results(info: RunInfo, key: str, notes_shown=()) -> None:
         for i in wrong
     ]
     image_grid([dataset.x_test[i] for i in wrong], captions)
+
+
+IMAGE_SOURCES = ("random", "class", "upload")
+
+
+def pick_image(dataset, key: str) -> tuple[np.ndarray | None, int | None]:
+    """A test image (random, or of one class) with its label, or an upload (label None), as the
+    32x32 model input. `dataset` None: uploads only."""
+    from classifier.images import ImageError, load_input
+    from ui.i18n import labels
+
+    source = st.segmented_control(
+        t("inside.image_source"),
+        IMAGE_SOURCES if dataset is not None else ("upload",),
+        key=f"{key}_source",
+        required=True,
+        format_func=labels("inside.source", IMAGE_SOURCES).get,
+        persist_state="session",
+    )
+    if source == "upload" or dataset is None:
+        upload = st.file_uploader(t("inside.upload"), key=f"{key}_upload")
+        if upload is None:
+            return None, None
+        try:
+            return load_input(upload.getvalue()), None
+        except ImageError as error:
+            st.error(t("predict.bad_file", name=upload.name, reason=str(error)))
+            return None, None
+    candidates = np.arange(len(dataset.y_test))
+    if source == "class":
+        chosen = st.selectbox(
+            t("inside.class"),
+            range(len(dataset.classes)),
+            format_func=dataset.classes.__getitem__,
+            key=f"{key}_class",
+            persist_state="session",
+        )
+        candidates = np.flatnonzero(dataset.y_test == chosen)
+    index_key = f"{key}_index"
+    if st.button(t("inside.another"), icon=":material/shuffle:", key=f"{key}_another") or (
+        st.session_state.get(index_key) not in set(candidates.tolist())
+    ):
+        st.session_state[index_key] = int(np.random.default_rng().choice(candidates))
+    index = st.session_state[index_key]
+    return dataset.x_test[index], int(dataset.y_test[index])
