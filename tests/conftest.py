@@ -22,11 +22,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory, monkeypatch):
-    """Runs and caches never touch the developer's folders."""
-    monkeypatch.setenv("CLASSIFIER_RUNS_DIR", str(tmp_path_factory.getbasetemp() / "runs"))
-    monkeypatch.setenv("CLASSIFIER_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_dirs(tmp_path_factory):
+    """Runs and caches never touch the developer's folders. Session-wide, so that module fixtures
+    (which start before any test's own fixtures) and the app's process-wide engine see it too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLASSIFIER_RUNS_DIR", str(tmp_path_factory.getbasetemp() / "runs"))
+        patch.setenv("CLASSIFIER_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+        yield
 
 
 @pytest.fixture(scope="session")

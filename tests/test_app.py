@@ -257,4 +257,5 @@ def test_runs_table_shows_the_arithmetic_a_run_really_used():
     assert used in ("float32", "bfloat16")  # "auto" resolved on this machine
     at = app_at("pages/runs.py", owner=owner)
     table = at.dataframe[0].value
-    assert table[en("runs.col.precision")].tolist() == [used]
+    mine = table[table[en("runs.col.owner")] == en("runs.mine")]
+    assert mine[en("runs.col.precision")].tolist() == [used], table.to_dict("records")

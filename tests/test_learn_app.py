@@ -37,8 +37,10 @@ def runs() -> dict[str, str]:
 def learn_page(run_id: str, section: str = "conv", image_index: int = 3, lang: str | None = None) -> AppTest:
     """The Learn page with `run_id` chosen from the first run on (the built-in model would load all of
     CIFAR-10), and test image number `image_index` of the run's data set."""
-    # The picker lists the built-in model, then the current run (job_id).
-    session = {"owner": OWNER, "job_id": run_id, "learn_model": 1, "learn_index": image_index, "learn_section": section}
+    # The picker's options are keyed by run id (or "builtin").
+    session = {
+        "owner": OWNER, "job_id": run_id, "learn_model": run_id, "learn_index": image_index, "learn_section": section
+    }  # fmt: skip
     return app_at("pages/learn.py", lang=lang, session=session)
 
 
@@ -168,7 +170,7 @@ def test_probe_section_compares_two_models_on_every_sweep(runs):
     sweeps = [c for c in charts(at) if len(json.loads(c.proto.spec)["layout"].get("images", [])) > 0]
     assert len(sweeps) == 3
     at.toggle(key="learn_probe_compare").set_value(True).run()
-    at.selectbox(key="learn_probe_other").set_value(2).run()  # built-in, this run, then the batch-norm run
+    at.selectbox(key="learn_probe_other").set_value(runs["bn"]).run()  # options are keyed by run id
     assert not at.exception and not at.error, [e.value for e in at.error]
     sweeps = [json.loads(c.proto.spec) for c in charts(at) if json.loads(c.proto.spec)["layout"].get("images")]
     assert [len(spec["data"]) for spec in sweeps] == [2, 2, 2]  # one line per model
