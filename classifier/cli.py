@@ -1,4 +1,4 @@
-"""Command line: python -m classifier train|evaluate|predict|runs|resume.
+"""Command line: python -m classifier train|evaluate|predict|runs|resume|sweep|export|federated.
 
 Progress goes to stderr (Keras's own progress bar); results go to stdout as JSON, one object
 per line, so scripts can read the last line. Exit status: 0 success, 1 a run or a file failed,
@@ -134,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     resume.add_argument("run_id")
     resume.add_argument("--runs-dir")
     resume.add_argument("--quiet", action="store_true")
+    add_challenge_commands(commands)
     return parser
 
 
@@ -303,4 +304,152 @@ def main(argv: list[str] | None = None) -> int:
         return _predict(args)
     if args.command == "runs":
         return _runs(args)
-    return _resume(args)
+    if args.command == "resume":
+        return _resume(args)
+    return run_challenge_command(args)
+
+
+# --- the document's challenges: little data, phones, privacy (classifier/sweep, export, federated) -----
+
+
+def add_challenge_commands(commands) -> None:
+    """`sweep`, `export`, `federated` and `explain`: each prints one JSON object per line."""
+    sweep = commands.add_parser("sweep", help="a learning curve: the same network on growing shares of the data")
+    sweep.add_argument("--dataset", default="cifar10", help="cifar10, shapes, or a directory/zip of class folders")
+    sweep.add_argument("--fractions", default="0.02,0.05,0.1,0.25,0.5,1", help="shares of the training set, 0 < f <= 1")
+    sweep.add_argument(
+        "--augment",
+        default="none",
+        help="none, both (without and with flip,shift), or augmentation options such as flip,shift",
+    )
+    sweep.add_argument("--epochs", type=_positive_int, help="epochs per run (default: the preset's)")
+    sweep.add_argument("--preset", default="seed", choices=config_module.PRESET_NAMES)
+    sweep.add_argument("--limit", type=int, help="use only the first N images of each split (stratified)")
+    sweep.add_argument("--runs-dir")
+    sweep.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    export = commands.add_parser("export", help="convert a model to LiteRT (TensorFlow Lite) and test the file")
+    export.add_argument("--model", default="default", help="default, a .keras file, or a run id")
+    export.add_argument("--format", default="tflite", choices=("tflite",))
+    export.add_argument("--quantize", default="none", choices=("none", "float16", "int8"))
+    export.add_argument("--out", required=True, metavar="FILE", help="where the .tflite file goes")
+    export.add_argument("--dataset", help="test (and int8 calibration) images; default: the model's own")
+    export.add_argument("--limit", type=int, help="use only the first N images of each split (stratified)")
+    export.add_argument("--runs-dir")
+
+
+def _model_dataset(name: str, runs_dir: str | None) -> tuple[str, int | None]:
+    """The data set a model was trained on: its run's, or CIFAR-10 for the built-in model and files."""
+    from classifier.runs import RunError, RunStore
+
+    if name == "default" or Path(name).exists():
+        return "cifar10", None
+    try:
+        config = RunStore(runs_dir).load(name).config
+    except RunError:
+        return "cifar10", None
+    return config.dataset, config.limit
+
+
+def _export(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from classifier import export
+    from classifier.data import DatasetError, load_dataset
+    from classifier.messages import ClassifierError
+    from classifier.predict import ModelError
+
+    flavour = export.QUANTIZE_OPTIONS[args.quantize]
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        return _fail(f"the folder {out.parent} does not exist")
+    started = time.time()
+    try:
+        loaded = _resolve_model(args.model, args.runs_dir)
+        source, limit = _model_dataset(args.model, args.runs_dir)
+        dataset = load_dataset(args.dataset or source, args.limit if args.limit is not None else limit)
+        if len(loaded.classes) != dataset.num_classes:
+            return _fail(f"the model has {len(loaded.classes)} classes, the data set {dataset.num_classes}")
+        representative = export.representative_images(dataset.x_train, dataset.y_train)
+        with loaded.lock:
+            content = export.to_litert(loaded.model, flavour, representative)
+        out.write_bytes(content)
+        runner = export.LiteRTModel(content)
+        top = export.litert_probabilities(runner, dataset.x_test).argmax(axis=1)
+        keras_top = export.keras_probabilities(loaded, dataset.x_test).argmax(axis=1)
+        with loaded.lock:
+            keras_bytes = export.keras_file_bytes(loaded.model)
+    except (ClassifierError, ModelError, DatasetError, FileNotFoundError, OSError) as error:
+        return _fail(str(error))
+    _emit(
+        {
+            "model": args.model,
+            "format": "tflite",
+            "quantize": args.quantize,
+            "out": str(out.resolve()),
+            "bytes": len(content),
+            "keras_bytes": keras_bytes,
+            "size_ratio": round(len(content) / keras_bytes, 4),
+            "dataset": dataset.name,
+            "n": len(dataset.y_test),
+            "accuracy": float(np.mean(top == dataset.y_test)),
+            "keras_accuracy": float(np.mean(keras_top == dataset.y_test)),
+            "operators": export.operators(content),
+            "seconds": round(time.time() - started, 3),
+        }
+    )
+    return 0
+
+
+def _augmentations(text: str) -> list[tuple[str, ...]]:
+    from classifier.sweep import WITH_AUGMENTATION
+
+    if text == "both":
+        return [(), WITH_AUGMENTATION]
+    return [_word_list(text)]
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from classifier import sweep as sweep_module
+    from classifier.engine import Engine
+    from classifier.messages import ClassifierError
+
+    overrides: dict[str, Any] = {"dataset": args.dataset, "limit": args.limit}
+    if args.epochs:
+        overrides["epochs"] = args.epochs
+    try:
+        base = config_module.preset(args.preset, **overrides)
+        fractions = sweep_module.parse_fractions(args.fractions)
+        sweep_module.plan(base, fractions, _augmentations(args.augment))  # every config checked before any run
+    except (ClassifierError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    engine = Engine(_store(args), max_concurrent=1)
+    try:
+        sweep = sweep_module.submit(engine, base, fractions, _augmentations(args.augment))
+    except Exception as error:  # noqa: BLE001 - e.g. an unwritable runs folder
+        return _fail(str(error))
+    failed = False
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            for number, point in enumerate(sweep.points, start=1):
+                if not args.quiet:
+                    print(f"point {number}/{len(sweep.points)}: run {point.run_id}", file=sys.stderr)
+                while not point.job.wait(0.5):
+                    pass
+                result = sweep_module.point_result(engine.store, point)
+                failed |= result["status"] == "failed"
+                print(json.dumps(result), file=sys.__stdout__, flush=True)
+        except KeyboardInterrupt:
+            print("stopping the sweep...", file=sys.stderr)
+            sweep.request_stop()
+            for point in sweep.points:
+                point.job.wait()
+            return 1
+    return 1 if failed else 0
+
+
+def run_challenge_command(args: argparse.Namespace) -> int | None:
+    """The exit status of a challenge command, or None when `args` is another command."""
+    handlers = {"export": _export, "sweep": _sweep}
+    handler = handlers.get(args.command)
+    return handler(args) if handler else None

@@ -108,6 +108,23 @@ class Dataset:
         )
         return kept, self.x_train[held], self.y_train[held]
 
+    def train_share(self, fraction: float, seed: int = 0) -> Dataset:
+        """A random `fraction` of each class's training images (at least one each); the test split
+        stays whole, so runs on different shares are tested alike (a learning curve)."""
+        if fraction >= 1:
+            return self
+        rng = np.random.default_rng(seed)
+        kept = np.sort(
+            np.concatenate(
+                [
+                    rng.permutation(members)[: max(1, int(round(len(members) * fraction)))]
+                    for members in (np.flatnonzero(self.y_train == label) for label in np.unique(self.y_train))
+                ]
+            )
+        )
+        name = f"{self.name} ({fraction:.3g} of train)"
+        return Dataset(name, self.classes, self.x_train[kept], self.y_train[kept], self.x_test, self.y_test, self.notes)
+
     def examples_per_class(self, count: int, split: str = "train") -> dict[str, np.ndarray]:
         """The first `count` images of each class, for preview grids."""
         x, y = (self.x_train, self.y_train) if split == "train" else (self.x_test, self.y_test)

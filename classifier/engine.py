@@ -251,6 +251,7 @@ class TrainingJob:
             config.limit,
             progress=lambda fraction, message: self._update(loading=fraction, message=message),
         )
+        dataset = dataset.train_share(config.train_fraction, config.random_seed)  # a learning curve's point
         self._update(loading=None, message="Building the model")
         validation = None
         if config.validation == "holdout":
