@@ -18,6 +18,7 @@ navigation = st.navigation(
         st.Page("pages/inside.py", title=t("nav.inside"), icon=":material/visibility:"),
         st.Page("pages/predict.py", title=t("nav.predict"), icon=":material/image_search:"),
         st.Page("pages/runs.py", title=t("nav.runs"), icon=":material/table_chart:"),
+        st.Page("pages/challenges.py", title=t("nav.challenges"), icon=":material/science:"),
     ]
 )
 try:

@@ -52,6 +52,23 @@ ENGLISH.update(
 )
 
 
+def this_cpu() -> str:
+    """The processor's model name, for "measured on this machine" captions."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def runtime_available() -> bool:
     """True when the LiteRT interpreter (ai-edge-litert, an optional dependency) is installed."""
     return importlib.util.find_spec("ai_edge_litert") is not None
