@@ -44,6 +44,8 @@ ENGLISH.update(
         "export.flavour": "unknown export flavour {flavour!r}; choose one of {choices}",
         "export.failed": "the model could not be converted to {flavour}: {reason}",
         "export.flex_ops": "the {flavour} file needs TensorFlow operators a phone's LiteRT runtime lacks: {ops}",
+        "export.not_integer": "this model cannot be made full-integer int8: {ops} would still compute in "
+        "floating point; use float16, or a network of standard layers",
         "export.no_representative": "int8 needs representative training images to calibrate; none were given",
         "export.progress.convert": "converting to {flavour}",
         "export.progress.accuracy": "{flavour}: testing on {images:,} images",
@@ -140,6 +142,12 @@ def to_litert(model, flavour: str = "float32", representative: np.ndarray | None
     flex = [name for name in operators(content) if name.startswith("Flex")]
     if flex:
         raise ClassifierError("export.flex_ops", flavour=flavour, ops=", ".join(sorted(set(flex))))
+    if flavour == "int8":
+        # The converter quietly leaves ops it cannot quantise in float32, between DEQUANTIZE and
+        # QUANTIZE; a device without a float unit could not run them, so say so instead.
+        floating = floating_operators(content)
+        if floating:
+            raise ClassifierError("export.not_integer", ops=", ".join(floating))
     return content
 
 
@@ -150,15 +158,32 @@ def _first_line(error: BaseException) -> str:
 
 
 def operators(content: bytes) -> list[str]:
-    """The operator names in a .tflite file (custom ops such as Flex ones by their own name). Read
-    without the default XNNPACK delegate, which would otherwise stand in for the ops it takes over."""
+    """The operator names in a .tflite file (custom ops such as Flex ones by their own name)."""
+    return sorted({detail["op_name"] for detail in _plain_interpreter(content)._get_ops_details()})
+
+
+def _plain_interpreter(content: bytes):
+    """An interpreter without the default XNNPACK delegate, which would otherwise stand in for the
+    ops it takes over (they would show as one "DELEGATE")."""
     _require_runtime()
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-    interpreter = Interpreter(
+    return Interpreter(
         model_content=content, experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
     )
-    return sorted({detail["op_name"] for detail in interpreter._get_ops_details()})
+
+
+def floating_operators(content: bytes) -> list[str]:
+    """Ops of a .tflite file that produce float tensors (none in a full-integer int8 file)."""
+    interpreter = _plain_interpreter(content)
+    dtypes = {detail["index"]: np.dtype(detail["dtype"]) for detail in interpreter.get_tensor_details()}
+    return sorted(
+        {
+            op["op_name"]
+            for op in interpreter._get_ops_details()
+            if any(dtypes.get(int(i)) == np.float32 for i in op["outputs"])
+        }
+    )
 
 
 class LiteRTModel:

@@ -541,6 +541,10 @@ TEXT.update(
             "en": "the {flavour} file needs TensorFlow operators a phone's LiteRT runtime lacks: {ops}",
             "zh": "{flavour} 文件需要手机上的 LiteRT 运行时没有的 TensorFlow 运算：{ops}",
         },
+        "msg.export.not_integer": {
+            "en": "this model cannot be made full-integer int8: {ops} would still compute in floating point; use float16, or a network of standard layers",
+            "zh": "这个模型无法完全转换为 int8 整数运算：{ops} 仍需浮点运算；请使用 float16，或只由标准层组成的网络",
+        },
         "msg.export.no_representative": {
             "en": "int8 needs representative training images to calibrate; none were given",
             "zh": "int8 需要有代表性的训练图像来校准，但没有提供",
