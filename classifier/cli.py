@@ -337,7 +337,7 @@ def add_challenge_commands(commands) -> None:
     federated.add_argument("--batch-size", type=int, default=32)
     federated.add_argument("--dp", action="store_true", help="differential privacy: clip updates, add noise")
     federated.add_argument("--noise", type=float, default=0.5, help="DP noise multiplier z (default 0.5)")
-    federated.add_argument("--clip", type=float, default=2.0, help="DP clipping norm C (default 2.0)")
+    federated.add_argument("--clip", type=float, default=1.0, help="DP clipping norm C (default 1.0)")
     federated.add_argument("--delta", type=float, default=1e-5, help="DP δ for the reported ε (default 1e-5)")
     federated.add_argument("--no-central", action="store_true", help="skip the central run for comparison")
     federated.add_argument("--seed", type=int, default=0)

@@ -105,7 +105,7 @@ class FederatedSpec:
     seed: int = 0
     dp: bool = False
     noise_multiplier: float = 0.5
-    clipping_norm: float = 2.0
+    clipping_norm: float = 1.0
     delta: float = 1e-5
     network: str = NETWORK.to_json()  # the Config of the network, as JSON (a frozen spec must hash)
 
@@ -237,7 +237,7 @@ def client_app(spec: FederatedSpec):
     return app
 
 
-# --- the server (ServerApp): FedAvg that notes what arrives ------------------------------------------
+# --- the server (ServerApp): FedAvg, and a note of everything that arrives --------------------------
 
 
 @dataclass(frozen=True)
@@ -251,46 +251,56 @@ class Received:
     records: tuple[str, ...]  # the kinds of record in the reply
 
 
-def audited_fedavg(weighted_by_key: str, devices: int):
-    """Flower's FedAvg, with every reply's contents noted in `.received` before averaging."""
+class AuditedGrid:
+    """The server's side of the network (Flower's Grid), noting every reply a device sends before
+    the strategy sees it: the one door through which anything reaches the server."""
+
+    def __init__(self, grid) -> None:
+        self._grid = grid
+        self.received: list[Received] = []
+
+    def __getattr__(self, name: str):
+        return getattr(self._grid, name)
+
+    def send_and_receive(self, messages, *, timeout: float | None = None):
+        messages = list(messages)
+        replies = list(self._grid.send_and_receive(messages, timeout=timeout))
+        sent_round = {int(m.content["config"]["server-round"]) for m in messages if "config" in m.content}
+        server_round = sent_round.pop() if len(sent_round) == 1 else 0
+        for reply in replies:
+            if reply.has_error():
+                continue
+            content = reply.content
+            arrays = [a for record in content.array_records.values() for a in record.to_numpy_ndarrays()]
+            self.received.append(
+                Received(
+                    round=server_round,
+                    arrays=tuple((tuple(a.shape), str(a.dtype)) for a in arrays),
+                    bytes=int(sum(a.nbytes for a in arrays)),
+                    metrics=tuple(sorted(k for r in content.metric_records.values() for k in r)),
+                    records=tuple(
+                        sorted(
+                            [f"arrays:{k}" for k in content.array_records]
+                            + [f"metrics:{k}" for k in content.metric_records]
+                            + [f"config:{k}" for k in content.config_records]
+                        )
+                    ),
+                )
+            )
+        return replies
+
+
+def fedavg(weighted_by_key: str, devices: int):
+    """Flower's own FedAvg: every device trains every round; the server tests the average itself."""
     from flwr.serverapp.strategy import FedAvg
 
-    class AuditedFedAvg(FedAvg):
-        def __init__(self) -> None:
-            super().__init__(
-                fraction_train=1.0,
-                fraction_evaluate=0.0,  # the server tests the average itself, on the test split
-                min_train_nodes=devices,
-                min_available_nodes=devices,
-                weighted_by_key=weighted_by_key,
-            )
-            self.received: list[Received] = []
-
-        def aggregate_train(self, server_round, replies):
-            replies = list(replies)
-            for reply in replies:
-                if reply.has_error():
-                    continue
-                content = reply.content
-                arrays = [a for record in content.array_records.values() for a in record.to_numpy_ndarrays()]
-                self.received.append(
-                    Received(
-                        round=int(server_round),
-                        arrays=tuple((tuple(a.shape), str(a.dtype)) for a in arrays),
-                        bytes=int(sum(a.nbytes for a in arrays)),
-                        metrics=tuple(sorted(k for r in content.metric_records.values() for k in r)),
-                        records=tuple(
-                            sorted(
-                                [f"arrays:{k}" for k in content.array_records]
-                                + [f"metrics:{k}" for k in content.metric_records]
-                                + [f"config:{k}" for k in content.config_records]
-                            )
-                        ),
-                    )
-                )
-            return super().aggregate_train(server_round, replies)
-
-    return AuditedFedAvg()
+    return FedAvg(
+        fraction_train=1.0,
+        fraction_evaluate=0.0,  # no on-device evaluation: the server tests on the test split
+        min_train_nodes=devices,
+        min_available_nodes=devices,
+        weighted_by_key=weighted_by_key,
+    )
 
 
 @dataclass(frozen=True)
@@ -380,8 +390,8 @@ def _run(spec: FederatedSpec, report: Progress, should_stop: Callable[[], bool],
     config = spec.config()
     model = build_model(config, dataset.num_classes)
     initial = model.get_weights()
-    inner = audited_fedavg(EQUAL_WEIGHT if spec.dp else "num-examples", spec.devices)
-    strategy = inner
+    strategy = inner = fedavg(EQUAL_WEIGHT if spec.dp else "num-examples", spec.devices)
+    audited: list[AuditedGrid] = []
     if spec.dp:
         from flwr.supercore.privacy_accounting import NeighboringRelation, PrivacyConfig, SamplingMethod
         from flwr.supercore.privacy_accounting.rdp_accountant import RdpAccountant
@@ -405,7 +415,7 @@ def _run(spec: FederatedSpec, report: Progress, should_stop: Callable[[], bool],
         if server_round == 0:
             return None
         accuracy, loss = _evaluate(model, arrays.to_numpy_ndarrays(), dataset)
-        sent = [r.bytes for r in inner.received if r.round == server_round]
+        sent = [r.bytes for r in audited[0].received if r.round == server_round]
         spent = strategy.privacy_spent() if spec.dp else None
         rounds.append(
             RoundResult(
@@ -432,8 +442,9 @@ def _run(spec: FederatedSpec, report: Progress, should_stop: Callable[[], bool],
 
     @server.main()
     def main(grid, context) -> None:
+        audited.append(AuditedGrid(grid))
         strategy.start(
-            grid=grid,
+            grid=audited[0],
             initial_arrays=ArrayRecord(initial),
             num_rounds=spec.rounds,
             train_config=ConfigRecord({"local-epochs": spec.local_epochs}),
@@ -478,7 +489,7 @@ def _run(spec: FederatedSpec, report: Progress, should_stop: Callable[[], bool],
             tuple(int(n) for n in np.bincount(dataset.y_train[p], minlength=dataset.num_classes)) for p in parts
         ),
         classes=dataset.classes,
-        received=tuple(inner.received),
+        received=tuple(audited[0].received) if audited else (),
         weight_shapes=tuple(tuple(w.shape) for w in initial),
         stopped=stopped or should_stop(),
         seconds=time.time() - started,

@@ -405,11 +405,11 @@ def privacy() -> None:
     if split == "skewed":
         alpha = middle[2].select_slider(t("ch.privacy.alpha"), ALPHAS, value=0.3, key="ch_fed_alpha")
     dp = st.toggle(t("ch.privacy.dp"), key="ch_fed_dp", help=t("ch.privacy.dp_help"))
-    noise, clip, delta = 0.5, 2.0, 1e-5
+    noise, clip, delta = 0.5, 1.0, 1e-5
     if dp:
         cells = st.columns(3)
         noise = cells[0].number_input(t("ch.privacy.noise"), 0.05, 10.0, 0.5, step=0.05, key="ch_fed_noise")
-        clip = cells[1].number_input(t("ch.privacy.clip"), 0.1, 50.0, 2.0, step=0.1, key="ch_fed_clip")
+        clip = cells[1].number_input(t("ch.privacy.clip"), 0.1, 50.0, 1.0, step=0.1, key="ch_fed_clip")
         delta = cells[2].select_slider(t("ch.privacy.delta"), (1e-3, 1e-4, 1e-5, 1e-6), value=1e-5, key="ch_fed_delta")
     spec = federated.FederatedSpec(
         dataset=dataset,
