@@ -556,6 +556,32 @@ def _privacy_panel() -> None:
     )
     if spec.dp:
         st.caption(t("ch.privacy.dp_note", devices=spec.devices))
+    _compare_simulations(st.session_state.ch_fed_task, result)
+
+
+def _compare_simulations(task_id: str, result) -> None:
+    """This session's finished simulations side by side: the cost of skew or of privacy in one table."""
+    history = st.session_state.setdefault("ch_fed_history", {})
+    if result.rounds and task_id not in history:
+        spec = result.spec
+        history[task_id] = {
+            t("ch.privacy.devices"): spec.devices,
+            t("ch.privacy.rounds"): len(result.rounds),
+            t("ch.privacy.split"): t("ch.privacy.split.iid") if spec.alpha is None else f"α = {spec.alpha:g}",
+            t("ch.privacy.dp_short"): f"z = {spec.noise_multiplier:g}, C = {spec.clipping_norm:g}" if spec.dp else "–",
+            t("ch.privacy.federated"): result.final_accuracy,
+            t("ch.privacy.central"): result.central_accuracy,
+            "ε": result.rounds[-1].epsilon,
+        }
+    if len(history) > 1:
+        st.subheader(t("ch.privacy.history"))
+        percent = st.column_config.NumberColumn(format="percent")
+        st.dataframe(
+            pd.DataFrame(list(history.values())),
+            hide_index=True,
+            column_config={t("ch.privacy.federated"): percent, t("ch.privacy.central"): percent},
+            key="ch_fed_history_table",
+        )
 
 
 # --- the page --------------------------------------------------------------------------------------

@@ -491,6 +491,8 @@ TEXT.update(
             "en": "Each device clips its change of the weights to norm C; the server adds Gaussian noise (standard deviation z·C / devices) to the average. ε says how much one device's data can change what the server learns (smaller is more private), computed by Flower's accountant (Google's dp-accounting).",
             "zh": "每台设备把权重的变化裁剪到范数 C 以内；服务器在平均值上加入高斯噪声（标准差 z·C / 设备数）。ε 表示一台设备的数据最多能改变服务器学到的内容多少（越小越隐私），由 Flower 的隐私核算器（Google 的 dp-accounting）计算。",
         },
+        "ch.privacy.dp_short": {"en": "Differential privacy", "zh": "差分隐私"},
+        "ch.privacy.history": {"en": "Your simulations so far", "zh": "你做过的模拟"},
         "ch.privacy.noise": {"en": "Noise multiplier z", "zh": "噪声系数 z"},
         "ch.privacy.clip": {"en": "Clipping norm C", "zh": "裁剪范数 C"},
         "ch.privacy.delta": {"en": "δ", "zh": "δ"},
