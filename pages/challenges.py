@@ -236,14 +236,21 @@ def explanations() -> None:
     occlusion = result.occlusion
     label = loaded.classes[occlusion.class_index]
     columns = st.columns(3)
-    columns[0].image(charts.enlarge(image, 6), caption=t("ch.explain.input", label=label, p=occlusion.probability))
+    columns[0].image(
+        charts.enlarge(image, 6), caption=t("ch.explain.input", label=label, p=occlusion.probability), width="stretch"
+    )
     if result.gradcam is not None:
-        columns[1].image(inspect.overlay(image, result.gradcam, scale=6), caption=t("ch.explain.gradcam", label=label))
+        columns[1].image(
+            inspect.overlay(image, result.gradcam, scale=6),
+            caption=t("ch.explain.gradcam", label=label),
+            width="stretch",
+        )
     else:
         columns[1].info(t("ch.explain.no_gradcam", reason=say(result.gradcam_error)))
     columns[2].image(
         inspect.overlay(image, _scaled(occlusion.heatmap), scale=6),
         caption=t("ch.explain.occlusion", label=label, patch=occlusion.patch, stride=occlusion.stride),
+        width="stretch",
     )
     st.markdown(t("ch.explain.what_gradcam"))
     st.markdown(t("ch.explain.what_occlusion"))
