@@ -25,21 +25,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from classifier.messages import ENGLISH, ClassifierError, Message, as_message
+from classifier.messages import ClassifierError, Message, as_message
 
 PATCH = 8  # pixels: a quarter of the 32-pixel side, about the size of a CIFAR object's part
 STRIDE = 2
 FILL = 0.5  # the grey of the patch, in the model's [0, 1] input scale
 TOP_SHARE = 0.2  # "top region" of a map: its highest 20% of pixels
 MAX_BATCH = 256
-
-ENGLISH.update(
-    {
-        "explain.patch": "the patch must be 1 to {largest} pixels wide (got {patch})",
-        "explain.stride": "the stride must be 1 to {patch} pixels (got {stride})",
-        "explain.class": "class {index} does not exist; the model has {count} classes",
-    }
-)
 
 
 @dataclass(frozen=True)

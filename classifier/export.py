@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier.messages import ENGLISH, ClassifierError, Message
+from classifier.messages import ClassifierError, Message
 
 FLAVOURS = ("float32", "float16", "int8")
 QUANTIZE_OPTIONS = {"none": "float32", "float16": "float16", "int8": "int8"}  # the CLI's --quantize
@@ -36,22 +36,6 @@ REPRESENTATIVE_IMAGES = 300  # calibration images for int8 (stratified over the 
 LATENCY_CALLS = 100
 BATCH_IMAGES = 1000
 EVALUATION_BATCH = 500
-
-ENGLISH.update(
-    {
-        "export.no_runtime": "the LiteRT runtime (ai-edge-litert) is not installed: "
-        "pip install -r requirements-challenges.txt",
-        "export.flavour": "unknown export flavour {flavour!r}; choose one of {choices}",
-        "export.failed": "the model could not be converted to {flavour}: {reason}",
-        "export.flex_ops": "the {flavour} file needs TensorFlow operators a phone's LiteRT runtime lacks: {ops}",
-        "export.not_integer": "this model cannot be made full-integer int8: {ops} would still compute in "
-        "floating point; use float16, or a network of standard layers",
-        "export.no_representative": "int8 needs representative training images to calibrate; none were given",
-        "export.progress.convert": "converting to {flavour}",
-        "export.progress.accuracy": "{flavour}: testing on {images:,} images",
-        "export.progress.latency": "{flavour}: timing single images and a batch",
-    }
-)
 
 
 def this_cpu() -> str:

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from classifier.config import Config
-from classifier.messages import ENGLISH, ClassifierError, Message
+from classifier.messages import ClassifierError, Message
 
 # Flower reports usage to its makers unless told not to; this machine has no internet anyway.
 os.environ.setdefault("FLWR_TELEMETRY_ENABLED", "0")
@@ -58,29 +58,6 @@ MIN_IMAGES_PER_DEVICE = 2
 DIRICHLET_TRIES = 100
 NETWORK = Config()  # the seed network, as in the document
 EQUAL_WEIGHT = "equal-weight"  # with DP, every device counts the same (what the accountant assumes)
-
-ENGLISH.update(
-    {
-        "federated.no_engine": "Flower's simulation engine is not installed: "
-        "pip install -r requirements-challenges.txt",
-        "federated.devices": "the number of devices must be 2 to {largest} (got {devices})",
-        "federated.rounds": "the number of rounds must be 1 to {largest} (got {rounds})",
-        "federated.local_epochs": "local epochs must be 1 to 20 (got {epochs})",
-        "federated.alpha": "α must be a positive number, e.g. 0.1 (very skewed) to 100 (almost random); got {alpha}",
-        "federated.too_many_devices": "{devices} devices cannot share {images} training images "
-        "(each needs at least {minimum}); use fewer devices or more images",
-        "federated.too_skewed": "with α = {alpha}, some of the {devices} devices keep getting fewer than "
-        "{minimum} images; use a larger α, fewer devices or more images",
-        "federated.dp": "differential privacy needs a noise multiplier above 0 and a clipping norm above 0 "
-        "(got {noise} and {clip})",
-        "federated.delta": "δ must be between 0 and 1, e.g. 1e-5 (got {delta})",
-        "federated.busy": "another federated simulation is running in this server; wait for it to finish",
-        "federated.failed": "the simulation failed: {reason}",
-        "federated.progress.start": "starting Flower's simulation engine (Ray) with {devices} devices",
-        "federated.progress.round": "round {round} of {rounds}: test accuracy {accuracy:.1%}",
-        "federated.progress.central": "central run for comparison: epoch {epoch} of {epochs}",
-    }
-)
 
 
 def engine_available() -> bool:

@@ -19,20 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from classifier.config import Config
-from classifier.messages import ENGLISH, ClassifierError
+from classifier.messages import ClassifierError
 
 FRACTIONS = (0.02, 0.05, 0.1, 0.25, 0.5, 1.0)
 WITH_AUGMENTATION = ("flip", "shift")
 MAX_POINTS = 24  # fractions × augmentation variants: a class's queue, not a cluster's
-
-ENGLISH.update(
-    {
-        "sweep.fraction": "each fraction must be more than 0 and at most 1 (got {value})",
-        "sweep.fraction_text": "fractions must be numbers separated by commas, like 0.02,0.1,1 (got {text!r})",
-        "sweep.empty": "choose at least one fraction of the training set",
-        "sweep.too_many": "{count} runs is too many for one sweep; the limit is {limit}",
-    }
-)
 
 
 def parse_fractions(text: str) -> tuple[float, ...]:
