@@ -139,3 +139,17 @@ def test_a_private_federated_run_reports_epsilon_and_stops_on_request():
     shown = next(m for m in at.metric if m.label == TEXT["ch.privacy.epsilon"]["en"].format(delta="1e-05"))
     assert shown.value == f"{result.rounds[-1].epsilon:.2f}"
     assert [s.value for s in at.subheader][-2:] == [en("ch.privacy.leaves"), en("ch.privacy.stays")]
+
+
+def test_without_the_optional_engines_the_page_says_what_to_install(monkeypatch):
+    import sys
+
+    for package in ("ai_edge_litert", "flwr", "ray"):
+        monkeypatch.setitem(sys.modules, package, None)  # `import` now fails, as if never installed
+    at = app_at(PAGE)
+    assert not at.exception
+    shown = [i.value for i in at.info]
+    assert TEXT["msg.export.no_runtime"]["en"] in shown
+    assert TEXT["msg.federated.no_engine"]["en"] in shown
+    assert not [b for b in at.button if b.key in ("ch_export_start", "ch_fed_start")]
+    assert button(at, "ch_sweep_start")  # the learning curve needs nothing extra
