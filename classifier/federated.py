@@ -51,6 +51,7 @@ os.environ.setdefault("FLWR_TELEMETRY_ENABLED", "0")
 # Keep Ray on the loopback interface (see NOTES: without this, Ray rewrites 127.0.0.1 to the
 # machine's network address).
 os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # nor Ray its usage statistics
 
 MAX_DEVICES = 50
 MAX_ROUNDS = 100
