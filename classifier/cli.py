@@ -1,4 +1,4 @@
-"""Command line: python -m classifier train|evaluate|predict|runs|resume|sweep|export|federated.
+"""Command line: python -m classifier train|evaluate|predict|runs|resume|sweep|explain|export|federated.
 
 Progress goes to stderr (Keras's own progress bar); results go to stdout as JSON, one object
 per line, so scripts can read the last line. Exit status: 0 success, 1 a run or a file failed,
@@ -341,6 +341,13 @@ def add_challenge_commands(commands) -> None:
     federated.add_argument("--delta", type=float, default=1e-5, help="DP δ for the reported ε (default 1e-5)")
     federated.add_argument("--no-central", action="store_true", help="skip the central run for comparison")
     federated.add_argument("--seed", type=int, default=0)
+    explain = commands.add_parser("explain", help="occlusion sensitivity beside Grad-CAM, and their agreement")
+    explain.add_argument("--model", default="default", help="default, a .keras file, or a run id")
+    explain.add_argument("--class", dest="class_name", help="the class to explain (default: the predicted one)")
+    explain.add_argument("--patch", type=int, default=8, help="grey patch side in pixels (default 8)")
+    explain.add_argument("--stride", type=int, default=2, help="patch step in pixels (default 2)")
+    explain.add_argument("--runs-dir")
+    explain.add_argument("files", nargs="+", metavar="FILE")
     export = commands.add_parser("export", help="convert a model to LiteRT (TensorFlow Lite) and test the file")
     export.add_argument("--model", default="default", help="default, a .keras file, or a run id")
     export.add_argument("--format", default="tflite", choices=("tflite",))
@@ -529,8 +536,47 @@ def _federated(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explain(args: argparse.Namespace) -> int:
+    from classifier import explain
+    from classifier.images import ImageError, load_input
+    from classifier.messages import ClassifierError
+    from classifier.predict import ModelError
+
+    try:
+        loaded = _resolve_model(args.model, args.runs_dir)
+    except (ModelError, FileNotFoundError) as error:
+        return _fail(str(error))
+    if args.class_name is not None and args.class_name not in loaded.classes:
+        return _fail(f"no class {args.class_name!r}; the model knows {', '.join(loaded.classes)}")
+    chosen = loaded.classes.index(args.class_name) if args.class_name is not None else None
+    failed = False
+    for name in args.files:
+        try:
+            image = load_input(name)
+            with loaded.lock:
+                result = explain.compare(loaded.model, image, chosen, patch=args.patch, stride=args.stride)
+        except (ImageError, ClassifierError) as error:
+            failed = True
+            _emit({"file": name, "error": str(error)})
+            continue
+        occlusion, agreement = result.occlusion, result.agreement
+        _emit(
+            {
+                "file": name,
+                "class": loaded.classes[occlusion.class_index],
+                "probability": round(occlusion.probability, 6),
+                "largest_drop": round(float(occlusion.drops.max()), 6),
+                "spearman": None if agreement is None else round(agreement.spearman, 4),
+                "top_iou": None if agreement is None else round(agreement.top_iou, 4),
+                "gradcam_error": None if result.gradcam_error is None else str(result.gradcam_error),
+                "occlusion_ms": round(occlusion.seconds * 1000, 1),
+            }
+        )
+    return 1 if failed else 0
+
+
 def run_challenge_command(args: argparse.Namespace) -> int | None:
     """The exit status of a challenge command, or None when `args` is another command."""
-    handlers = {"export": _export, "sweep": _sweep, "federated": _federated}
+    handlers = {"export": _export, "sweep": _sweep, "federated": _federated, "explain": _explain}
     handler = handlers.get(args.command)
     return handler(args) if handler else None

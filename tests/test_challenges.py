@@ -260,3 +260,20 @@ def test_cli_sweep_refuses_zero_and_prints_one_line_per_point(tmp_path):
     lines = [json.loads(line) for line in done.stdout.strip().splitlines()]
     assert [(p["fraction"], p["train_images"]) for p in lines] == [(0.5, 60), (1.0, 120)]
     assert all(set(p) >= {"fraction", "train_images", "test_accuracy", "run_id"} for p in lines)
+
+
+def test_cli_explain_reports_the_agreement_per_file(saved_model_path, tmp_path):
+    from PIL import Image
+
+    picture = tmp_path / "square.png"
+    pixels = np.full((32, 32, 3), 128, np.uint8)
+    pixels[SPOT] = 250
+    Image.fromarray(pixels).save(picture)
+    command = [sys.executable, "-m", "classifier", "explain", "--model", str(saved_model_path), "--class", "class 1"]
+    done = subprocess.run(
+        [*command, str(picture), str(tmp_path / "missing.png")], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 1  # one file could not be read
+    good, bad = (json.loads(line) for line in done.stdout.strip().splitlines())
+    assert good["class"] == "class 1" and -1 <= good["spearman"] <= 1 and 0 <= good["top_iou"] <= 1
+    assert bad["file"].endswith("missing.png") and bad["error"]
