@@ -20,10 +20,15 @@ $(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
+# The Challenges page's optional engines (LiteRT, Flower + Ray, dp-accounting): tests need them.
+$(BIN)/.challenges: $(BIN)/.dev requirements-challenges.txt
+	$(BIN)/python -m pip install --quiet -r requirements-challenges.txt -c constraints.txt
+	touch $@
+
 run: $(BIN)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(BIN)/.dev
+test: $(BIN)/.dev $(BIN)/.challenges
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -36,7 +41,7 @@ format: $(BIN)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(BIN)/.dev
+bench: $(BIN)/.dev $(BIN)/.challenges
 	$(BIN)/python -m bench
 
 # Retrain the built-in model with the strong preset on the real CIFAR-10 (about 6 minutes on 2 cores).

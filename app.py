@@ -19,6 +19,7 @@ navigation = st.navigation(
         st.Page("pages/learn.py", title=t("nav.learn"), icon=":material/function:"),
         st.Page("pages/predict.py", title=t("nav.predict"), icon=":material/image_search:"),
         st.Page("pages/runs.py", title=t("nav.runs"), icon=":material/table_chart:"),
+        st.Page("pages/challenges.py", title=t("nav.challenges"), icon=":material/science:"),
     ]
 )
 try:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import learn, report
+from bench.challenges import measure_challenges
 from bench.report import Row, error_row, ratio_row, verdict
 
 BENCH = Path(__file__).resolve().parent
@@ -395,6 +396,7 @@ def sections(sizes: Sizes) -> dict[str, Section]:
         "inspection": measure_inspection,
         "app start": measure_app_start,
         "learn": learn.measure,  # bench/learn.py: each Learn page interaction against hand-written code
+        "challenges": measure_challenges,  # LiteRT export and occlusion (bench/challenges.py)
     }
     if not sizes.quick:
         chosen["load"] = measure_load  # Chromium x 20: minutes, so not in the quick check

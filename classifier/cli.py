@@ -1,4 +1,4 @@
-"""Command line: python -m classifier train|evaluate|predict|runs|resume|learn.
+"""Command line: python -m classifier train|evaluate|predict|runs|resume|learn|sweep|explain|export|federated.
 
 Progress goes to stderr (Keras's own progress bar); results go to stdout as JSON, one object
 per line, so scripts can read the last line. Exit status: 0 success, 1 a run or a file failed,
@@ -139,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     resume.add_argument("--runs-dir")
     resume.add_argument("--quiet", action="store_true")
     _add_learn(commands)
+    add_challenge_commands(commands)
     return parser
 
 
@@ -329,7 +330,9 @@ def main(argv: list[str] | None = None) -> int:
         return _runs(args)
     if args.command == "learn":
         return _learn(args)
-    return _resume(args)
+    if args.command == "resume":
+        return _resume(args)
+    return run_challenge_command(args)
 
 
 # --- learn: the document's formulas worked out on a model (classifier/learn.py, probe.py) --------
@@ -435,3 +438,276 @@ def _learn_steps(args: argparse.Namespace, loaded) -> None:
         step = learn.sgd_step(loaded.model, weights, x, y, args.lr, args.weight, index)
         weights, index = step.weights, step.index  # the same weight is followed from step to step
         _emit({"step": number, **step.to_dict()})
+
+
+# --- the document's challenges: little data, phones, privacy (classifier/sweep, export, federated) -----
+
+
+def add_challenge_commands(commands) -> None:
+    """`sweep`, `export`, `federated` and `explain`: each prints one JSON object per line."""
+    sweep = commands.add_parser("sweep", help="a learning curve: the same network on growing shares of the data")
+    sweep.add_argument("--dataset", default="cifar10", help="cifar10, shapes, or a directory/zip of class folders")
+    sweep.add_argument("--fractions", default="0.02,0.05,0.1,0.25,0.5,1", help="shares of the training set, 0 < f <= 1")
+    sweep.add_argument(
+        "--augment",
+        default="none",
+        help="none, both (without and with flip,shift), or augmentation options such as flip,shift",
+    )
+    sweep.add_argument("--epochs", type=_positive_int, help="epochs per run (default: the preset's)")
+    sweep.add_argument("--preset", default="seed", choices=config_module.PRESET_NAMES)
+    sweep.add_argument("--limit", type=int, help="use only the first N images of each split (stratified)")
+    sweep.add_argument("--runs-dir")
+    sweep.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    federated = commands.add_parser("federated", help="federated learning on simulated devices (Flower)")
+    federated.add_argument("--dataset", default="cifar10", help="cifar10, shapes, or a directory/zip of class folders")
+    federated.add_argument("--devices", type=int, default=10, help="simulated devices, 2 to 50 (default 10)")
+    federated.add_argument("--rounds", type=int, default=5, help="rounds of federated averaging (default 5)")
+    federated.add_argument("--alpha", type=float, help="Dirichlet α for class-skewed devices (default: IID)")
+    federated.add_argument("--limit", type=int, help="use only the first N images of each split (stratified)")
+    federated.add_argument("--local-epochs", type=int, default=1, help="epochs on each device per round")
+    federated.add_argument("--batch-size", type=int, default=32)
+    federated.add_argument("--dp", action="store_true", help="differential privacy: clip updates, add noise")
+    federated.add_argument("--noise", type=float, default=0.5, help="DP noise multiplier z (default 0.5)")
+    federated.add_argument("--clip", type=float, default=1.0, help="DP clipping norm C (default 1.0)")
+    federated.add_argument("--delta", type=float, default=1e-5, help="DP δ for the reported ε (default 1e-5)")
+    federated.add_argument("--no-central", action="store_true", help="skip the central run for comparison")
+    federated.add_argument("--seed", type=int, default=0)
+    explain = commands.add_parser("explain", help="occlusion sensitivity beside Grad-CAM, and their agreement")
+    explain.add_argument("--model", default="default", help="default, a .keras file, or a run id")
+    explain.add_argument("--class", dest="class_name", help="the class to explain (default: the predicted one)")
+    explain.add_argument("--patch", type=int, default=8, help="grey patch side in pixels (default 8)")
+    explain.add_argument("--stride", type=int, default=2, help="patch step in pixels (default 2)")
+    explain.add_argument("--runs-dir")
+    explain.add_argument("files", nargs="+", metavar="FILE")
+    export = commands.add_parser("export", help="convert a model to LiteRT (TensorFlow Lite) and test the file")
+    export.add_argument("--model", default="default", help="default, a .keras file, or a run id")
+    export.add_argument("--format", default="tflite", choices=("tflite",))
+    export.add_argument("--quantize", default="none", choices=("none", "float16", "int8"))
+    export.add_argument("--out", required=True, metavar="FILE", help="where the .tflite file goes")
+    export.add_argument("--dataset", help="test (and int8 calibration) images; default: the model's own")
+    export.add_argument("--limit", type=int, help="use only the first N images of each split (stratified)")
+    export.add_argument("--runs-dir")
+
+
+def _model_dataset(name: str, runs_dir: str | None) -> tuple[str, int | None]:
+    """The data set a model was trained on: its run's, or CIFAR-10 for the built-in model and files."""
+    from classifier.runs import RunError, RunStore
+
+    if name == "default" or Path(name).exists():
+        return "cifar10", None
+    try:
+        config = RunStore(runs_dir).load(name).config
+    except RunError:
+        return "cifar10", None
+    return config.dataset, config.limit
+
+
+def _export(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from classifier import export
+    from classifier.data import DatasetError, load_dataset
+    from classifier.messages import ClassifierError
+    from classifier.predict import ModelError
+
+    flavour = export.QUANTIZE_OPTIONS[args.quantize]
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        return _fail(f"the folder {out.parent} does not exist")
+    started = time.time()
+    try:
+        loaded = _resolve_model(args.model, args.runs_dir)
+        source, limit = _model_dataset(args.model, args.runs_dir)
+        dataset = load_dataset(args.dataset or source, args.limit if args.limit is not None else limit)
+        if len(loaded.classes) != dataset.num_classes:
+            return _fail(f"the model has {len(loaded.classes)} classes, the data set {dataset.num_classes}")
+        representative = export.representative_images(dataset.x_train, dataset.y_train)
+        with loaded.lock:
+            content = export.to_litert(loaded.model, flavour, representative)
+        out.write_bytes(content)
+        runner = export.LiteRTModel(content)
+        top = export.litert_probabilities(runner, dataset.x_test).argmax(axis=1)
+        keras_top = export.keras_probabilities(loaded, dataset.x_test).argmax(axis=1)
+        with loaded.lock:
+            keras_bytes = export.keras_file_bytes(loaded.model)
+    except (ClassifierError, ModelError, DatasetError, FileNotFoundError, OSError) as error:
+        return _fail(str(error))
+    _emit(
+        {
+            "model": args.model,
+            "format": "tflite",
+            "quantize": args.quantize,
+            "out": str(out.resolve()),
+            "bytes": len(content),
+            "keras_bytes": keras_bytes,
+            "size_ratio": round(len(content) / keras_bytes, 4),
+            "dataset": dataset.name,
+            "n": len(dataset.y_test),
+            "accuracy": float(np.mean(top == dataset.y_test)),
+            "keras_accuracy": float(np.mean(keras_top == dataset.y_test)),
+            "operators": export.operators(content),
+            "seconds": round(time.time() - started, 3),
+        }
+    )
+    return 0
+
+
+def _augmentations(text: str) -> list[tuple[str, ...]]:
+    from classifier.sweep import WITH_AUGMENTATION
+
+    if text == "both":
+        return [(), WITH_AUGMENTATION]
+    return [_word_list(text)]
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from classifier import sweep as sweep_module
+    from classifier.engine import Engine
+    from classifier.messages import ClassifierError
+
+    overrides: dict[str, Any] = {"dataset": args.dataset, "limit": args.limit}
+    if args.epochs:
+        overrides["epochs"] = args.epochs
+    try:
+        base = config_module.preset(args.preset, **overrides)
+        fractions = sweep_module.parse_fractions(args.fractions)
+        sweep_module.plan(base, fractions, _augmentations(args.augment))  # every config checked before any run
+    except (ClassifierError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    engine = Engine(_store(args), max_concurrent=1)
+    try:
+        sweep = sweep_module.submit(engine, base, fractions, _augmentations(args.augment))
+    except Exception as error:  # noqa: BLE001 - e.g. an unwritable runs folder
+        return _fail(str(error))
+    failed = False
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            for number, point in enumerate(sweep.points, start=1):
+                if not args.quiet:
+                    print(f"point {number}/{len(sweep.points)}: run {point.run_id}", file=sys.stderr)
+                while not point.job.wait(0.5):
+                    pass
+                result = sweep_module.point_result(engine.store, point)
+                failed |= result["status"] == "failed"
+                print(json.dumps(result), file=sys.__stdout__, flush=True)
+        except KeyboardInterrupt:
+            print("stopping the sweep...", file=sys.stderr)
+            sweep.request_stop()
+            for point in sweep.points:
+                point.job.wait()
+            return 1
+    return 1 if failed else 0
+
+
+def _federated(args: argparse.Namespace) -> int:
+    from classifier import federated
+    from classifier.messages import ClassifierError
+
+    try:
+        spec = federated.FederatedSpec(
+            dataset=args.dataset,
+            limit=args.limit,
+            devices=args.devices,
+            rounds=args.rounds,
+            alpha=args.alpha,
+            local_epochs=args.local_epochs,
+            batch_size=args.batch_size,
+            seed=args.seed,
+            dp=args.dp,
+            noise_multiplier=args.noise,
+            clipping_norm=args.clip,
+            delta=args.delta,
+        ).validate()
+    except (ClassifierError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    printed = 0
+
+    def report(fraction: float, message, partial=None) -> None:
+        nonlocal printed
+        print(message, file=sys.stderr, flush=True)
+        for result in (partial or ())[printed:]:
+            line = {
+                "round": result.round,
+                "test_accuracy": result.test_accuracy,
+                "bytes_sent_per_device": result.bytes_sent_per_device,
+            }
+            if result.epsilon is not None:
+                line["epsilon"] = result.epsilon
+            print(json.dumps(line), file=sys.__stdout__, flush=True)
+            printed += 1
+
+    with contextlib.redirect_stdout(sys.stderr):  # Flower and Ray talk on stdout
+        try:
+            result = federated.run(spec, report, central=not args.no_central)
+        except ClassifierError as error:
+            return _fail(str(error))
+        except KeyboardInterrupt:  # Ctrl-C: Flower and Ray wind down as the exception passes
+            return _fail("stopped")
+    seen = sum(result.device_images) * len(result.rounds) * spec.local_epochs
+    last = {
+        "federated_accuracy": result.final_accuracy,
+        "central_accuracy": result.central_accuracy,
+        "difference": (
+            result.final_accuracy - result.central_accuracy
+            if result.final_accuracy is not None and result.central_accuracy is not None
+            else None
+        ),
+        "examples_seen": seen,
+        "devices": spec.devices,
+        "rounds": len(result.rounds),
+        "alpha": spec.alpha,
+        "device_images": list(result.device_images),
+        "epsilon": result.rounds[-1].epsilon if result.rounds else None,
+        "delta": spec.delta if spec.dp else None,
+        "seconds": round(result.seconds, 1),
+    }
+    print(json.dumps(last), file=sys.__stdout__, flush=True)
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from classifier import explain
+    from classifier.images import ImageError, load_input
+    from classifier.messages import ClassifierError
+    from classifier.predict import ModelError
+
+    try:
+        loaded = _resolve_model(args.model, args.runs_dir)
+    except (ModelError, FileNotFoundError) as error:
+        return _fail(str(error))
+    if args.class_name is not None and args.class_name not in loaded.classes:
+        return _fail(f"no class {args.class_name!r}; the model knows {', '.join(loaded.classes)}")
+    chosen = loaded.classes.index(args.class_name) if args.class_name is not None else None
+    failed = False
+    for name in args.files:
+        try:
+            image = load_input(name)
+            with loaded.lock:
+                result = explain.compare(loaded.model, image, chosen, patch=args.patch, stride=args.stride)
+        except (ImageError, ClassifierError) as error:
+            failed = True
+            _emit({"file": name, "error": str(error)})
+            continue
+        occlusion, agreement = result.occlusion, result.agreement
+        _emit(
+            {
+                "file": name,
+                "class": loaded.classes[occlusion.class_index],
+                "probability": round(occlusion.probability, 6),
+                "largest_drop": round(float(occlusion.drops.max()), 6),
+                "spearman": None if agreement is None else round(agreement.spearman, 4),
+                "top_iou": None if agreement is None else round(agreement.top_iou, 4),
+                "gradcam_error": None if result.gradcam_error is None else str(result.gradcam_error),
+                "occlusion_ms": round(occlusion.seconds * 1000, 1),
+            }
+        )
+    return 1 if failed else 0
+
+
+def run_challenge_command(args: argparse.Namespace) -> int | None:
+    """The exit status of a challenge command, or None when `args` is another command."""
+    handlers = {"export": _export, "sweep": _sweep, "federated": _federated, "explain": _explain}
+    handler = handlers.get(args.command)
+    return handler(args) if handler else None

@@ -29,6 +29,7 @@ PRECISIONS = ("auto", "float32", "bfloat16")
 # (low, high) inclusive bounds for numeric fields; the UI uses the same table.
 LIMITS: dict[str, tuple[float, float]] = {
     "limit": (10, 1_000_000),
+    "train_fraction": (0.001, 1.0),
     "holdout_fraction": (0.01, 0.5),
     "conv_filters": (1, 512),
     "convs_per_block": (1, 4),
@@ -57,6 +58,7 @@ class Config:
     # Data
     dataset: str = "cifar10"  # "cifar10", "shapes", or a directory/zip in class-folder layout
     limit: int | None = None  # images per split, stratified over classes; None = all
+    train_fraction: float = 1.0  # share of the training split kept (stratified, seeded); the test split stays whole
     validation: str = "test"  # the seed program validates on the test split
     holdout_fraction: float = 0.1  # share of the training split held out when validation="holdout"
     augmentation: tuple[str, ...] = ()
@@ -105,6 +107,7 @@ class Config:
         if self.limit is not None:
             _check_number("limit", self.limit, integer=True)
         _check_number("holdout_fraction", self.holdout_fraction)
+        _check_number("train_fraction", self.train_fraction)
         if not isinstance(self.augmentation, tuple) or len(set(self.augmentation)) != len(self.augmentation):
             raise ConfigError("config.augmentation_list", field="augmentation", choices=", ".join(AUGMENTATIONS))
         for option in self.augmentation:

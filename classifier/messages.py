@@ -153,6 +153,45 @@ ENGLISH: dict[str, str] = {
     # classifier.probe: invariance sweeps
     "probe.bad_sweep": "unknown sweep {sweep} (choose from: {choices})",
     "probe.bad_image": "the probe needs a 32×32 RGB image, got an array of shape {shape}",
+    # export.py
+    "export.no_runtime": "the LiteRT runtime (ai-edge-litert) is not installed: "
+    "pip install -r requirements-challenges.txt",
+    "export.flavour": "unknown export flavour {flavour!r}; choose one of {choices}",
+    "export.failed": "the model could not be converted to {flavour}: {reason}",
+    "export.flex_ops": "the {flavour} file needs TensorFlow operators a phone's LiteRT runtime lacks: {ops}",
+    "export.not_integer": "this model cannot be made full-integer int8: {ops} would still compute in "
+    "floating point; use float16, or a network of standard layers",
+    "export.no_representative": "int8 needs representative training images to calibrate; none were given",
+    "export.progress.convert": "converting to {flavour}",
+    "export.progress.accuracy": "{flavour}: testing on {images:,} images",
+    "export.progress.latency": "{flavour}: timing single images and a batch",
+    # explain.py
+    "explain.patch": "the patch must be 1 to {largest} pixels wide (got {patch})",
+    "explain.stride": "the stride must be 1 to {patch} pixels (got {stride})",
+    "explain.class": "class {index} does not exist; the model has {count} classes",
+    # sweep.py
+    "sweep.fraction": "each fraction must be more than 0 and at most 1 (got {value})",
+    "sweep.fraction_text": "fractions must be numbers separated by commas, like 0.02,0.1,1 (got {text!r})",
+    "sweep.empty": "choose at least one fraction of the training set",
+    "sweep.too_many": "{count} runs is too many for one sweep; the limit is {limit}",
+    # federated.py
+    "federated.no_engine": "Flower's simulation engine is not installed: pip install -r requirements-challenges.txt",
+    "federated.devices": "the number of devices must be 2 to {largest} (got {devices})",
+    "federated.rounds": "the number of rounds must be 1 to {largest} (got {rounds})",
+    "federated.local_epochs": "local epochs must be 1 to 20 (got {epochs})",
+    "federated.alpha": "α must be a positive number, e.g. 0.1 (very skewed) to 100 (almost random); got {alpha}",
+    "federated.too_many_devices": "{devices} devices cannot share {images} training images "
+    "(each needs at least {minimum}); use fewer devices or more images",
+    "federated.too_skewed": "with α = {alpha}, some of the {devices} devices keep getting fewer than "
+    "{minimum} images; use a larger α, fewer devices or more images",
+    "federated.dp": "differential privacy needs a noise multiplier above 0 and a clipping norm above 0 "
+    "(got {noise} and {clip})",
+    "federated.delta": "δ must be between 0 and 1, e.g. 1e-5 (got {delta})",
+    "federated.busy": "another federated simulation is running in this server; wait for it to finish",
+    "federated.failed": "the simulation failed: {reason}",
+    "federated.progress.start": "starting Flower's simulation engine (Ray) with {devices} devices",
+    "federated.progress.round": "round {round} of {rounds}: test accuracy {accuracy:.1%}",
+    "federated.progress.central": "central run for comparison: epoch {epoch} of {epochs}",
 }
 
 

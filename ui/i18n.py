@@ -847,6 +847,293 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
+# --- Challenges page: little data, explanations, phones and IoT, privacy -------------------------------
+TEXT.update(
+    {
+        "nav.challenges": {"en": "Challenges", "zh": "挑战"},
+        "ch.title": {"en": "Four open challenges, as experiments", "zh": "四个未解决的挑战：动手做实验"},
+        "ch.intro": {
+            "en": "The document ends with four problems image classification still has: too little good data, models nobody can explain, models too heavy for phones, and the privacy of the people in the photos. Each tab turns one into an experiment you run and measure on this machine.",
+            "zh": "文档最后列出了图像分类仍面临的四个问题：高质量数据不够、模型的决定难以解释、模型对手机来说太重、照片中人的隐私。每个标签页把其中一个问题变成你可以在这台机器上运行并测量的实验。",
+        },
+        "ch.tab.data": {"en": "1 · Little data", "zh": "1 · 数据太少"},
+        "ch.tab.explain": {"en": "2 · Explanations", "zh": "2 · 可解释性"},
+        "ch.tab.export": {"en": "3 · Phones and IoT", "zh": "3 · 手机与物联网"},
+        "ch.tab.privacy": {"en": "4 · Privacy", "zh": "4 · 隐私"},
+        "ch.dataset": {"en": "Data set", "zh": "数据集"},
+        "ch.dataset.cifar10": {"en": "CIFAR-10", "zh": "CIFAR-10"},
+        "ch.dataset.shapes": {"en": "Built-in shapes", "zh": "内置形状"},
+        "ch.machine": {"en": "{cpu}, {cores} cores", "zh": "{cpu}，{cores} 个核心"},
+        "ch.stop": {"en": "Stop", "zh": "停止"},
+        "ch.working": {"en": "Working…", "zh": "正在运行……"},
+        # 1. Little data
+        "ch.data.intro": {
+            "en": "How much does accuracy depend on the amount of labelled data? The same network is trained on 2% up to 100% of the training images (the same share of every class), each as an ordinary run in the queue, and tested on the whole test set. Augmentation (flipped and shifted copies) is one way to get more out of few images: compare the two curves.",
+            "zh": "准确率有多依赖带标签数据的数量？同一个网络分别用 2% 到 100% 的训练图像（每个类别取相同比例）训练，每次都是队列中的一次普通训练，并在完整的测试集上测试。数据增强（翻转和平移后的副本）是用少量图像学到更多的一种办法：比较两条曲线。",
+        },
+        "ch.data.epochs": {"en": "Epochs per run", "zh": "每次训练的轮数"},
+        "ch.data.fractions": {"en": "Shares of the training set", "zh": "训练集的比例"},
+        "ch.data.augment": {"en": "Augmentation", "zh": "数据增强"},
+        "ch.data.augment.both": {"en": "without and with", "zh": "不用和使用都做"},
+        "ch.data.augment.without": {"en": "without", "zh": "不用"},
+        "ch.data.augment.with": {"en": "with (flip + shift)", "zh": "使用（翻转 + 平移）"},
+        "ch.data.plan": {
+            "en": "{runs} runs, roughly {duration} of training in all on this machine.",
+            "zh": "共 {runs} 次训练，在这台机器上总计约 {duration}。",
+        },
+        "ch.data.start": {"en": "Start the learning curve", "zh": "开始绘制学习曲线"},
+        "ch.data.stop": {"en": "Stop the sweep", "zh": "停止全部训练"},
+        "ch.data.progress": {"en": "{done} of {total} runs done", "zh": "已完成 {done} / {total} 次训练"},
+        "ch.data.with": {"en": "with augmentation", "zh": "使用数据增强"},
+        "ch.data.without": {"en": "without augmentation", "zh": "不用数据增强"},
+        "ch.data.x": {"en": "Training images (log scale)", "zh": "训练图像数（对数坐标）"},
+        "ch.data.col.fraction": {"en": "Share", "zh": "比例"},
+        "ch.data.col.augment": {"en": "Augmentation", "zh": "数据增强"},
+        "ch.data.col.images": {"en": "Training images", "zh": "训练图像数"},
+        "ch.data.col.status": {"en": "Status", "zh": "状态"},
+        "ch.data.measured": {
+            "en": "Each point is a run of its own (also listed under Runs), trained and tested on this machine ({machine}, {precision} arithmetic); the test set is the same for every point.",
+            "zh": "每个点都是一次独立的训练（也列在“训练记录”中），在这台机器上训练和测试（{machine}，{precision} 运算）；所有点使用同一个测试集。",
+        },
+        # 2. Explanations
+        "ch.explain.intro": {
+            "en": "A network's decision is hard to explain. Two methods answer “where did it look?” in different ways; when they agree, the explanation is more trustworthy.",
+            "zh": "网络的决定很难解释。两种方法用不同的方式回答“它看了哪里？”；两者一致时，解释更可信。",
+        },
+        "ch.explain.source": {"en": "Image", "zh": "图像"},
+        "ch.explain.source.test": {"en": "A test image", "zh": "测试图像"},
+        "ch.explain.source.upload": {"en": "My image", "zh": "我的图像"},
+        "ch.explain.patch": {"en": "Grey patch (pixels)", "zh": "灰色遮挡块（像素）"},
+        "ch.explain.stride": {"en": "Step (pixels)", "zh": "步长（像素）"},
+        "ch.explain.input": {"en": "Input: {label} ({p:.0%})", "zh": "输入：{label}（{p:.0%}）"},
+        "ch.explain.gradcam": {"en": "Grad-CAM for “{label}”", "zh": "“{label}”的 Grad-CAM"},
+        "ch.explain.occlusion": {
+            "en": "Occlusion for “{label}” ({patch}×{patch} patch, step {stride})",
+            "zh": "“{label}”的遮挡敏感度（{patch}×{patch} 遮挡块，步长 {stride}）",
+        },
+        "ch.explain.no_gradcam": {
+            "en": "No Grad-CAM for this model: {reason}",
+            "zh": "这个模型无法计算 Grad-CAM：{reason}",
+        },
+        "ch.explain.what_gradcam": {
+            "en": "**Grad-CAM** looks inside: it weighs the last convolution's feature maps by how strongly the class score changes with each map (its gradient). It shows what the network's own features respond to, at the coarse resolution of that layer.",
+            "zh": "**Grad-CAM** 从内部看：它用类别分数对每张特征图的变化率（梯度）给最后一个卷积层的特征图加权。它显示网络自身的特征对什么有反应，分辨率是那一层的粗略分辨率。",
+        },
+        "ch.explain.what_occlusion": {
+            "en": "**Occlusion sensitivity** looks from outside: it hides one square of the picture under a grey patch, predicts again, and records how much the class probability drops. Red means hiding that part costs the most. It works for any model, one prediction per patch position.",
+            "zh": "**遮挡敏感度**从外部看：用灰色方块遮住图像的一小块，再预测一次，记录该类别概率下降了多少。红色表示遮住这里损失最大。它适用于任何模型，每个遮挡位置做一次预测。",
+        },
+        "ch.explain.spearman": {"en": "Agreement (Spearman ρ)", "zh": "一致程度（斯皮尔曼 ρ）"},
+        "ch.explain.iou": {"en": "Overlap of top 20% (IoU)", "zh": "前 20% 区域重合度（IoU）"},
+        "ch.explain.largest_drop": {"en": "Largest probability drop", "zh": "最大概率下降"},
+        "ch.explain.seconds": {"en": "Occlusion map time", "zh": "遮挡图耗时"},
+        "ch.explain.how_agree": {
+            "en": "ρ is Spearman's rank correlation of the two maps over the 32×32 pixels: 1 when both rank the pixels in the same order, 0 when unrelated, below 0 when opposed. The overlap compares each map's top 20% of pixels (intersection over union). Occlusion took {positions} predictions, timed just now on this machine ({machine}).",
+            "zh": "ρ 是两张图在 32×32 个像素上的斯皮尔曼等级相关系数：两者给像素的排序相同时为 1，无关时为 0，相反时小于 0。重合度比较两张图中数值最高的 20% 像素（交并比）。遮挡图需要 {positions} 次预测，耗时刚在这台机器上测得（{machine}）。",
+        },
+        # 3. Phones and IoT
+        "ch.export.intro": {
+            "en": "A phone or a small IoT board cannot run TensorFlow, but it can run **LiteRT** (TensorFlow Lite). Here the model is exported three ways with Keras's own exporter: float32 (the same numbers), float16 (weights in half precision: half the size) and int8 (weights and activations as 8-bit integers, calibrated on a few hundred training images: a quarter of the size and integer arithmetic). Each file is then run by the LiteRT interpreter and measured beside Keras.",
+            "zh": "手机或小型物联网设备无法运行 TensorFlow，但可以运行 **LiteRT**（TensorFlow Lite）。这里用 Keras 自带的导出功能把模型导出为三种格式：float32（数值相同）、float16（权重用半精度，体积减半）和 int8（权重和激活值都用 8 位整数，用几百张训练图像校准：体积约为四分之一，并使用整数运算）。然后用 LiteRT 解释器运行每个文件，并与 Keras 并排测量。",
+        },
+        "ch.export.no_test_set": {
+            "en": "This model's test images are not available here, so it cannot be measured.",
+            "zh": "这里没有这个模型的测试图像，无法测量。",
+        },
+        "ch.export.plan": {
+            "en": "Accuracy is measured on all {images:,} test images of {dataset}; this takes a minute or two.",
+            "zh": "准确率在 {dataset} 的全部 {images:,} 张测试图像上测量，需要一两分钟。",
+        },
+        "ch.export.start": {"en": "Export and measure", "zh": "导出并测量"},
+        "ch.export.keras": {"en": "Keras (.keras, float32)", "zh": "Keras（.keras，float32）"},
+        "ch.export.col.format": {"en": "Format", "zh": "格式"},
+        "ch.export.col.size": {"en": "File size", "zh": "文件大小"},
+        "ch.export.col.size_ratio": {"en": "× Keras size", "zh": "相对 Keras 大小"},
+        "ch.export.col.accuracy": {"en": "Test accuracy", "zh": "测试准确率"},
+        "ch.export.col.agreement": {"en": "Same answer as Keras", "zh": "与 Keras 结果相同"},
+        "ch.export.col.p50": {"en": "One image, median", "zh": "单张图像，中位数"},
+        "ch.export.col.p95": {"en": "One image, 95th percentile", "zh": "单张图像，第 95 百分位"},
+        "ch.export.col.batch": {"en": "Batch throughput", "zh": "批量吞吐量"},
+        "ch.export.measured": {
+            "en": "Measured just now on this machine ({machine}): accuracy on {images:,} test images of {dataset}; one-image latency over {calls} calls of the app's own prediction (Keras) or one interpreter call (LiteRT); throughput of one batch of {batch:,} images (Keras's predict against one interpreter call).",
+            "zh": "刚在这台机器上测得（{machine}）：准确率基于 {dataset} 的 {images:,} 张测试图像；单张图像延迟为 {calls} 次调用（Keras 用本应用自己的预测，LiteRT 用一次解释器调用）；吞吐量为一批 {batch:,} 张图像（Keras 的 predict 对比一次解释器调用）。",
+        },
+        "ch.export.download": {"en": "{flavour} .tflite ({size:,.0f} KB)", "zh": "{flavour} .tflite（{size:,.0f} KB）"},
+        # 4. Privacy
+        "ch.privacy.intro": {
+            "en": "Photos often show people. **Federated learning** trains without collecting them: each simulated device keeps its own images and trains on them, only the weights travel to a server that averages them (FedAvg), round after round. The simulation uses Flower, whose same device code could run on real phones. Compare it with a central run that saw the same images the same number of times.",
+            "zh": "照片里常常有人。**联邦学习**不收集照片也能训练：每台模拟设备保留自己的图像并在本地训练，只有权重被发送到服务器，服务器把它们平均（FedAvg），一轮接一轮。模拟使用 Flower 框架，同样的设备端代码也能在真实手机上运行。与一次看过相同图像、相同次数的集中式训练进行比较。",
+        },
+        "ch.privacy.devices": {"en": "Devices", "zh": "设备数"},
+        "ch.privacy.rounds": {"en": "Rounds", "zh": "轮数"},
+        "ch.privacy.local_epochs": {"en": "Epochs on each device per round", "zh": "每轮每台设备的训练轮数"},
+        "ch.privacy.limit": {"en": "Images per split", "zh": "每个划分的图像数"},
+        "ch.privacy.split": {"en": "Each device's photos", "zh": "每台设备的照片"},
+        "ch.privacy.split.iid": {"en": "random (every class)", "zh": "随机（各类别都有）"},
+        "ch.privacy.split.skewed": {"en": "skewed to a few classes", "zh": "偏向少数类别"},
+        "ch.privacy.alpha": {
+            "en": "Skew: Dirichlet α (small = few classes per device)",
+            "zh": "偏斜程度：狄利克雷 α（越小每台设备的类别越少）",
+        },
+        "ch.privacy.dp": {
+            "en": "Differential privacy (clip each update, add noise)",
+            "zh": "差分隐私（裁剪每个更新并加噪声）",
+        },
+        "ch.privacy.dp_help": {
+            "en": "Each device clips its change of the weights to norm C; the server adds Gaussian noise (standard deviation z·C / devices) to the average. ε says how much one device's data can change what the server learns (smaller is more private), computed by Flower's accountant (Google's dp-accounting).",
+            "zh": "每台设备把权重的变化裁剪到范数 C 以内；服务器在平均值上加入高斯噪声（标准差 z·C / 设备数）。ε 表示一台设备的数据最多能改变服务器学到的内容多少（越小越隐私），由 Flower 的隐私核算器（Google 的 dp-accounting）计算。",
+        },
+        "ch.privacy.dp_short": {"en": "Differential privacy", "zh": "差分隐私"},
+        "ch.privacy.history": {"en": "Your simulations so far", "zh": "你做过的模拟"},
+        "ch.privacy.noise": {"en": "Noise multiplier z", "zh": "噪声系数 z"},
+        "ch.privacy.clip": {"en": "Clipping norm C", "zh": "裁剪范数 C"},
+        "ch.privacy.delta": {"en": "δ", "zh": "δ"},
+        "ch.privacy.start": {"en": "Start the simulation", "zh": "开始模拟"},
+        "ch.privacy.stopped": {"en": "Stopped after {rounds} round(s).", "zh": "在第 {rounds} 轮后停止。"},
+        "ch.privacy.federated": {"en": "Federated", "zh": "联邦学习"},
+        "ch.privacy.central": {"en": "Central, same examples seen", "zh": "集中式（看过相同样本）"},
+        "ch.privacy.round": {"en": "Round", "zh": "轮次"},
+        "ch.privacy.col.sent": {"en": "Sent by each device", "zh": "每台设备发送"},
+        "ch.privacy.col.received": {"en": "Received by each device", "zh": "每台设备接收"},
+        "ch.privacy.col.seconds": {"en": "Round time", "zh": "本轮耗时"},
+        "ch.privacy.epsilon": {"en": "ε (δ = {delta})", "zh": "ε（δ = {delta}）"},
+        "ch.privacy.elapsed": {"en": "Time", "zh": "耗时"},
+        "ch.privacy.leaves": {"en": "What leaves a device", "zh": "离开设备的内容"},
+        "ch.privacy.leaves_detail": {
+            "en": "Each round, each device sends the server {arrays} weight arrays ({numbers:,} numbers, {size:,.0f} KB) and four numbers about its training: {metrics}. In {rounds} round(s) the server received {total:.1f} MB in all, and nothing else: this is what the server's strategy recorded.",
+            "zh": "每一轮，每台设备向服务器发送 {arrays} 个权重数组（{numbers:,} 个数，{size:,.0f} KB）以及关于训练的四个数：{metrics}。{rounds} 轮中服务器一共收到 {total:.1f} MB，此外没有别的：这是服务器端策略记录下的内容。",
+        },
+        "ch.privacy.stays": {"en": "What never leaves a device", "zh": "从不离开设备的内容"},
+        "ch.privacy.stays_detail": {
+            "en": "The {images:,} photos and their labels, spread over {devices} devices as below.",
+            "zh": "{images:,} 张照片及其标签，按下图分布在 {devices} 台设备上。",
+        },
+        "ch.privacy.device": {"en": "Device", "zh": "设备"},
+        "ch.privacy.images": {"en": "Images", "zh": "图像数"},
+        "ch.privacy.measured": {
+            "en": "Simulated on this machine ({machine}, {precision} arithmetic); both runs saw {seen:,} examples.",
+            "zh": "在这台机器上模拟（{machine}，{precision} 运算）；两种训练都看过 {seen:,} 个样本。",
+        },
+        "ch.privacy.dp_note": {
+            "en": "This is device-level privacy: it protects everything one device holds, not single photos. With all {devices} devices in every round there is no random sampling to amplify it, so ε stays large unless the noise is large, and the accuracy pays for it.",
+            "zh": "这是设备级的隐私保护：保护一台设备拥有的全部数据，而不是单张照片。由于每一轮所有 {devices} 台设备都参与，没有随机抽样来放大隐私效果，所以除非噪声很大，ε 会一直很大，而准确率会为此付出代价。",
+        },
+        # Package messages (classifier/export.py, explain.py, sweep.py, federated.py)
+        "msg.export.no_runtime": {
+            "en": "the LiteRT runtime (ai-edge-litert) is not installed: pip install -r requirements-challenges.txt",
+            "zh": "没有安装 LiteRT 运行时（ai-edge-litert）：请运行 pip install -r requirements-challenges.txt",
+        },
+        "msg.export.flavour": {
+            "en": "unknown export flavour {flavour!r}; choose one of {choices}",
+            "zh": "未知的导出格式 {flavour!r}；请从 {choices} 中选择",
+        },
+        "msg.export.failed": {
+            "en": "the model could not be converted to {flavour}: {reason}",
+            "zh": "模型无法转换为 {flavour}：{reason}",
+        },
+        "msg.export.flex_ops": {
+            "en": "the {flavour} file needs TensorFlow operators a phone's LiteRT runtime lacks: {ops}",
+            "zh": "{flavour} 文件需要手机上的 LiteRT 运行时没有的 TensorFlow 运算：{ops}",
+        },
+        "msg.export.not_integer": {
+            "en": "this model cannot be made full-integer int8: {ops} would still compute in floating point; use float16, or a network of standard layers",
+            "zh": "这个模型无法完全转换为 int8 整数运算：{ops} 仍需浮点运算；请使用 float16，或只由标准层组成的网络",
+        },
+        "msg.export.no_representative": {
+            "en": "int8 needs representative training images to calibrate; none were given",
+            "zh": "int8 需要有代表性的训练图像来校准，但没有提供",
+        },
+        "msg.export.progress.convert": {"en": "converting to {flavour}", "zh": "正在转换为 {flavour}"},
+        "msg.export.progress.accuracy": {
+            "en": "{flavour}: testing on {images:,} images",
+            "zh": "{flavour}：正在用 {images:,} 张图像测试",
+        },
+        "msg.export.progress.latency": {
+            "en": "{flavour}: timing single images and a batch",
+            "zh": "{flavour}：正在测量单张图像和一批图像的耗时",
+        },
+        "msg.explain.patch": {
+            "en": "the patch must be 1 to {largest} pixels wide (got {patch})",
+            "zh": "遮挡块的宽度必须是 1 到 {largest} 像素（现在是 {patch}）",
+        },
+        "msg.explain.stride": {
+            "en": "the stride must be 1 to {patch} pixels (got {stride})",
+            "zh": "步长必须是 1 到 {patch} 像素（现在是 {stride}）",
+        },
+        "msg.explain.class": {
+            "en": "class {index} does not exist; the model has {count} classes",
+            "zh": "类别 {index} 不存在；模型只有 {count} 个类别",
+        },
+        "msg.sweep.fraction": {
+            "en": "each fraction must be more than 0 and at most 1 (got {value})",
+            "zh": "每个比例都必须大于 0 且不超过 1（现在是 {value}）",
+        },
+        "msg.sweep.fraction_text": {
+            "en": "fractions must be numbers separated by commas, like 0.02,0.1,1 (got {text!r})",
+            "zh": "比例必须是用逗号分隔的数字，例如 0.02,0.1,1（现在是 {text!r}）",
+        },
+        "msg.sweep.empty": {"en": "choose at least one fraction of the training set", "zh": "请至少选择一个训练集比例"},
+        "msg.sweep.too_many": {
+            "en": "{count} runs is too many for one sweep; the limit is {limit}",
+            "zh": "一次扫描 {count} 次训练太多了；上限是 {limit}",
+        },
+        "msg.federated.no_engine": {
+            "en": "Flower's simulation engine is not installed: pip install -r requirements-challenges.txt",
+            "zh": "没有安装 Flower 的模拟引擎：请运行 pip install -r requirements-challenges.txt",
+        },
+        "msg.federated.devices": {
+            "en": "the number of devices must be 2 to {largest} (got {devices})",
+            "zh": "设备数必须是 2 到 {largest}（现在是 {devices}）",
+        },
+        "msg.federated.rounds": {
+            "en": "the number of rounds must be 1 to {largest} (got {rounds})",
+            "zh": "轮数必须是 1 到 {largest}（现在是 {rounds}）",
+        },
+        "msg.federated.local_epochs": {
+            "en": "local epochs must be 1 to 20 (got {epochs})",
+            "zh": "本地训练轮数必须是 1 到 20（现在是 {epochs}）",
+        },
+        "msg.federated.alpha": {
+            "en": "α must be a positive number, e.g. 0.1 (very skewed) to 100 (almost random); got {alpha}",
+            "zh": "α 必须是正数，例如 0.1（非常偏斜）到 100（几乎随机）；现在是 {alpha}",
+        },
+        "msg.federated.too_many_devices": {
+            "en": "{devices} devices cannot share {images} training images (each needs at least {minimum}); use fewer devices or more images",
+            "zh": "{devices} 台设备无法分享 {images} 张训练图像（每台至少需要 {minimum} 张）；请减少设备或增加图像",
+        },
+        "msg.federated.too_skewed": {
+            "en": "with α = {alpha}, some of the {devices} devices keep getting fewer than {minimum} images; use a larger α, fewer devices or more images",
+            "zh": "α = {alpha} 时，{devices} 台设备中总有一些分到的图像少于 {minimum} 张；请增大 α、减少设备或增加图像",
+        },
+        "msg.federated.dp": {
+            "en": "differential privacy needs a noise multiplier above 0 and a clipping norm above 0 (got {noise} and {clip})",
+            "zh": "差分隐私需要大于 0 的噪声系数和大于 0 的裁剪范数（现在是 {noise} 和 {clip}）",
+        },
+        "msg.federated.delta": {
+            "en": "δ must be between 0 and 1, e.g. 1e-5 (got {delta})",
+            "zh": "δ 必须在 0 和 1 之间，例如 1e-5（现在是 {delta}）",
+        },
+        "msg.federated.busy": {
+            "en": "another federated simulation is running in this server; wait for it to finish",
+            "zh": "服务器上正在运行另一个联邦学习模拟；请等它结束",
+        },
+        "msg.federated.failed": {"en": "the simulation failed: {reason}", "zh": "模拟失败：{reason}"},
+        "msg.federated.progress.start": {
+            "en": "starting Flower's simulation engine (Ray) with {devices} devices",
+            "zh": "正在启动 Flower 的模拟引擎（Ray），共 {devices} 台设备",
+        },
+        "msg.federated.progress.round": {
+            "en": "round {round} of {rounds}: test accuracy {accuracy:.1%}",
+            "zh": "第 {round} / {rounds} 轮：测试准确率 {accuracy:.1%}",
+        },
+        "msg.federated.progress.central": {
+            "en": "central run for comparison: epoch {epoch} of {epochs}",
+            "zh": "用于比较的集中式训练：第 {epoch} / {epochs} 轮",
+        },
+    }
+)
+
+
 def language() -> str:
     chosen = st.session_state.get("language", DEFAULT_LANGUAGE)
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE

@@ -117,6 +117,7 @@ class Worker:
             config.limit,
             progress=lambda fraction, message: self.update(loading=fraction, phase=message),
         )
+        dataset = dataset.train_share(config.train_fraction, config.random_seed)  # a learning curve's point
         self.update(loading=None, phase=Message("engine.phase_building"))
         validation = None
         if config.validation == "holdout":
