@@ -7,12 +7,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from classifier import explain, export, federated, inspect, sweep
+from classifier import estimate, explain, export, federated, inspect, sweep
 from classifier.background import Task
 from classifier.config import Config
 from classifier.images import ImageError, load_input
 from classifier.messages import ClassifierError, Message
-from classifier.model import estimate_epoch_seconds, resolved_precision
+from classifier.model import resolved_precision
 from ui import challenges, charts, require_app, state, widgets
 from ui.i18n import format_duration, labels, say, t
 
@@ -20,6 +20,8 @@ require_app()
 
 DATASETS = ("cifar10", "shapes")
 TRAIN_IMAGES = {"cifar10": 50_000, "shapes": 6_000}
+TEST_IMAGES = {"cifar10": 10_000, "shapes": 1_200}
+CLASSES = {"cifar10": 10, "shapes": 6}
 AUGMENT_CHOICES = ("both", "without", "with")
 ALPHAS = (0.05, 0.1, 0.3, 1.0, 10.0, 100.0)
 
@@ -68,12 +70,16 @@ def little_data() -> None:
     except ClassifierError as error:
         st.warning(say(error))
         planned = []
-    if planned:
+    # Seconds per image measured on this server for these networks (as on the Train page).
+    rates = [state.epoch_rates(config, CLASSES[dataset]) for _, _, config in planned]
+    if planned and all(isinstance(rate, dict) for rate in rates):
         seconds = sum(
-            estimate_epoch_seconds(config, max(1, round(TRAIN_IMAGES[dataset] * f))) * config.epochs
-            for f, _, config in planned
+            estimate.epoch_seconds(rate, max(1, round(TRAIN_IMAGES[dataset] * f)), TEST_IMAGES[dataset]) * config.epochs
+            for (f, _, config), rate in zip(planned, rates)
         )
         st.caption(t("ch.data.plan", runs=len(planned), duration=format_duration(seconds)))
+    elif planned:
+        st.caption(t("ch.data.plan_unmeasured", runs=len(planned)))
     current = st.session_state.get("ch_sweep")
     active = bool(current) and any(_point_active(p) for p in current["points"])
     st.button(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from app_support import app_at, button, charts, en
 from polling import wait_for
-from test_app import app_at, button, charts, en
 
 from ui.i18n import TEXT
 
@@ -81,7 +81,7 @@ def test_export_measures_every_flavour_of_a_run_and_offers_the_files():
     job = state.engine().submit(Config(dataset="shapes", limit=300, epochs=2), owner=at.session_state["owner"])
     assert job.wait(180) and job.snapshot().status == "finished"
     at.run()
-    at.selectbox(key="ch_export_model").set_value(1).run()  # the run (the built-in model is first)
+    at.selectbox(key="ch_export_model").set_value(job.run_id).run()  # options are keyed by run id
     assert any(c.value == en("ch.export.plan").format(images=300, dataset="shapes (first 300)") for c in at.caption)
     button(at, "ch_export_start").click().run()
     task = challenges.task(at.session_state["ch_export_task"])

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from browser_support import ARTIFACTS, CHROMIUM, Server, launch_chromium, start_shapes_training
 from load_sessions import run_sessions
+from polling import wait_for
 
 from classifier.runs import RunStore
 
@@ -33,7 +34,7 @@ def test_twenty_sessions_while_training(tmp_path):
             start_shapes_training(page, server.url, epochs=40)  # keeps training throughout the load
             page.get_by_text("Images / s").first.wait_for()
             browser.close()
-        assert store.list()[0].status == "running"
+        wait_for(lambda: store.list()[0].status == "running", 60)  # its worker has started it
         before_mb = server.rss_mb()
         result = run_sessions(server.url, SESSIONS)
         after_mb = server.rss_mb()

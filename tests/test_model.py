@@ -81,7 +81,7 @@ def test_the_epoch_estimate_is_measured_once_per_network_and_machine(monkeypatch
     assert 0 < rates["validate_image"] < rates["train_image"] < 0.1  # a forward pass is cheaper than a step
     monkeypatch.setattr(estimate, "measure_rates", lambda *a: pytest.fail("measured again"))
     assert estimate.measured_rates(tiny, 6) == rates == estimate.cached_rates(tiny, 6)
-    assert estimate.cached_rates(tiny.replace(batch_size=64), 6) is None  # another step, another figure
+    assert estimate.cached_rates(tiny.replace(batch_size=48), 6) is None  # another step, another figure
     assert estimate.cached_rates(tiny.replace(epochs=3, learning_rate=0.01), 6) == rates  # same step cost
     seconds = estimate.epoch_seconds(rates, 1000, 200)
     assert seconds == pytest.approx(1000 * rates["train_image"] + 200 * rates["validate_image"])

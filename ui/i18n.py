@@ -877,6 +877,10 @@ TEXT.update(
         "ch.data.augment.both": {"en": "without and with", "zh": "不用和使用都做"},
         "ch.data.augment.without": {"en": "without", "zh": "不用"},
         "ch.data.augment.with": {"en": "with (flip + shift)", "zh": "使用（翻转 + 平移）"},
+        "ch.data.plan_unmeasured": {
+            "en": "{runs} runs. Their time is measured on this server first (see the Train page's estimate).",
+            "zh": "共 {runs} 次训练。所需时间会先在本服务器上测量（见“训练”页的估计）。",
+        },
         "ch.data.plan": {
             "en": "{runs} runs, roughly {duration} of training in all on this machine.",
             "zh": "共 {runs} 次训练，在这台机器上总计约 {duration}。",
