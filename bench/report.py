@@ -105,10 +105,15 @@ def points_per_cpu_minute(value: float) -> str:
 # --- the machine -------------------------------------------------------------------------------
 
 
+SPEED_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16")
+
+
 def describe_machine() -> dict[str, Any]:
     """What a reader needs to compare these numbers with theirs (no TensorFlow import needed)."""
     return {
         "cpu": _proc_field("/proc/cpuinfo", "model name") or platform.processor() or platform.machine(),
+        # The flags that decide the arithmetic: bfloat16 in hardware (AVX512-BF16/AMX) or float32 only.
+        "cpu_flags": [flag for flag in SPEED_FLAGS if flag in (_proc_field("/proc/cpuinfo", "flags") or "").split()],
         "cores": os.cpu_count(),
         "usable_cores": len(os.sched_getaffinity(0)),
         "ram_gb": round(int((_proc_field("/proc/meminfo", "MemTotal") or "0 kB").split()[0]) / 2**20, 1),
@@ -142,7 +147,8 @@ def _version(package: str) -> str:
 
 def machine_line(machine: dict[str, Any]) -> str:
     return (
-        f"{machine['cpu']}, {machine['cores']} cores ({machine['usable_cores']} usable), "
+        f"{machine['cpu']} (flags: {', '.join(machine.get('cpu_flags') or ['no AVX2'])}), "
+        f"{machine['cores']} cores ({machine['usable_cores']} usable), "
         f"{machine['ram_gb']:g} GB RAM; Python {machine['python']}, TensorFlow {machine['tensorflow']} "
         f"(Keras {machine['keras']}), Streamlit {machine['streamlit']}; {machine['date']}, "
         f"load average {machine['load_average'][0]:g} at the start."

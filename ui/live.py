@@ -14,6 +14,15 @@ from classifier.runs import RunError
 from ui import charts, state, widgets
 from ui.i18n import format_duration, say, t
 
+# While a run is watched the page redraws every second on a machine whose cores the training
+# needs: no decorative motion (the header's "running" indicator, fades and transitions of the
+# redrawn elements), which the browser would otherwise repaint frame after frame.
+STILL_PAGE = """<style>
+[data-testid="stStatusWidget"] { display: none; }
+[data-testid="stMain"] *, [data-testid="stMain"] *::before, [data-testid="stMain"] *::after {
+    transition: none !important; animation: none !important;
+}
+</style>"""
 REFRESH_SECONDS = 0.9  # a little under a second: each redraw itself takes a few tens of ms
 LIVE_ACTIVE = "live_active"  # set while a run is live, so its end reruns the whole page once
 
