@@ -76,6 +76,7 @@ def dataset_label(config: Config) -> str:
 
 
 def start(config: Config) -> None:
+    state.stop_measurements()
     try:
         job = state.engine().submit(config, owner=state.owner(), dataset_label=dataset_label(config))
     except (RunError, ValueError) as error:

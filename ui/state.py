@@ -187,5 +187,15 @@ def epoch_rates(config: Config, num_classes: int) -> dict[str, float] | str | No
     return MEASURING
 
 
+def stop_measurements() -> None:
+    """A run is starting: end the epoch-time measurements under way, which would compete with it
+    for the cores (each is measured again, unhurried, when nothing trains)."""
+    for key, child in list(MEASUREMENTS.items()):
+        if child.poll() is None:
+            child.terminate()
+            child.wait(10)
+            del MEASUREMENTS[key]
+
+
 def visible_runs() -> list[RunInfo]:
     return engine().store.list(owner())
