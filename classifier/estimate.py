@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import platform
+import signal
 import statistics
 import sys
 import tempfile
@@ -149,6 +150,7 @@ def remember(key: str, rates: dict[str, float]) -> None:
 def main(argv: list[str]) -> int:
     config = Config.from_json(argv[0])
     train_images, validation_images, num_classes = (int(value) for value in argv[1:4])
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped by the app: still tidy up below
     with tempfile.TemporaryDirectory(prefix="cnn-estimate-") as scratch:
         tempfile.tempdir = scratch  # TensorFlow's autograph writes temporary files: keep them here
         rates = measured_rates(config, num_classes)
