@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from typing import Any
 
 import numpy as np
@@ -115,14 +114,9 @@ def measure_challenges(children, sizes) -> tuple[dict[str, Any], list[Row]]:
 
 
 def _timed(call, repeats: int, warmup: int = 3) -> dict[str, float]:
-    for _ in range(warmup):
-        call()
-    seconds = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        seconds.append(time.perf_counter() - started)
-    ms = np.asarray(seconds) * 1000
+    from classifier.export import timings
+
+    ms = timings(call, repeats, warmup)
     return {"p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95))}
 
 

@@ -240,7 +240,8 @@ def keras_file_bytes(model) -> int:
         return path.stat().st_size
 
 
-def _timings(call: Callable[[], object], repeats: int, warmup: int = 3) -> np.ndarray:
+def timings(call: Callable[[], object], repeats: int, warmup: int = 3) -> np.ndarray:
+    """Milliseconds of `repeats` calls after `warmup` untimed ones."""
     for _ in range(warmup):
         call()
     seconds = []
@@ -292,14 +293,14 @@ def measure(
 
     report(0.0, Message("export.progress.accuracy", {"flavour": "keras", "images": len(y_test)}))
     keras_top = keras_probabilities(loaded, x_test).argmax(axis=1)
-    keras_ms = _timings(lambda: loaded.probabilities(single), latency_calls)
+    keras_ms = timings(lambda: loaded.probabilities(single), latency_calls)
     model = loaded.model
 
     def keras_predict() -> None:
         with loaded.lock:  # one thread at a time per loaded model, as everywhere in the app
             model.predict(batch.astype(np.float32) / 255.0, batch_size=EVALUATION_BATCH, verbose=0)
 
-    predict_ms = _timings(keras_predict, 3, warmup=1)
+    predict_ms = timings(keras_predict, 3, warmup=1)
     with loaded.lock:
         keras_bytes = keras_file_bytes(model)
     rows.append(_row("keras", keras_bytes, keras_top, y_test, keras_top, keras_ms, predict_ms, batch))
@@ -314,8 +315,8 @@ def measure(
         report((step + 0.3) / steps, Message("export.progress.accuracy", {"flavour": flavour, "images": len(y_test)}))
         top = litert_probabilities(runner, x_test).argmax(axis=1)
         report((step + 0.7) / steps, Message("export.progress.latency", {"flavour": flavour}))
-        one_ms = _timings(lambda runner=runner: runner.probabilities(single), latency_calls)
-        batch_ms = _timings(lambda runner=runner: runner.probabilities(batch), 3, warmup=1)
+        one_ms = timings(lambda runner=runner: runner.probabilities(single), latency_calls)
+        batch_ms = timings(lambda runner=runner: runner.probabilities(batch), 3, warmup=1)
         rows.append(_row(flavour, len(content), top, y_test, keras_top, one_ms, batch_ms, batch))
     return rows, files
 
