@@ -57,10 +57,3 @@ def load_dataset(
 def describe_source(source: str) -> str:
     """A short human name for a data set source (never the full path of an upload)."""
     return source if source in BUILTIN else Path(source).name
-
-
-
-
-def describe_source(source: str) -> str:
-    """A short human name for a data set source (never the full path of an upload)."""
-    return source if source in BUILTIN else Path(source).name

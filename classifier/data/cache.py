@@ -112,5 +112,3 @@ def frozen(dataset: Dataset) -> Dataset:
     for array in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test):
         array.flags.writeable = False
     return dataset
-
-

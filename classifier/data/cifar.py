@@ -99,5 +99,3 @@ def read_cifar_tar(path: Path, progress: Progress | None) -> Dataset:
     x_train, y_train = arrays([f"data_batch_{i}" for i in range(1, 6)])
     x_test, y_test = arrays(["test_batch"])
     return Dataset("cifar10", CIFAR10_CLASSES, x_train, y_train, x_test, y_test)
-
-

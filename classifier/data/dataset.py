@@ -110,23 +110,3 @@ def stratified_first(labels: np.ndarray, limit: int) -> np.ndarray:
         if not progressed:
             break
     return np.sort(np.concatenate([m[:q] for m, q in zip(by_class, quota)]))
-
-
-def stratified_first(labels: np.ndarray, limit: int) -> np.ndarray:
-    """Indices of the first images per class, `limit` in all (as evenly as classes allow)."""
-    by_class = [np.flatnonzero(labels == label) for label in np.unique(labels)]
-    if limit >= len(labels):
-        return np.arange(len(labels))
-    quota = [0] * len(by_class)
-    remaining = limit
-    # Hand out one image per class at a time so small classes do not starve the split.
-    while remaining > 0:
-        progressed = False
-        for i, members in enumerate(by_class):
-            if remaining and quota[i] < len(members):
-                quota[i] += 1
-                remaining -= 1
-                progressed = True
-        if not progressed:
-            break
-    return np.sort(np.concatenate([m[:q] for m, q in zip(by_class, quota)]))

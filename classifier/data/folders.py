@@ -188,7 +188,9 @@ def read_class_folders(path: Path, progress: Progress | None) -> Dataset:
     x_train, y_train = arrays["train"]
     present = [c for i, c in enumerate(classes) if np.any(y_train == i)]
     if len(present) < 2:
-        raise DatasetError("data.too_few_classes", name=path.name, found=len(present), classes=", ".join(present) or "-")
+        raise DatasetError(
+            "data.too_few_classes", name=path.name, found=len(present), classes=", ".join(present) or "-"
+        )
     if len(present) > MAX_CLASSES:
         raise DatasetError("data.too_many_classes", name=path.name, found=len(present), limit=MAX_CLASSES)
     if len(present) < len(classes):
@@ -223,5 +225,3 @@ def split_flat(dataset: Dataset) -> Dataset:
         y_test,
         (*dataset.notes, note),
     )
-
-

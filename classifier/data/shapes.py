@@ -84,5 +84,3 @@ def _draw_one(rng: np.random.Generator, kind: str) -> np.ndarray:
     small = canvas.resize((images.IMAGE_SIZE, images.IMAGE_SIZE), Image.Resampling.BOX)
     noisy = np.asarray(small, dtype=np.float32) + rng.normal(0, 8, size=(32, 32, 3))
     return np.clip(noisy, 0, 255).astype(np.uint8)
-
-
