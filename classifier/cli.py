@@ -118,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--dataset", default="cifar10")
     evaluate.add_argument("--limit", type=int)
     evaluate.add_argument("--runs-dir")
+    evaluate.add_argument("--tta", choices=("none", "flip"), default="none", help="flip: average with the mirror image")
 
     predict = commands.add_parser("predict", help="classify image files")
     predict.add_argument("--model", default="default", help="default, a .keras file, or a run id")
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="how a non-square photo becomes 32x32 (default: centre crop)",
     )
     predict.add_argument("--runs-dir")
+    predict.add_argument("--tta", choices=("none", "flip"), default="none", help="flip: average with the mirror image")
     predict.add_argument("files", nargs="+", metavar="FILE")
 
     runs = commands.add_parser("runs", help="list saved runs, one JSON object per line")
@@ -245,7 +247,7 @@ def _resolve_model(name: str, runs_dir: str | None):
 def _evaluate(args: argparse.Namespace) -> int:
     from classifier import pipeline
     from classifier.data import DatasetError, load_dataset
-    from classifier.predict import ModelError
+    from classifier.predict import ModelError, with_flip_averaging
 
     try:
         loaded = _resolve_model(args.model, args.runs_dir)
@@ -255,7 +257,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     if len(loaded.classes) != dataset.num_classes:
         return _fail(f"the model has {len(loaded.classes)} classes, the data set {dataset.num_classes}")
     started = time.time()
-    model = loaded.model  # loaded for inference only: compile with the training loss to evaluate
+    model = loaded.model if args.tta == "none" else with_flip_averaging(loaded.model)
+    # Loaded for inference only: compile with the training loss to evaluate.
     model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     loss, accuracy = model.evaluate(pipeline.evaluation_batches(dataset.x_test, dataset.y_test), verbose=0)
     _emit(
@@ -263,6 +266,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             "model": args.model,
             "dataset": dataset.name,
             "n": len(dataset.y_test),
+            "tta": args.tta,
             "accuracy": float(accuracy),
             "loss": float(loss),
             "seconds": round(time.time() - started, 3),
@@ -280,7 +284,7 @@ def _predict(args: argparse.Namespace) -> int:
     except ModelError as error:
         return _fail(str(error))
     failed = False
-    for name, result in zip(args.files, predict_many(loaded, list(args.files), args.top_k, args.fit)):
+    for name, result in zip(args.files, predict_many(loaded, list(args.files), args.top_k, args.fit, tta=args.tta)):
         if isinstance(result, ImageError):
             failed = True
             _emit({"file": name, "error": str(result), "code": result.message.code})

@@ -44,6 +44,7 @@ ENGLISH: dict[str, str] = {
     "model.too_few_outputs": "the model outputs {count} value(s); a classifier needs at least two classes",
     "model.no_checkpoint_yet": "this run has no checkpoint yet; wait for its first epoch to finish",
     "model.unknown_name": "no model file or run called {name}",
+    "model.tta": "test-time augmentation must be one of {choices}, not {value}",
     # data sets (classifier/data/)
     "data.progress_reading": "Reading {name}",
     "data.progress_decoding_train": "Decoding training images: {done:,}/{total:,}",

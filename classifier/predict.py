@@ -28,6 +28,10 @@ DEFAULT_MODEL_INFO = ASSETS / "default_model.json"
 UNSURE_BELOW = 0.5  # a top probability under this: "the picture may be none of the classes"
 MAX_MODEL_BYTES = 200 * 2**20
 PREVIEW_SIZE = 512  # photos are decoded at reduced size when the format allows (JPEG draft mode)
+# Test-time augmentation: "flip" averages the class probabilities of the image and its mirror.
+# A left-right mirror of a cat is still a cat (the training augmentation "flip" teaches exactly this),
+# so the two guesses are two looks at the same picture; their mean is steadier than either.
+TTA_CHOICES = ("none", "flip")
 
 
 class ModelError(ClassifierError):
@@ -44,11 +48,19 @@ class LoadedModel:
     info: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def probabilities(self, batch: np.ndarray) -> np.ndarray:
-        """uint8 images (n, 32, 32, 3) -> class probabilities (n, classes)."""
+    def probabilities(self, batch: np.ndarray, tta: str = "none") -> np.ndarray:
+        """uint8 images (n, 32, 32, 3) -> class probabilities (n, classes); with tta="flip", the
+        mean of the probabilities for each image and its mirror (one model call on 2n images)."""
+        check_tta(tta)
         x = batch.astype(np.float32) / 255.0
+        if tta == "flip":
+            x = np.concatenate([x, x[:, :, ::-1]])
         with self.lock:
-            return np.asarray(self.model(x, training=False), dtype=np.float32)
+            p = np.asarray(self.model(x, training=False), dtype=np.float32)
+        if tta == "flip":
+            as_seen, mirrored = np.split(p, 2)
+            p = (as_seen + mirrored) / 2
+        return p
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,22 @@ class Prediction:
     @property
     def unsure(self) -> bool:
         return self.top[0][1] < UNSURE_BELOW
+
+
+def check_tta(tta: str) -> None:
+    if tta not in TTA_CHOICES:
+        raise ModelError("model.tta", value=repr(tta), choices=", ".join(TTA_CHOICES))
+
+
+def with_flip_averaging(model):
+    """A Keras model whose output is the mean of `model` on the image and on its mirror, so that
+    `evaluate` measures test-time flip averaging with Keras's own loss and accuracy."""
+    import keras
+
+    images = keras.Input(shape=model.input_shape[1:])
+    mirrored = keras.ops.flip(images, axis=2)  # axis 2: the width of (batch, height, width, channels)
+    averaged = keras.layers.Average()([model(images), model(mirrored)])
+    return keras.Model(images, averaged, name=f"{model.name}_flip_averaged")
 
 
 def default_model_info() -> dict:
@@ -192,19 +220,25 @@ def top_k(probabilities: np.ndarray, classes: tuple[str, ...], k: int) -> list[t
 
 
 def predict_image(
-    loaded: LoadedModel, source: bytes | str | os.PathLike, top: int = 3, fit: str = "crop", preview: bool = False
+    loaded: LoadedModel,
+    source: bytes | str | os.PathLike,
+    top: int = 3,
+    fit: str = "crop",
+    preview: bool = False,
+    tta: str = "none",
 ) -> Prediction:
     """One image (bytes or path) -> Prediction; raises ImageError with a clear message for bad files.
-    With `preview`, the Prediction also carries the upright photo for display."""
+    With `preview`, the Prediction also carries the upright photo for display; `tta` see TTA_CHOICES."""
     shown, model_input = prepare(source, fit, preview)
-    probabilities = loaded.probabilities(model_input[None])[0]
+    probabilities = loaded.probabilities(model_input[None], tta)[0]
     return Prediction(model_input, probabilities, top_k(probabilities, loaded.classes, top), shown)
 
 
 def predict_many(
-    loaded: LoadedModel, sources: list, top: int = 3, fit: str = "crop", preview: bool = False
+    loaded: LoadedModel, sources: list, top: int = 3, fit: str = "crop", preview: bool = False, tta: str = "none"
 ) -> list[Prediction | ImageError]:
     """Several images in one model call; a bad file yields its ImageError and spoils nothing else."""
+    check_tta(tta)
     prepared: list = []
     for source in sources:
         try:
@@ -212,7 +246,7 @@ def predict_many(
         except ImageError as error:
             prepared.append(error)
     good = [item for item in prepared if not isinstance(item, ImageError)]
-    probabilities = iter(loaded.probabilities(np.stack([m for _, m in good])) if good else [])
+    probabilities = iter(loaded.probabilities(np.stack([m for _, m in good]), tta) if good else [])
     results: list[Prediction | ImageError] = []
     for item in prepared:
         if isinstance(item, ImageError):

@@ -46,6 +46,7 @@ fit = right.radio(
     horizontal=True,
     format_func=labels("predict.fit", ("crop", "squash")).get,
 )
+tta = "flip" if st.toggle(t("predict.tta"), key="predict_tta", help=t("predict.tta_help")) else "none"
 uploads = st.file_uploader(
     t("predict.upload"), accept_multiple_files=True, key="predict_files", help=t("predict.upload_help")
 )
@@ -58,7 +59,7 @@ if uploads and len(uploads) > MAX_FILES:
     st.warning(t("predict.too_many", count=len(uploads), limit=MAX_FILES))
 if loaded is not None and files:
     results = predict_many(
-        loaded, [content for _, content in files], top=min(top_k, len(loaded.classes)), fit=fit, preview=True
+        loaded, [content for _, content in files], top=min(top_k, len(loaded.classes)), fit=fit, preview=True, tta=tta
     )
     shown = dict(zip(loaded.classes, class_names(loaded.classes)))
     builtin = choice.run_id is None and choice.upload is None

@@ -45,6 +45,7 @@ def epoch_estimate(config: Config, dataset) -> None:
         seconds = estimate.epoch_seconds(rates, *images)
         total = format_duration(seconds * config.epochs)
         st.metric(t("summary.estimate"), format_duration(seconds), help=t("summary.estimate_help", total=total))
+        st.caption(t("summary.estimate_total", total=total, epochs=config.epochs))
     elif rates == state.BUSY:
         st.metric(t("summary.estimate"), "–", help=t("summary.estimate_busy"))
     elif rates == state.MEASURING:

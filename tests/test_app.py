@@ -137,6 +137,10 @@ def test_predict_page_with_good_and_bad_files():
     verdict = next(m.value for m in at.markdown if m.value.startswith("**dog.jpg**"))
     assert "%" in verdict
     assert len(charts(at)) == 1
+    at.toggle(key="predict_tta").set_value(True).run()  # the mirror image too: another verdict, same layout
+    assert not at.exception
+    flipped = next(m.value for m in at.markdown if m.value.startswith("**dog.jpg**"))
+    assert "%" in flipped and flipped != verdict
 
 
 def test_inside_page_shows_filters_maps_and_grad_cam():

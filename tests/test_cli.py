@@ -82,3 +82,12 @@ def test_train_dry_run_measures_without_training(tmp_path):
     assert line["estimated_total_seconds"] == pytest.approx(line["estimated_epoch_seconds"] * 10, abs=0.06)
     assert (line["train_images"], line["validation_images"]) == (108, 12)  # 10% held out of 120
     assert not (tmp_path / "runs").exists()  # nothing was trained or written
+
+
+def test_evaluate_with_flip_averaging_reports_it(saved_model_path):
+    plain = json_lines(cli("evaluate", "--model", saved_model_path, "--dataset", "shapes", "--limit", 60).stdout)[-1]
+    result = cli("evaluate", "--model", saved_model_path, "--dataset", "shapes", "--limit", 60, "--tta", "flip")
+    assert result.returncode == 0, result.stderr
+    flipped = json_lines(result.stdout)[-1]
+    assert (plain["tta"], flipped["tta"]) == ("none", "flip")
+    assert flipped["n"] == 60 and flipped["loss"] != plain["loss"]  # another model: the mirror counts

@@ -195,3 +195,36 @@ def test_a_weak_best_guess_is_unsure_and_a_clear_one_is_not():
     clear = np.array([0.9, 0.05, 0.03, 0.02])
     assert Prediction(image, torn, [("a", 0.3), ("b", 0.28)]).unsure
     assert not Prediction(image, clear, [("a", 0.9), ("b", 0.05)]).unsure
+
+
+def test_flip_averaging_is_the_mean_of_the_image_and_its_mirror(trained, shapes_data):
+    from classifier.predict import LoadedModel
+
+    loaded = LoadedModel(trained, shapes_data.classes, "shapes")
+    batch = shapes_data.x_test[:8]
+    as_seen = loaded.probabilities(batch)
+    mirrored = loaded.probabilities(batch[:, :, ::-1].copy())
+    averaged = loaded.probabilities(batch, tta="flip")
+    np.testing.assert_allclose(averaged, (as_seen + mirrored) / 2, atol=1e-6)
+    np.testing.assert_allclose(averaged.sum(axis=1), 1.0, atol=1e-5)
+    # An asymmetric picture: the mirror really is another look (the two differ somewhere).
+    assert np.abs(as_seen - mirrored).max() > 1e-4
+
+
+def test_flip_averaged_keras_model_evaluates_what_the_numpy_mean_predicts(trained, shapes_data):
+    from classifier.predict import LoadedModel, with_flip_averaging
+
+    averaging = with_flip_averaging(trained)
+    averaging.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    x, y = shapes_data.x_test, shapes_data.y_test
+    _, accuracy = averaging.evaluate(x.astype(np.float32) / 255, y, verbose=0)
+    expected = LoadedModel(trained, shapes_data.classes, "shapes").probabilities(x, tta="flip")
+    assert accuracy == pytest.approx(float(np.mean(expected.argmax(axis=1) == y)))
+
+
+def test_unknown_test_time_augmentation_is_refused(trained, shapes_data, photo_bytes):
+    from classifier.predict import LoadedModel
+
+    with pytest.raises(ModelError) as refused:
+        predict_image(LoadedModel(trained, shapes_data.classes, "shapes"), photo_bytes, tta="rotate")
+    assert refused.value.message.code == "model.tta"

@@ -195,6 +195,10 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "在本服务器上实测：对这个网络计时了几个训练步。全部轮次约需 {total}。",
     },
     "summary.estimate_measuring": {"en": "measuring…", "zh": "正在测量…"},
+    "summary.estimate_total": {
+        "en": "All {epochs} epochs: about {total} on this server.",
+        "zh": "全部 {epochs} 轮：在本服务器上约需 {total}。",
+    },
     "summary.estimate_busy": {
         "en": "Measured when no run is training on this server (a measurement now would be slowed by it, and slow it).",
         "zh": "会在服务器上没有训练时测量（现在测量会被正在进行的训练拖慢，也会拖慢它）。",
@@ -291,6 +295,11 @@ TEXT: dict[str, dict[str, str]] = {
     "predict.fit": {"en": "Make it square by", "zh": "变成正方形的方式"},
     "predict.fit.crop": {"en": "cropping the centre", "zh": "裁剪中心"},
     "predict.fit.squash": {"en": "squashing", "zh": "压缩变形"},
+    "predict.tta": {"en": "Also look at the mirror image (test-time flip)", "zh": "同时看镜像图片（测试时翻转）"},
+    "predict.tta_help": {
+        "en": "The model judges the photo and its left-right mirror and averages the two sets of probabilities: usually a little more accurate, at twice the computation.",
+        "zh": "模型分别判断照片和它的左右镜像，再把两组概率取平均：通常更准一点，计算量是两倍。",
+    },
     "predict.upload": {"en": "Drag and drop images", "zh": "拖放图片"},
     "predict.upload_help": {
         "en": "PNG, JPEG, WebP, GIF, BMP or TIFF; several at once.",
@@ -429,6 +438,10 @@ TEXT: dict[str, dict[str, str]] = {
     "msg.model.unknown_name": {
         "en": "no model file or run called {name}",
         "zh": "没有名为 {name} 的模型文件或训练记录",
+    },
+    "msg.model.tta": {
+        "en": "test-time augmentation must be one of {choices}, not {value}",
+        "zh": "测试时增强只能是 {choices} 之一，而不是 {value}",
     },
     # data sets (classifier/data/)
     "msg.data.progress_reading": {"en": "Reading {name}", "zh": "正在读取 {name}"},
