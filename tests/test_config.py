@@ -69,6 +69,11 @@ def test_presets_are_valid_and_distinct():
     assert PRESETS["seed"] == Config()
     strong = PRESETS["strong"]
     assert strong.batch_norm and strong.augmentation and strong.lr_schedule == "cosine"
+    speed = PRESETS["speed"]
+    # The speed preset is the seed network's layers (batch norm added) trained differently.
+    seed = Config()
+    assert (speed.conv_filters, speed.pool_after, speed.dense_units) == (seed.conv_filters, seed.pool_after, 64)
+    assert speed.batch_norm and speed.epochs < Config().epochs and speed.validation == "none"
     with pytest.raises(ValueError, match="^preset:"):
         preset("huge")
 
@@ -80,9 +85,9 @@ def test_replace_validates():
 
 
 def test_matching_preset_names_a_preset_only_for_its_exact_settings():
-    from classifier.config import QUICK, SEED, STRONG, matching_preset
+    from classifier.config import QUICK, SEED, SPEED, STRONG, matching_preset
 
-    assert [matching_preset(c) for c in (SEED, STRONG, QUICK)] == ["seed", "strong", "quick"]
+    assert [matching_preset(c) for c in (SEED, SPEED, STRONG, QUICK)] == ["seed", "speed", "strong", "quick"]
     assert matching_preset(Config.from_json(STRONG.to_json())) == "strong"  # lists from JSON compare equal
     assert matching_preset(SEED.replace(epochs=3)) is None
     assert matching_preset(SEED.replace(dataset="/uploads/pets.zip")) is None  # the seed network on my zip

@@ -70,11 +70,16 @@ TEXT: dict[str, dict[str, str]] = {
     "data.use_shapes": {"en": "Use the built-in shapes set instead", "zh": "改用内置的形状数据集"},
     # Presets
     "preset.seed": {"en": "Seed", "zh": "基础"},
+    "preset.speed": {"en": "Speed", "zh": "极速"},
     "preset.strong": {"en": "Strong", "zh": "增强"},
     "preset.quick": {"en": "Quick demo", "zh": "快速演示"},
     "preset.seed.help": {
         "en": "Exactly the tutorial's network: about 70% on CIFAR-10 after 10 epochs.",
         "zh": "与教程完全相同的网络：在 CIFAR-10 上训练 10 轮约 70% 准确率。",
+    },
+    "preset.speed.help": {
+        "en": "The tutorial's network with batch normalisation, mirrored images and a warm-up + cosine learning rate: about 70% on CIFAR-10 in 3 epochs, a third of the tutorial's time. The test set is measured once, at the end.",
+        "zh": "教程的网络加上批归一化、镜像翻转和先预热后余弦下降的学习率：在 CIFAR-10 上 3 轮约 70%，只需教程三分之一的时间。测试集只在最后测一次。",
     },
     "preset.strong.help": {
         "en": "Wider, with batch normalisation, augmentation and a cosine schedule: above 80% on CIFAR-10.",
