@@ -3,6 +3,7 @@
     python -m bench                  # everything (about 15 min on 2 cores): results.json, results.md, README
     python -m bench --skip-accuracy  # without the 10-epoch and strong-preset accuracy runs (about 8 min)
     python -m bench --quick          # tiny sizes (under a minute) to prove it runs: results-quick.json only
+    python -m bench --only training,accuracy   # some sections, full size: results-partial.json only
 
 Every target is a ratio against a baseline measured in the same run, because the machine is shared
 and noisy. Heavy measurements run in fresh child processes (bench/workloads.py, bench/app_start.py),
@@ -512,10 +513,12 @@ def sections(sizes: Sizes) -> dict[str, Section]:
     return chosen
 
 
-def run_all(children: Children, sizes: Sizes) -> tuple[dict[str, Any], list[Row]]:
+def run_all(children: Children, sizes: Sizes, only: list[str] | None = None) -> tuple[dict[str, Any], list[Row]]:
     raw: dict[str, Any] = {}
     rows: list[Row] = []
     for name, measure in sections(sizes).items():
+        if only is not None and name not in only:
+            continue
         print(f"== {name}", file=sys.stderr, flush=True)
         try:
             raw[name], section_rows = measure(children, sizes)
@@ -533,7 +536,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes; writes bench/results-quick.json only")
     parser.add_argument("--skip-accuracy", action="store_true", help="leave out the 10-epoch and strong-preset runs")
+    parser.add_argument("--only", help="comma-separated section names; the README is left alone")
     args = parser.parse_args(argv)
+    only = args.only.split(",") if args.only else None
+    known = sections(FULL)
+    if only is not None and not set(only) <= set(known):
+        print(f"unknown section(s) {sorted(set(only) - set(known))}; known: {', '.join(known)}", file=sys.stderr)
+        return 2
     sizes = QUICK if args.quick else dataclasses.replace(FULL, accuracy=not args.skip_accuracy)
     env = child_env()
     if not env.get("CLASSIFIER_CIFAR10"):
@@ -542,8 +551,9 @@ def main(argv: list[str] | None = None) -> int:
 
     machine = report.describe_machine()
     started = time.perf_counter()
-    children = Children(BENCH / "artifacts" / ("logs-quick" if args.quick else "logs"), env)
-    raw, rows = run_all(children, sizes)
+    logs = "logs-quick" if args.quick else "logs-partial" if only else "logs"
+    children = Children(BENCH / "artifacts" / logs, env)
+    raw, rows = run_all(children, sizes, only)
     results = {
         "quick": args.quick,
         "machine": machine,
@@ -553,8 +563,8 @@ def main(argv: list[str] | None = None) -> int:
         "raw": raw,
     }
     body = report.markdown_body(machine, rows, quick=args.quick)
-    if args.quick:
-        written = [BENCH / "results-quick.json"]
+    if args.quick or only:
+        written = [BENCH / ("results-quick.json" if args.quick else "results-partial.json")]
     else:
         written = [BENCH / "results.json", BENCH / "results.md"]
         written[1].write_text(f"# Benchmark results\n\n{body}")
