@@ -39,13 +39,12 @@ from typing import Any
 import ray
 
 from classifier import data as data_module
-from classifier.engine import Engine, TrainingJob
+from classifier.engine import RAY_ADDRESS_ENV, Engine, TrainingJob
 from classifier.engine.progress import Progress
 from classifier.engine.worker import FolderSink, Worker
 from classifier.messages import ClassifierError, Message
 from classifier.runs import ACTIVE, RunError, RunInfo, RunStore
 
-ADDRESS_ENV = "CLASSIFIER_RAY_ADDRESS"
 CPUS_ENV = "CLASSIFIER_RAY_CPUS"
 GPUS_ENV = "CLASSIFIER_RAY_GPUS"
 NAMESPACE = "cnn-classroom"
@@ -70,16 +69,18 @@ def connect(address: str) -> None:
     if address == "local" or host.startswith(("127.", "localhost")):
         # Keeps Ray from rewriting a loopback address to the machine's network one (see NOTES).
         os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+    # The package travels with the job (uploaded once, cached by its hash): worker machines need
+    # Python and the pinned requirements, not a copy of this project.
+    common = {
+        "namespace": NAMESPACE,
+        "log_to_driver": False,
+        "runtime_env": {"py_modules": [str(PACKAGE_DIR)], "env_vars": {"TF_CPP_MIN_LOG_LEVEL": "2"}},
+    }
     try:
         if address == "local":
-            ray.init(
-                namespace=NAMESPACE,
-                include_dashboard=False,
-                node_ip_address="127.0.0.1",
-                log_to_driver=False,
-            )
+            ray.init(include_dashboard=False, node_ip_address="127.0.0.1", **common)
         else:
-            ray.init(address=address, namespace=NAMESPACE, log_to_driver=False)
+            ray.init(address=address, **common)
     except Exception as error:  # noqa: BLE001 - ConnectionError, RuntimeError, ValueError...
         raise ClassifierError("cluster.unreachable", address=address, detail=str(error)[:300]) from None
 
@@ -278,7 +279,6 @@ class ClusterJob(TrainingJob):
             name=ACTOR_PREFIX + self.run_id,
             namespace=NAMESPACE,
             lifetime="detached",
-            runtime_env={"py_modules": [str(PACKAGE_DIR)], "env_vars": {"TF_CPP_MIN_LOG_LEVEL": "2"}},
             **wanted,
         ).remote(self.run_id, files, self.resume)
         threading.Thread(target=self._follow, args=(int(wanted["num_cpus"]),), daemon=True).start()
@@ -413,7 +413,7 @@ class ClusterEngine(Engine):
 
     def __init__(self, store: RunStore | None = None, address: str | None = None, adopt: bool = True):
         super().__init__(store, max_concurrent=1, keep_spare=False)
-        self.address = address or os.environ.get(ADDRESS_ENV) or "auto"
+        self.address = address or os.environ.get(RAY_ADDRESS_ENV) or "auto"
         connect(self.address)
         self._pending: tuple[float, list[str]] = (0.0, [])
         if adopt:
