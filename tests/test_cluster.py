@@ -49,6 +49,8 @@ def cluster():
     cluster.wait_for_nodes()
     yield cluster, workers
     ray.shutdown()
+    # Ray 2.55 keeps the driver's node after shutdown, and Cluster.shutdown then refuses to stop the head.
+    ray._private.worker.global_worker.node = None
     cluster.shutdown()
 
 

@@ -440,6 +440,9 @@ class ClusterEngine(Engine):
 
     def queue_position(self, run_id: str) -> int | None:
         """1 for the run Ray will place next (oldest first); None when not pending in Ray."""
+        job = self.job(run_id)
+        if job is None or job.training_started:
+            return None  # ended, or placed: not waiting (whatever a second-old look at the table said)
         order = self._pending_runs()
         name = ACTOR_PREFIX + run_id
         return order.index(name) + 1 if name in order else None
