@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+# Before anything imports Ray: every node and driver of these measurements stays on 127.0.0.1.
+os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 PAGES = ("", "inside", "predict", "runs")  # what a student opens, in order ("" is Home)
@@ -42,7 +44,6 @@ PAGES = ("", "inside", "predict", "runs")  # what a student opens, in order ("" 
 
 def start_cluster(nodes: int, cpus_per_node: int = 1, head_cpus: int = 0):
     """A Ray cluster on this machine: a head without CPUs (it only coordinates) and `nodes` workers."""
-    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
     from ray.cluster_utils import Cluster
 
     cluster = Cluster(

@@ -20,7 +20,7 @@ from typing import Any
 
 from classifier import config as config_module
 from classifier.config import Config
-from classifier.engine import RAY_ADDRESS_ENV
+from classifier.engine import RAY_ADDRESS_ENV, prepare_ray
 from classifier.messages import ClassifierError
 
 # Options that are not plain hyperparameters, or have their own spelling.
@@ -188,6 +188,7 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     address = args.ray or os.environ.get(RAY_ADDRESS_ENV)
     try:
         if address:  # the run is a detached actor: it trains on if this process is killed
+            prepare_ray(address)
             from classifier.engine.cluster import ClusterEngine
 
             engine = ClusterEngine(_store(args), address, adopt=False)
@@ -350,6 +351,7 @@ def _resume(args: argparse.Namespace) -> int:
     address = args.ray or os.environ.get(RAY_ADDRESS_ENV)
     try:
         if address:
+            prepare_ray(address)
             from classifier.engine.cluster import ClusterEngine
 
             engine = ClusterEngine(_store(args), address, adopt=False)
@@ -374,10 +376,12 @@ def _attach(args: argparse.Namespace) -> int:
         return _fail(str(error))
     if info.status not in ACTIVE:  # already over: its final line, as train printed it
         return _final_line(store, args.run_id)
+    address = args.ray or os.environ.get(RAY_ADDRESS_ENV) or "auto"
     try:
+        prepare_ray(address)
         from classifier.engine.cluster import ClusterEngine
 
-        engine = ClusterEngine(store, args.ray or os.environ.get(RAY_ADDRESS_ENV) or "auto", adopt=False)
+        engine = ClusterEngine(store, address, adopt=False)
         job = engine.attach(args.run_id)
     except ImportError:
         return _fail("the Ray back-end needs Ray: pip install -r requirements-challenges.txt")

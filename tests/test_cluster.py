@@ -30,8 +30,7 @@ LONG = dict(dataset="shapes", limit=600, batch_size=16)  # a few seconds an epoc
 
 @pytest.fixture(scope="module")
 def cluster():
-    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
-    import ray
+    import ray  # conftest.py has set RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0: every node on 127.0.0.1
     from ray.cluster_utils import Cluster
 
     # Quick node-death detection (the default waits tens of seconds); no dashboard on 2 cores.

@@ -1588,6 +1588,10 @@ TEXT.update(
             "en": "cannot join the Ray cluster at {address}: {detail}",
             "zh": "无法连接位于 {address} 的 Ray 集群：{detail}",
         },
+        "msg.cluster.loopback_too_late": {
+            "en": "Ray was imported before the engine could keep {address} on loopback: set RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0 before starting",
+            "zh": "Ray 在引擎把 {address} 限定在本机回环地址之前就已加载：请在启动前设置 RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0",
+        },
         "msg.cluster.no_actor": {
             "en": "run {run_id} is not training on the cluster (its status: {status})",
             "zh": "训练 {run_id} 不在集群上运行（当前状态：{status}）",

@@ -39,7 +39,7 @@ from typing import Any
 import ray
 
 from classifier import data as data_module
-from classifier.engine import RAY_ADDRESS_ENV, Engine, TrainingJob
+from classifier.engine import RAY_ADDRESS_ENV, Engine, TrainingJob, is_loopback
 from classifier.engine.progress import Progress
 from classifier.engine.worker import FolderSink, Worker
 from classifier.messages import ClassifierError, Message
@@ -65,10 +65,11 @@ def connect(address: str) -> None:
     """Join the cluster at `address` once per process ("local" starts an embedded one here)."""
     if ray.is_initialized():
         return
-    host = address.split("://")[-1]
-    if address == "local" or host.startswith(("127.", "localhost")):
-        # Keeps Ray from rewriting a loopback address to the machine's network one (see NOTES).
-        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+    from ray._private import ray_constants
+
+    if is_loopback(address) and ray_constants.ENABLE_RAY_CLUSTER:
+        # Ray was imported before prepare_ray(): it would now aim at the machine's network address.
+        raise ClassifierError("cluster.loopback_too_late", address=address)
     # The package travels with the job (uploaded once, cached by its hash): worker machines need
     # Python and the pinned requirements, not a copy of this project.
     common = {
