@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import learn, report
+from bench import cluster, learn, report
 from bench.challenges import measure_challenges
 from bench.report import Row, error_row, ratio_row, verdict
 
@@ -505,6 +505,7 @@ def sections(sizes: Sizes) -> dict[str, Section]:
         "app start": measure_app_start,
         "learn": learn.measure,  # bench/learn.py: each Learn page interaction against hand-written code
         "challenges": measure_challenges,  # LiteRT export and occlusion (bench/challenges.py)
+        "cluster": cluster.measure,  # bench/cluster.py: a class's makespan and 30 students, Ray vs in-process
     }
     if not sizes.quick:
         chosen["load"] = measure_load  # Chromium x 20: minutes, so not in the quick check

@@ -1,4 +1,4 @@
-"""Command line: python -m classifier train|evaluate|predict|runs|resume|learn|sweep|explain|export|federated.
+"""Command line: python -m classifier train|evaluate|predict|runs|attach|resume|learn|sweep|explain|export|federated.
 
 Progress goes to stderr (Keras's own progress bar); results go to stdout as JSON, one object
 per line, so scripts can read the last line. Exit status: 0 success, 1 a run or a file failed,
@@ -11,6 +11,8 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import os
+import platform
 import sys
 import time
 from pathlib import Path
@@ -18,6 +20,8 @@ from typing import Any
 
 from classifier import config as config_module
 from classifier.config import Config
+from classifier.engine import RAY_ADDRESS_ENV, prepare_ray
+from classifier.messages import ClassifierError
 
 # Options that are not plain hyperparameters, or have their own spelling.
 _HANDLED_ELSEWHERE = {"dataset", "limit", "epochs", "batch_size", "learning_rate"}
@@ -108,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--runs-dir", help="where run folders go (default: $CLASSIFIER_RUNS_DIR or ./runs)")
     train.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     train.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="train on a Ray cluster: auto, ray://host:10001, host:port, or local (default: $CLASSIFIER_RAY_ADDRESS)",
+    )
+    train.add_argument(
         "--dry-run",
         action="store_true",
         help="train nothing: time a few steps of this network here and print the estimated seconds per epoch",
@@ -136,10 +145,19 @@ def build_parser() -> argparse.ArgumentParser:
     runs = commands.add_parser("runs", help="list saved runs, one JSON object per line")
     runs.add_argument("--runs-dir")
 
+    attach = commands.add_parser("attach", help="follow a run training on the Ray cluster to its end (as train does)")
+    attach.add_argument("run_id")
+    attach.add_argument("--ray", metavar="ADDRESS", help="the cluster (default: $CLASSIFIER_RAY_ADDRESS, else auto)")
+    attach.add_argument("--runs-dir")
+    attach.add_argument("--quiet", action="store_true", help="no epoch lines on stderr")
+
     resume = commands.add_parser("resume", help="continue an interrupted or stopped run from its checkpoint")
     resume.add_argument("run_id")
     resume.add_argument("--runs-dir")
     resume.add_argument("--quiet", action="store_true")
+    resume.add_argument(
+        "--ray", metavar="ADDRESS", help="continue it on a Ray cluster (default: $CLASSIFIER_RAY_ADDRESS)"
+    )
     _add_learn(commands)
     add_challenge_commands(commands)
     return parser
@@ -169,12 +187,21 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(str(error))
     if args.dry_run:
         return _dry_run(config)
-    engine = Engine(_store(args), max_concurrent=1, keep_spare=False)
+    address = args.ray or os.environ.get(RAY_ADDRESS_ENV)
     try:
+        if address:  # the run is a detached actor: it trains on if this process is killed
+            prepare_ray(address)
+            from classifier.engine.cluster import ClusterEngine
+
+            engine = ClusterEngine(_store(args), address, adopt=False)
+        else:
+            engine = Engine(_store(args), max_concurrent=1, keep_spare=False)
         job = engine.submit(config, verbose=0 if args.quiet else 2)
-    except Exception as error:  # noqa: BLE001 - e.g. an unwritable runs folder
+    except ImportError:
+        return _fail("the Ray back-end needs Ray: pip install -r requirements-challenges.txt")
+    except Exception as error:  # noqa: BLE001 - e.g. an unwritable runs folder, an unreachable cluster
         return _fail(str(error))
-    return _follow(job, engine)
+    return _follow(job, engine, quiet=args.quiet)
 
 
 def _dry_run(config) -> int:
@@ -203,22 +230,32 @@ def _dry_run(config) -> int:
     return 0
 
 
-def _follow(job, engine) -> int:
-    """Wait for a job, showing Keras's progress on stderr; Ctrl-C stops it cleanly."""
+def _follow(job, engine, quiet: bool = False) -> int:
+    """Wait for a job, showing Keras's progress on stderr (on Ray: a line per epoch); Ctrl-C stops it cleanly."""
     print(f"run {job.run_id}: {engine.store.path(job.run_id)}", file=sys.stderr)
+    shown = len(job.snapshot().history)
     try:
         while not job.wait(0.5):
-            pass
+            history = job.snapshot().history
+            if engine.backend == "ray" and not quiet and len(history) > shown:
+                for record in history[shown:]:
+                    print(json.dumps(record), file=sys.stderr)
+                shown = len(history)
     except KeyboardInterrupt:
         print("stopping after this batch...", file=sys.stderr)
         job.request_stop()
         job.wait()
-    info = engine.store.load(job.run_id)
-    history = engine.store.history(job.run_id)
+    return _final_line(engine.store, job.run_id)
+
+
+def _final_line(store, run_id: str) -> int:
+    """The one JSON line train, resume and attach end with."""
+    info = store.load(run_id)
+    history = store.history(run_id)
     _emit(
         {
             "run_id": info.run_id,
-            "run_dir": str(engine.store.path(info.run_id).resolve()),
+            "run_dir": str(store.path(info.run_id).resolve()),
             "status": info.status,
             "reason": str(info.reason or ""),
             "dataset": info.dataset_name,
@@ -229,6 +266,8 @@ def _follow(job, engine) -> int:
             "test_loss": info.test_loss,
             "precision": info.precision,
             "warnings": [str(warning) for warning in info.warnings],
+            "backend": info.backend,
+            "node": info.node or platform.node(),  # the Ray node that trained it; this machine if local
         }
     )
     if info.status == "failed":
@@ -304,6 +343,7 @@ def _runs(args: argparse.Namespace) -> int:
                 "epochs": info.config.epochs,
                 "test_accuracy": info.test_accuracy,
                 "created": info.created,
+                "backend": info.backend,
             }
         )
     return 0
@@ -311,14 +351,47 @@ def _runs(args: argparse.Namespace) -> int:
 
 def _resume(args: argparse.Namespace) -> int:
     from classifier.engine import Engine
-    from classifier.runs import RunError
 
-    engine = Engine(_store(args), max_concurrent=1, keep_spare=False)
+    address = args.ray or os.environ.get(RAY_ADDRESS_ENV)
     try:
+        if address:
+            prepare_ray(address)
+            from classifier.engine.cluster import ClusterEngine
+
+            engine = ClusterEngine(_store(args), address, adopt=False)
+        else:
+            engine = Engine(_store(args), max_concurrent=1, keep_spare=False)
         job = engine.resume(args.run_id, verbose=0 if args.quiet else 2)
+    except ImportError:
+        return _fail("the Ray back-end needs Ray: pip install -r requirements-challenges.txt")
+    except ClassifierError as error:  # RunError included
+        return _fail(str(error))
+    return _follow(job, engine, quiet=args.quiet)
+
+
+def _attach(args: argparse.Namespace) -> int:
+    """Follow a Ray run started elsewhere (a CLI that was killed, the web server) to its end."""
+    from classifier.runs import ACTIVE, RunError
+
+    store = _store(args)
+    try:
+        info = store.load(args.run_id)
     except RunError as error:
         return _fail(str(error))
-    return _follow(job, engine)
+    if info.status not in ACTIVE:  # already over: its final line, as train printed it
+        return _final_line(store, args.run_id)
+    address = args.ray or os.environ.get(RAY_ADDRESS_ENV) or "auto"
+    try:
+        prepare_ray(address)
+        from classifier.engine.cluster import ClusterEngine
+
+        engine = ClusterEngine(store, address, adopt=False)
+        job = engine.attach(args.run_id)
+    except ImportError:
+        return _fail("the Ray back-end needs Ray: pip install -r requirements-challenges.txt")
+    except ClassifierError as error:
+        return _fail(str(error))
+    return _follow(job, engine, quiet=args.quiet)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
         return _learn(args)
     if args.command == "resume":
         return _resume(args)
+    if args.command == "attach":
+        return _attach(args)
     return run_challenge_command(args)
 
 

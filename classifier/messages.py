@@ -265,3 +265,16 @@ def _from_plain(value: Any) -> Any:
     if isinstance(value, dict) and "$message" in value:
         return Message.from_dict(value["$message"])
     return value
+
+
+# the Ray back-end (classifier/engine/cluster.py)
+ENGLISH.update(
+    {
+        "cluster.ray_missing": "the Ray back-end needs Ray: pip install -r requirements-challenges.txt",
+        "cluster.unreachable": "cannot join the Ray cluster at {address}: {detail}",
+        "cluster.loopback_too_late": "Ray was imported before the engine could keep {address} on loopback: set RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0 before starting",
+        "cluster.no_actor": "run {run_id} is not training on the cluster (its status: {status})",
+        "cluster.node_lost": "the machine training it left the cluster during epoch {epoch}; resume continues from the checkpoint of epoch {checkpoint}",
+        "cluster.node_lost_first_epoch": "the machine training it left the cluster during the first epoch; resume starts it again",
+    }
+)

@@ -64,6 +64,8 @@ class RunInfo:
     precision: str = ""  # the arithmetic it really used (float32 or bfloat16), once it started
     pid: int = field(default_factory=os.getpid)
     process: str = PROCESS_TOKEN
+    backend: str = "local"  # where it trains: "local" (a worker process here) or "ray" (a cluster)
+    node: str = ""  # the Ray node that trains it (backend "ray")
 
     @property
     def duration(self) -> float | None:
@@ -282,7 +284,8 @@ def _require_owner(info: RunInfo, viewer: str | None, action: str) -> None:
 
 def _with_liveness(info: RunInfo) -> RunInfo:
     """A run still marked active whose process is gone was cut off: call it interrupted."""
-    if info.status in ACTIVE:
+    # A Ray run's process is on another machine: only the cluster can tell (engine/cluster.py checks).
+    if info.status in ACTIVE and info.backend == "local":
         gone = not _process_alive(info.pid) or (info.pid == os.getpid() and info.process != PROCESS_TOKEN)
         if gone:
             info.status = "interrupted"

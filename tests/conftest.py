@@ -9,6 +9,9 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every Ray the tests start (the cluster tests, Flower's simulation) stays on 127.0.0.1: Ray reads
+# this once, when first imported, so it is set before any test module imports it (see NOTES.md).
+os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
 PHOTOS = ROOT.parent / "shared" / "data" / "photos"
 
 

@@ -1594,3 +1594,33 @@ TEXT.update(
         },
     }
 )
+
+# the Ray back-end (classifier/engine/cluster.py)
+TEXT.update(
+    {
+        "msg.cluster.ray_missing": {
+            "en": "the Ray back-end needs Ray: pip install -r requirements-challenges.txt",
+            "zh": "Ray 后端需要安装 Ray：pip install -r requirements-challenges.txt",
+        },
+        "msg.cluster.unreachable": {
+            "en": "cannot join the Ray cluster at {address}: {detail}",
+            "zh": "无法连接位于 {address} 的 Ray 集群：{detail}",
+        },
+        "msg.cluster.loopback_too_late": {
+            "en": "Ray was imported before the engine could keep {address} on loopback: set RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0 before starting",
+            "zh": "Ray 在引擎把 {address} 限定在本机回环地址之前就已加载：请在启动前设置 RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0",
+        },
+        "msg.cluster.no_actor": {
+            "en": "run {run_id} is not training on the cluster (its status: {status})",
+            "zh": "训练 {run_id} 不在集群上运行（当前状态：{status}）",
+        },
+        "msg.cluster.node_lost": {
+            "en": "the machine training it left the cluster during epoch {epoch}; resume continues from the checkpoint of epoch {checkpoint}",
+            "zh": "负责训练的机器在第 {epoch} 轮时离开了集群；继续训练会从第 {checkpoint} 轮的检查点开始",
+        },
+        "msg.cluster.node_lost_first_epoch": {
+            "en": "the machine training it left the cluster during the first epoch; resume starts it again",
+            "zh": "负责训练的机器在第一轮时离开了集群；继续训练会从头开始",
+        },
+    }
+)

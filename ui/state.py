@@ -16,7 +16,7 @@ import streamlit as st
 
 from classifier import data, estimate, predict
 from classifier.config import Config
-from classifier.engine import Engine
+from classifier.engine import Engine, create_engine
 from classifier.runs import RunInfo, RunStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +32,8 @@ MAX_CONCURRENT_ENV = "CLASSIFIER_MAX_CONCURRENT"
 def engine() -> Engine:
     """One training engine (and queue) for the whole server."""
     limit = os.environ.get(MAX_CONCURRENT_ENV)
-    return Engine(RunStore(), max_concurrent=int(limit)) if limit else Engine(RunStore())
+    # CLASSIFIER_RAY_ADDRESS set: runs train on a Ray cluster (classifier/engine/cluster.py).
+    return create_engine(RunStore(), max_concurrent=int(limit) if limit else None)
 
 
 OWNER_COOKIE = "cnn_classroom_owner"

@@ -22,10 +22,10 @@ from typing import Any
 from classifier.config import Config
 from classifier.engine.local import WorkerProcess
 from classifier.engine.progress import BatchPoint, Progress
-from classifier.messages import Message
+from classifier.messages import ClassifierError, Message
 from classifier.runs import ACTIVE, PROCESS_TOKEN, RunError, RunInfo, RunStore, can_modify
 
-__all__ = ["BatchPoint", "Engine", "Progress", "TrainingJob"]
+__all__ = ["BatchPoint", "Engine", "Progress", "TrainingJob", "create_engine"]
 
 DEFAULT_MAX_CONCURRENT = max(1, (os.cpu_count() or 2) // 2)
 
@@ -118,6 +118,9 @@ class TrainingJob:
 class Engine:
     """A process-wide queue of training runs, with a limit on how many train at once."""
 
+    job_type = TrainingJob  # the Ray back-end (cluster.py) brings its own
+    backend = "local"
+
     def __init__(
         self, store: RunStore | None = None, max_concurrent: int = DEFAULT_MAX_CONCURRENT, keep_spare: bool = True
     ):
@@ -142,7 +145,7 @@ class Engine:
         `verbose` is passed to Keras's fit (progress on stderr), for the CLI; `dataset_label`
         names an uploaded data set as its owner knows it (uploads are stored under random names)."""
         info = self.store.create(config, owner=owner, public=public, dataset_name=dataset_label)
-        return self._enqueue(TrainingJob(self, info, resume=False, verbose=verbose))
+        return self._enqueue(self.job_type(self, info, resume=False, verbose=verbose))
 
     def resume(self, run_id: str, viewer: str | None = None, verbose: int = 0) -> TrainingJob:
         """Continue an interrupted or stopped run from its last checkpoint to its planned epochs."""
@@ -164,9 +167,11 @@ class Engine:
             test_loss=None,
             pid=os.getpid(),
             process=PROCESS_TOKEN,
+            backend=self.backend,
+            node="",
         )
         self.store.save(info)
-        return self._enqueue(TrainingJob(self, info, resume=True, verbose=verbose))
+        return self._enqueue(self.job_type(self, info, resume=True, verbose=verbose))
 
     def job(self, run_id: str) -> TrainingJob | None:
         """The job of a queued or training run of this engine; None once it has ended."""
@@ -246,3 +251,37 @@ class Engine:
             self._running.discard(job.run_id)
             self._jobs.pop(job.run_id, None)
         self._start_ready()
+
+
+RAY_ADDRESS_ENV = "CLASSIFIER_RAY_ADDRESS"
+LOOPBACK_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+
+
+def is_loopback(address: str) -> bool:
+    host = address.split("://")[-1]
+    return address == "local" or host.startswith(("127.", "localhost"))
+
+
+def prepare_ray(address: str) -> None:
+    """Call before the first `import ray`: Ray reads RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER once, on
+    import, and unless it is 0 it swaps a loopback address for the machine's network address
+    (see ../shared/NOTES.md). A cluster on this machine must stay on 127.0.0.1."""
+    if is_loopback(address):
+        os.environ.setdefault(LOOPBACK_ENV, "0")
+
+
+def create_engine(
+    store: RunStore | None = None, max_concurrent: int | None = None, address: str | None = None
+) -> Engine:
+    """The configured back-end: Ray when an address is given (or CLASSIFIER_RAY_ADDRESS is set:
+    `auto`, `ray://host:10001`, `host:port`, or `local` for an embedded Ray), else worker
+    processes on this machine. Ray is imported only here, so the default install does not need it."""
+    address = address or os.environ.get(RAY_ADDRESS_ENV)
+    if address:
+        prepare_ray(address)
+        try:
+            from classifier.engine.cluster import ClusterEngine
+        except ImportError:
+            raise ClassifierError("cluster.ray_missing") from None
+        return ClusterEngine(store, address)
+    return Engine(store, max_concurrent=max_concurrent or DEFAULT_MAX_CONCURRENT)

@@ -135,9 +135,10 @@ class Progress:
         )
 
 
-def save_batches(store: RunStore, run_id: str, batches: tuple[BatchPoint, ...]) -> None:
-    """The decimated batch points, beside the history, so a finished run's chart stays whole."""
-    store.write_file(run_id, BATCHES_FILE, json.dumps([dataclasses.astuple(p) for p in batches]))
+def encode_batches(batches: tuple[BatchPoint, ...]) -> str:
+    """The decimated batch points as the worker saves them beside the history (BATCHES_FILE), so a
+    finished run's chart stays whole."""
+    return json.dumps([dataclasses.astuple(p) for p in batches])
 
 
 def load_batches(store: RunStore, run_id: str) -> tuple[BatchPoint, ...]:

@@ -20,12 +20,14 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from classifier import data as data_module
-from classifier.engine.progress import Progress, save_batches
+from classifier.engine.progress import BATCHES_FILE, Progress, encode_batches
 from classifier.messages import ClassifierError, Message, as_message
-from classifier.runs import PROCESS_TOKEN, RunError, RunStore
+from classifier.runs import PROCESS_TOKEN, RunError, RunInfo, RunStore
 
 BATCH_REPORT_SECONDS = 0.25  # a batch point at most this often (times the record's stride)
 
@@ -33,12 +35,64 @@ BATCH_REPORT_SECONDS = 0.25  # a batch point at most this often (times the recor
 warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed", category=UserWarning)
 
 
-class Worker:
-    """Trains one run; `emit` sends each progress event to whoever watches."""
+class FolderSink:
+    """Where a worker's files go: the run's folder under a RunStore, each write atomic as runs.py does it.
 
-    def __init__(self, store: RunStore, run_id: str, emit, stop: threading.Event, resume: bool, verbose: int = 0):
+    The local back-end gives the worker the real runs/<id>/; the Ray back-end gives it a scratch
+    folder on the worker's machine and ships what changed back to the server (engine/cluster.py),
+    so the training code below is the same on both."""
+
+    def __init__(self, store: RunStore, run_id: str):
+        self.store, self.run_id = store, run_id
+
+    def load(self) -> RunInfo:
+        return self.store.load(self.run_id)
+
+    def save(self, info: RunInfo) -> None:
+        self.store.save(info)
+
+    def history(self) -> list[dict[str, Any]]:
+        return self.store.history(self.run_id)
+
+    def append_history(self, record: dict[str, Any]) -> None:
+        self.store.append_history(self.run_id, record)
+
+    def truncate_history(self, epochs: int) -> None:
+        self.store.truncate_history(self.run_id, epochs)
+
+    def model_path(self) -> Path | None:
+        return self.store.model_path(self.run_id)
+
+    def save_model(self, model) -> None:
+        self.store.save_model(self.run_id, model)
+
+    def save_predictions(self, y_true, probabilities) -> None:
+        self.store.save_predictions(self.run_id, y_true, probabilities)
+
+    def write_file(self, name: str, text: str) -> None:
+        self.store.write_file(self.run_id, name, text)
+
+
+class Worker:
+    """Trains one run; `emit` sends each progress event to whoever watches, `sink` takes its files
+    (default: the run's folder in `store`), `load_data(progress)` gives its data set (default: read
+    it here, from the config's source)."""
+
+    def __init__(
+        self,
+        store: RunStore,
+        run_id: str,
+        emit,
+        stop: threading.Event,
+        resume: bool,
+        verbose: int = 0,
+        sink: FolderSink | None = None,
+        load_data: Callable[..., data_module.Dataset] | None = None,
+    ):
         self.store = store
-        self.info = store.load(run_id)
+        self.sink = sink or FolderSink(store, run_id)
+        self.info = self.sink.load()
+        self._load_data = load_data
         self.resume = resume
         self.verbose = verbose
         self.stop = stop
@@ -69,12 +123,12 @@ class Worker:
             setattr(self.info, key, value)
         try:
             # The owner may share or unshare the run while it trains: keep what the folder says.
-            on_disk = self.store.load(self.info.run_id)
+            on_disk = self.sink.load()
             self.info.public, self.info.shared_as = on_disk.public, on_disk.shared_as
         except RunError:
             pass
         try:
-            self.store.save(self.info)
+            self.sink.save(self.info)
         except OSError as error:
             message = Message("engine.status_unwritable", {"detail": error.strerror or str(error)})
             if message not in self.info.warnings:
@@ -112,11 +166,11 @@ class Worker:
         from classifier.model import build_model, resolved_precision
 
         config = self.config
-        dataset = data_module.load_dataset(
-            config.dataset,
-            config.limit,
-            progress=lambda fraction, message: self.update(loading=fraction, phase=message),
-        )
+        report = lambda fraction, message: self.update(loading=fraction, phase=message)  # noqa: E731
+        if self._load_data is not None:
+            dataset = self._load_data(report)
+        else:
+            dataset = data_module.load_dataset(config.dataset, config.limit, progress=report)
         dataset = dataset.train_share(config.train_fraction, config.random_seed)  # a learning curve's point
         self.update(loading=None, phase=Message("engine.phase_building"))
         validation = None
@@ -139,13 +193,13 @@ class Worker:
             self.warn(note)
         initial_epoch = self.info.checkpoint_epoch if self.resume else 0
         if initial_epoch:
-            model = keras.saving.load_model(self.store.model_path(self.info.run_id))
+            model = keras.saving.load_model(self.sink.model_path())
         else:
             model = build_model(config, dataset.num_classes, steps_per_epoch=steps)
         if self.resume:  # epochs after the checkpoint are trained again
-            self.store.truncate_history(self.info.run_id, initial_epoch)
+            self.sink.truncate_history(initial_epoch)
             self.save_info(epochs_completed=initial_epoch)
-        history = self.store.history(self.info.run_id)
+        history = self.sink.history()
         self.update(
             steps_per_epoch=steps,
             epoch=initial_epoch + 1,
@@ -187,7 +241,7 @@ class Worker:
         self.info.test_accuracy, self.info.test_loss = float(accuracy), float(loss)
         self.update(test_accuracy=float(accuracy), test_loss=float(loss))
         try:
-            self.store.save_predictions(self.info.run_id, dataset.y_test, probabilities)
+            self.sink.save_predictions(dataset.y_test, probabilities)
         except OSError as error:
             self.warn(Message("engine.predictions_unwritable", {"detail": error.strerror or str(error)}))
 
@@ -198,7 +252,7 @@ class Worker:
 
     def save_batch_points(self) -> None:
         try:
-            save_batches(self.store, self.info.run_id, self.progress.batches)
+            self.sink.write_file(BATCHES_FILE, encode_batches(self.progress.batches))
         except OSError:
             pass  # the batch curve is a nicety; the history and checkpoint are what count
 
@@ -208,8 +262,8 @@ class Worker:
         self.emit({"kind": "epoch", "record": record})
         epoch = record["epoch"]
         try:
-            self.store.append_history(self.info.run_id, record)
-            self.store.save_model(self.info.run_id, model)
+            self.sink.append_history(record)
+            self.sink.save_model(model)
             checkpoint = epoch
         except Exception as error:  # noqa: BLE001 - disk full, read-only folder, h5py errors...
             kept = self.info.checkpoint_epoch

@@ -1,0 +1,296 @@
+"""A whole class on a cluster (issue 11): the Ray back-end against the in-process engine, side by side.
+
+    python -m bench.cluster makespan --backend local|ray [--runs 6] [--epochs 2] [--limit N]
+    python -m bench.cluster load --backend local|ray [--students 30] [--training 2]
+
+makespan: `runs` seed-network runs submitted at once, to the in-process engine (worker processes
+on this machine, `nodes` at a time) or to a Ray cluster of `nodes` nodes of one logical CPU each
+on this machine (Ray's own `ray.cluster_utils.Cluster`, loopback only): the same cores, the same
+concurrency, so the difference is the Ray back-end's overhead (actor start, object store, polling,
+checkpoints shipped back).
+
+load: `students` simulated students, each a websocket session speaking Streamlit's own protocol
+(BackMsg rerun_script -> ForwardMsgs until script_finished), opening Home, Inside the network
+(feature maps and Grad-CAM computed on the server), Predict and Runs, while `training` runs train:
+in-process (worker processes sharing the server's cores) or on a Ray worker node pinned to the
+other cores (as another machine would be). One real Chromium session beside them checks that a
+browser still gets its answer. Each prints one JSON line; `measure(children, sizes)` is the
+section of `make bench`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+# Before anything imports Ray: every node and driver of these measurements stays on 127.0.0.1.
+os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+PAGES = ("", "inside", "predict", "runs")  # what a student opens, in order ("" is Home)
+
+
+# --- makespan ---------------------------------------------------------------------------------------
+
+
+def start_cluster(nodes: int, cpus_per_node: int = 1, head_cpus: int = 0):
+    """A Ray cluster on this machine: a head without CPUs (it only coordinates) and `nodes` workers."""
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(
+        initialize_head=True,
+        head_node_args={"num_cpus": head_cpus, "node_ip_address": "127.0.0.1", "include_dashboard": False},
+    )
+    for _ in range(nodes):
+        cluster.add_node(num_cpus=cpus_per_node, node_ip_address="127.0.0.1")
+    cluster.wait_for_nodes()
+    return cluster
+
+
+def stop_cluster(cluster) -> None:
+    import ray
+
+    ray.shutdown()
+    ray._private.worker.global_worker.node = None  # see tests/test_cluster.py: Ray 2.55 keeps it
+    cluster.shutdown()
+
+
+def makespan(backend: str, runs: int, epochs: int, limit: int | None, nodes: int, dataset: str) -> dict[str, Any]:
+    from classifier.config import Config
+    from classifier.data import load_dataset
+    from classifier.engine import Engine
+    from classifier.runs import RunStore
+
+    load_dataset(dataset)  # decoded and cached before the clock starts, for both sides
+    store = RunStore(tempfile.mkdtemp(prefix=f"makespan-{backend}-"))
+    cluster = None
+    if backend == "ray":
+        from classifier.engine.cluster import ClusterEngine
+
+        cluster = start_cluster(nodes)
+        engine = ClusterEngine(store, cluster.address)
+    else:
+        engine = Engine(store, max_concurrent=nodes)
+    config = Config(dataset=dataset, limit=limit, epochs=epochs)
+    submitted = time.time()
+    jobs = [engine.submit(config) for _ in range(runs)]
+    started: dict[str, float] = {}
+    while not all(job.done for job in jobs):
+        for job in jobs:
+            if job.run_id not in started and job.snapshot().status != "queued":
+                started[job.run_id] = time.time() - submitted
+        time.sleep(0.2)
+    span = time.time() - submitted
+    infos = [store.load(job.run_id) for job in jobs]
+    engine.close()
+    if cluster is not None:
+        stop_cluster(cluster)
+    return {
+        "backend": backend,
+        "runs": runs,
+        "epochs": epochs,
+        "limit": limit,
+        "nodes": nodes,
+        "makespan_s": round(span, 2),
+        "started_s": sorted(round(s, 2) for s in started.values()),
+        "runs_started_per_minute": round(runs / (max(started.values(), default=span) or span) * 60, 2),
+        "runs_per_minute": round(runs / span * 60, 2),
+        "statuses": [info.status for info in infos],
+        "nodes_used": len({info.node for info in infos}),
+        "cpu_count": os.cpu_count(),
+    }
+
+
+# --- the server under a class --------------------------------------------------------------------
+
+
+async def student(url: str, timeout: float) -> list[float]:
+    """One student's session: each page opened through Streamlit's own websocket protocol; seconds
+    from the rerun request to the server's script_finished, per page."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    seconds = []
+    stream = url.replace("http://", "ws://") + "/_stcore/stream"
+    async with websockets.connect(stream, subprotocols=["streamlit"], max_size=None) as socket:
+        for page in PAGES:
+            request = BackMsg()
+            request.rerun_script.page_name = page
+            request.rerun_script.query_string = ""
+            started = time.perf_counter()
+            await socket.send(request.SerializeToString())
+            while True:
+                message = ForwardMsg()
+                message.ParseFromString(await asyncio.wait_for(socket.recv(), timeout))
+                if message.WhichOneof("type") == "script_finished":
+                    break
+            seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+async def _class(url: str, students: int, timeout: float) -> tuple[list[float], list[str]]:
+    outcomes = await asyncio.gather(*(student(url, timeout) for _ in range(students)), return_exceptions=True)
+    latencies = [s for o in outcomes if isinstance(o, list) for s in o]
+    errors = [f"{type(o).__name__}: {o}"[:200] for o in outcomes if not isinstance(o, list)]
+    return latencies, errors
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+def class_load(backend: str, students: int, training: int, limit: int | None, dataset: str) -> dict[str, Any]:
+    """The server on its own cores; training beside it (local) or on a Ray node on the other cores."""
+    sys.path.insert(0, str(TESTS))
+    from browser_support import Server
+
+    cpus = sorted(os.sched_getaffinity(0))
+    server_cpus = set(cpus[: max(1, len(cpus) // 2)])  # the server machine
+    other_cpus = set(cpus) - server_cpus or server_cpus  # "another machine", when there is a core for it
+    work = Path(tempfile.mkdtemp(prefix=f"load-{backend}-"))
+    env = {"CLASSIFIER_RUNS_DIR": str(work / "runs")}
+    cluster = None
+    if backend == "ray":
+        os.sched_setaffinity(0, other_cpus)  # the Ray nodes this process starts inherit these cores
+        cluster = start_cluster(1, cpus_per_node=training)
+        env["CLASSIFIER_RAY_ADDRESS"] = cluster.address
+    os.sched_setaffinity(0, server_cpus)  # the server (and, in-process, its workers) get these
+    server = Server(work, extra_env=env).start(timeout=120)
+    trainers = []
+    try:
+        train = [sys.executable, "-m", "classifier", "train", "--quiet", "--runs-dir", str(work / "runs")]
+        train += ["--dataset", dataset, "--epochs", "50"] + ([] if limit is None else ["--limit", str(limit)])
+        train += ["--ray", env["CLASSIFIER_RAY_ADDRESS"]] if cluster is not None else []
+        trainers = [
+            subprocess.Popen(train, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(training)
+        ]
+        _wait_until_training(work / "runs", training)
+        latencies, errors = asyncio.run(_class(server.url, students, timeout=120))
+        from load_sessions import run_sessions  # one real browser beside the protocol sessions
+
+        browser = run_sessions(server.url, sessions=1, timeout_s=120)
+    finally:
+        for trainer in trainers:
+            trainer.send_signal(2)  # Ctrl-C: the CLI stops its run after this batch
+        for trainer in trainers:
+            trainer.wait(120)
+        server.stop()
+        if cluster is not None:
+            stop_cluster(cluster)
+    return {
+        "backend": backend,
+        "students": students,
+        "training": training,
+        "server_cpus": sorted(server_cpus),
+        "training_cpus": sorted(other_cpus if cluster is not None else server_cpus),
+        "requests": len(latencies),
+        "errors": errors,
+        "p50_s": round(statistics.median(latencies), 3) if latencies else None,
+        "p95_s": round(percentile(latencies, 0.95), 3) if latencies else None,
+        "browser_s": round(browser.latencies[0], 3) if browser.latencies else None,
+        "browser_errors": browser.errors,
+    }
+
+
+def _wait_until_training(runs: Path, count: int, timeout: float = 300) -> None:
+    from classifier.runs import RunStore
+
+    store = RunStore(runs)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if sum(1 for info in store.list() if info.status == "running") >= count:
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"{count} runs were not training after {timeout} s")
+
+
+# --- the section of make bench ----------------------------------------------------------------------
+
+
+def measure(children, sizes) -> tuple[dict[str, Any], list]:
+    """Both measurements, in-process then Ray, in fresh child processes."""
+    from bench import report
+    from bench.report import Row, ratio_row, verdict
+
+    limit = [] if sizes.limit is None else ["--limit", sizes.limit]
+    students = 6 if sizes.quick else 30
+    raw: dict[str, Any] = {}
+    for backend in ("local", "ray"):
+        raw[f"makespan-{backend}"] = children.run(
+            f"makespan-{backend}", "bench.cluster", "makespan", "--backend", backend, *limit
+        )
+    for backend in ("local", "ray"):
+        raw[f"load-{backend}"] = children.run(
+            f"class-load-{backend}", "bench.cluster", "load", "--backend", backend, "--students", students
+        )
+    local, ray = raw["makespan-local"], raw["makespan-ray"]
+    data = "full CIFAR-10" if sizes.limit is None else f"{sizes.limit:,} images per split"
+    rows = [
+        ratio_row(
+            f"Makespan of a class: {local['runs']} seed runs × {local['epochs']} epochs, {data}, "
+            f"Ray on {ray['nodes']} local nodes vs in-process, {local['nodes']} at a time",
+            ray["makespan_s"],
+            local["makespan_s"],
+            report.seconds,
+            at_most=1.1,
+        ),
+        Row(
+            "Runs started per minute (Ray / in-process)",
+            f"{ray['runs_started_per_minute']:.1f}",
+            f"{local['runs_started_per_minute']:.1f}",
+            "—",
+            "—",
+            "info",
+        ),
+    ]
+    for backend in ("local", "ray"):
+        load = raw[f"load-{backend}"]
+        where = "on a Ray node (other cores)" if backend == "ray" else "in-process (the server's cores)"
+        rows.append(
+            Row(
+                f"{load['students']} students (Streamlit protocol) opening 4 pages, {load['training']} runs "
+                f"training {where}: p95 (p50); one real browser",
+                f"{load['p95_s']:.2f} s ({load['p50_s']:.2f} s); {load['browser_s']} s",
+                "—",
+                "—",
+                "p95 ≤ 2 s" if backend == "ray" else "—",
+                verdict(load["p95_s"] <= 2 and not load["errors"]) if backend == "ray" else "info",
+            )
+        )
+    return raw, rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.cluster")
+    parser.add_argument("what", choices=("makespan", "load"))
+    parser.add_argument("--backend", choices=("local", "ray"), required=True)
+    parser.add_argument("--runs", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--nodes", type=int, default=3)
+    parser.add_argument("--dataset", default="cifar10")
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--training", type=int, default=2)
+    args = parser.parse_args(argv)
+    if args.what == "makespan":
+        result = makespan(args.backend, args.runs, args.epochs, args.limit, args.nodes, args.dataset)
+    else:
+        result = class_load(args.backend, args.students, args.training, args.limit or 2000, args.dataset)
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

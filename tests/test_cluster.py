@@ -1,0 +1,223 @@
+"""The Ray back-end on a real multi-node Ray cluster on this machine (no mocks).
+
+One cluster for the module (Ray's own `ray.cluster_utils.Cluster`): a head node with no CPUs (so
+no run trains there) and two worker nodes of one CPU each, every node on 127.0.0.1 with
+RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0 (see ../shared/NOTES.md): no Ray traffic leaves loopback.
+The node-killing test runs last (it changes the cluster).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import keras
+import pytest
+from app_support import app_at, button
+from conftest import ROOT
+from polling import wait_for
+
+from classifier.config import Config
+from classifier.runs import RunStore
+
+pytestmark = [pytest.mark.slow, pytest.mark.cluster]
+
+LONG = dict(dataset="shapes", limit=600, batch_size=16)  # a few seconds an epoch on one CPU
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    import ray  # conftest.py has set RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0: every node on 127.0.0.1
+    from ray.cluster_utils import Cluster
+
+    # Quick node-death detection (the default waits tens of seconds); no dashboard on 2 cores.
+    system = {"health_check_initial_delay_ms": 0, "health_check_period_ms": 1000, "health_check_failure_threshold": 3}
+    cluster = Cluster(
+        initialize_head=True,
+        head_node_args={
+            "num_cpus": 0,
+            "node_ip_address": "127.0.0.1",
+            "include_dashboard": False,
+            "_system_config": system,
+        },
+    )
+    workers = [cluster.add_node(num_cpus=1, node_ip_address="127.0.0.1") for _ in range(2)]
+    cluster.wait_for_nodes()
+    yield cluster, workers
+    ray.shutdown()
+    # Ray 2.55 keeps the driver's node after shutdown, and Cluster.shutdown then refuses to stop the head.
+    ray._private.worker.global_worker.node = None
+    cluster.shutdown()
+
+
+@pytest.fixture
+def app_on_cluster(cluster, monkeypatch):
+    """The app's process-wide engine (cached) as a server with CLASSIFIER_RAY_ADDRESS makes it."""
+    from classifier.engine.cluster import ClusterEngine
+    from ui import state
+
+    monkeypatch.setenv("CLASSIFIER_RAY_ADDRESS", cluster[0].address)
+    engine = state.engine()
+    if not isinstance(engine, ClusterEngine):  # an earlier test's local engine: replace it
+        engine.close()
+        state.engine.clear()
+        engine = state.engine()
+    yield engine
+    state.engine.clear()  # later tests get the default engine again
+
+
+def _start_from_page(owner: str, epochs: int):
+    at = app_at("pages/train.py", owner=owner)
+    at.radio(key="hp_dataset").set_value("shapes").run()
+    at.number_input(key="hp_limit").set_value(LONG["limit"]).run()
+    at.number_input(key="hp_epochs").set_value(epochs).run()
+    button(at, "start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at, at.session_state["job_id"]
+
+
+def test_two_sessions_train_on_two_nodes_live_pending_in_ray_stop_and_results(app_on_cluster):
+    from classifier.engine.cluster import ClusterEngine
+
+    engine = app_on_cluster
+    assert isinstance(engine, ClusterEngine)
+    ana, ana_run = _start_from_page("ana-" + "a" * 16, epochs=40)
+    ben, ben_run = _start_from_page("ben-" + "b" * 16, epochs=40)
+    jobs = {ana_run: engine.job(ana_run), ben_run: engine.job(ben_run)}
+
+    # Live metrics reach each page while it trains: AppTest has no clock, so rerun as run_every would.
+    def charts_live(at, run_id):
+        at.run()
+        return jobs[run_id].snapshot().history and len(at.get("vega_lite_chart")) == 2
+
+    wait_for(lambda: charts_live(ana, ana_run) and charts_live(ben, ben_run), timeout=240, interval=0.5)
+    nodes = {run_id: engine.store.load(run_id).node for run_id in jobs}
+    assert all(nodes.values()) and len(set(nodes.values())) == 2  # the scheduler used both machines
+    assert all(engine.store.load(run_id).backend == "ray" for run_id in jobs)
+
+    # Both CPUs are taken: a third run is pending in Ray, and its place is Ray's.
+    third = engine.submit(Config(epochs=1, **LONG), owner="cara-" + "c" * 16)
+    assert wait_for(lambda: engine.queue_position(third.run_id), timeout=30) == 1
+    assert third.snapshot().status == "queued" and third.snapshot().queue_position == 1
+    third.request_stop()
+    assert third.wait(60) and third.snapshot().status == "stopped"
+    assert engine.queue_position(third.run_id) is None
+
+    # Stop from each page: within a batch or so, and whatever the server received lands in runs/.
+    for at in (ana, ben):
+        at.run()
+        button(at, "stop").click().run()
+    for run_id, job in jobs.items():
+        assert job.wait(120)
+        info = engine.store.load(run_id)
+        assert info.status == "stopped" and 1 <= info.epochs_completed < 40
+        folder = engine.store.path(run_id)
+        assert {"config.json", "status.json", "history.jsonl", "model.keras", "predictions.npz"} <= {
+            p.name for p in folder.iterdir()
+        }
+        assert len(engine.store.history(run_id)) == info.epochs_completed
+        model = keras.saving.load_model(engine.store.model_path(run_id))
+        assert model.output.shape[-1] == 6
+        y_true, probabilities = engine.store.predictions(run_id)
+        assert probabilities.shape == (len(y_true), 6)
+    ana.run()
+    assert not ana.exception
+
+
+SERVER = """
+import sys, time
+from classifier.config import Config
+from classifier.engine.cluster import ClusterEngine
+from classifier.runs import RunStore
+engine = ClusterEngine(RunStore(sys.argv[1]), sys.argv[2])
+job = engine.submit(Config(dataset="shapes", limit=600, batch_size=16, epochs=5))
+print(job.run_id, flush=True)
+time.sleep(3600)
+"""
+
+
+def test_a_server_killed_mid_run_is_found_again_by_the_next_one(cluster, tmp_path):
+    from classifier.engine.cluster import ClusterEngine
+
+    runs = tmp_path / "runs"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(runs), cluster[0].address], stdout=subprocess.PIPE, text=True, env=env
+    )
+    run_id = server.stdout.readline().strip()
+    store = RunStore(runs)
+    wait_for(lambda: store.history(run_id), timeout=240, interval=0.5)  # it trains
+    server.send_signal(signal.SIGKILL)  # the server dies mid-run, without a word
+    server.wait()
+    info = store.load(run_id)
+    assert info.status == "running" and info.epochs_completed < 5  # a Ray run is not judged by a pid
+
+    restarted = ClusterEngine(store, cluster[0].address)  # what the restarted server makes first
+    job = restarted.job(run_id)
+    assert job is not None
+    assert wait_for(lambda: job.snapshot().batches and job.snapshot().status == "running", timeout=60)
+    assert job.wait(240)
+    info = store.load(run_id)
+    assert (info.status, info.epochs_completed) == ("finished", 5)
+    assert [record["epoch"] for record in store.history(run_id)] == [1, 2, 3, 4, 5]
+    assert store.predictions(run_id) is not None
+
+
+def _cli(*args, **kwargs):
+    return subprocess.run(
+        [sys.executable, "-m", "classifier", *args], capture_output=True, text=True, cwd=ROOT, **kwargs
+    )
+
+
+def test_a_cli_run_outlives_the_cli_and_attach_follows_it_to_the_end(cluster, tmp_path):
+    runs = str(tmp_path / "runs")
+    train = subprocess.Popen(
+        [sys.executable, "-m", "classifier", "train", "--ray", cluster[0].address, "--runs-dir", runs]
+        + ["--dataset", "shapes", "--limit", "600", "--batch-size", "16", "--epochs", "4"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    store = RunStore(runs)
+    run_id = wait_for(lambda: next((i.run_id for i in store.list() if store.history(i.run_id)), None), timeout=240)
+    train.kill()  # the CLI dies; the run does not
+    train.communicate()
+
+    listed = [json.loads(line) for line in _cli("runs", "--runs-dir", runs, timeout=60).stdout.splitlines()]
+    assert [(r["run_id"], r["status"], r["backend"]) for r in listed] == [(run_id, "running", "ray")]
+
+    attached = _cli("attach", run_id, "--ray", cluster[0].address, "--runs-dir", runs, timeout=300)
+    assert attached.returncode == 0, attached.stderr[-2000:]
+    final = json.loads(attached.stdout.splitlines()[-1])
+    assert (final["run_id"], final["status"], final["epochs_completed"]) == (run_id, "finished", 4)
+    assert final["backend"] == "ray" and final["node"] == store.load(run_id).node != ""
+    assert len(final["epoch_seconds"]) == 4 and final["test_accuracy"] is not None
+
+
+def test_a_worker_node_killed_mid_run_leaves_it_interrupted_and_resumable(cluster, tmp_path):
+    from classifier.engine.cluster import ClusterEngine
+
+    ray_cluster, workers = cluster
+    store = RunStore(tmp_path / "runs")
+    engine = ClusterEngine(store, ray_cluster.address)
+    job = engine.submit(Config(epochs=6, **LONG))
+    wait_for(lambda: store.load(job.run_id).checkpoint_epoch >= 1, timeout=240, interval=0.2)
+    node_id = store.load(job.run_id).node
+    doomed = next(worker for worker in workers if worker.node_id == node_id)
+    ray_cluster.remove_node(doomed, allow_graceful=False)  # its raylet and workers are killed
+    assert job.wait(120)
+    info = store.load(job.run_id)
+    assert info.status == "interrupted" and info.reason.code == "cluster.node_lost"
+    assert 1 <= info.checkpoint_epoch < 6
+    keras.saving.load_model(store.model_path(job.run_id))  # the checkpoint the server has is whole
+
+    resumed = engine.resume(job.run_id)  # Ray places it on the node that is left
+    assert resumed.wait(300)
+    info = store.load(job.run_id)
+    assert (info.status, info.epochs_completed) == ("finished", 6)
+    assert info.node not in ("", node_id)
+    assert [record["epoch"] for record in store.history(job.run_id)] == [1, 2, 3, 4, 5, 6]
