@@ -79,6 +79,10 @@ def makespan(backend: str, runs: int, epochs: int, limit: int | None, nodes: int
         cluster = start_cluster(nodes)
         engine = ClusterEngine(store, cluster.address)
     else:
+        # Equal cores and threads: a Ray actor of one CPU computes with one TensorFlow thread
+        # (classifier/engine/cluster.py), so each in-process worker does too (TensorFlow reads these
+        # when the worker process starts); `nodes` runs at a time on both sides.
+        os.environ["TF_NUM_INTRAOP_THREADS"] = os.environ["TF_NUM_INTEROP_THREADS"] = "1"
         engine = Engine(store, max_concurrent=nodes)
     config = Config(dataset=dataset, limit=limit, epochs=epochs)
     submitted = time.time()
