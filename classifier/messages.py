@@ -264,3 +264,12 @@ def _from_plain(value: Any) -> Any:
     if isinstance(value, dict) and "$message" in value:
         return Message.from_dict(value["$message"])
     return value
+
+
+# --- classifier/timeline.py: filters and feature maps over the epochs ----------------------------
+ENGLISH.update(
+    {
+        "timeline.unwritable": "the filters and feature maps of this epoch could not be recorded ({detail}); "
+        "training goes on, but the replay over epochs will miss them",
+    }
+)

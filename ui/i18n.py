@@ -1576,3 +1576,15 @@ TEXT.update(
         },
     }
 )
+
+
+# --- Learning over time (ui/timeline.py) and clickable results charts (issue 10, part B) ---------
+TEXT.update(
+    {
+        "msg.timeline.unwritable": {
+            "en": "the filters and feature maps of this epoch could not be recorded ({detail}); "
+            "training goes on, but the replay over epochs will miss them",
+            "zh": "本轮的卷积核和特征图未能记录（{detail}）；训练照常继续，但按轮回放时会缺少这些内容",
+        },
+    }
+)
