@@ -189,7 +189,11 @@ def per_class_bars(values: np.ndarray, classes: tuple[str, ...], title: str) -> 
     )
     figure.update_xaxes(tickmode="array", tickvals=list(range(len(classes))), ticktext=list(classes))
     figure.update_layout(
-        height=280, margin={"l": 10, "r": 10, "t": 20, "b": 10}, dragmode=False, clickmode="event+select"
+        height=280,
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        dragmode=False,
+        clickmode="event+select",
+        hovermode="x",  # anywhere above a class picks its bar, however short (2% is a sliver)
     )
     return figure
 
