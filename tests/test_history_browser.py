@@ -132,12 +132,16 @@ def test_click_a_cell_a_bar_a_row_and_replay_the_epochs(tmp_path):
             page.goto(f"{server.url}/inside")
             settle(page)
             page.get_by_role("tab", name="Over the epochs").click()
-            slider = page.get_by_test_id("stSlider").filter(has_text="Epoch")
-            expect(slider).to_contain_text(f"after epoch {info.epochs_completed}", timeout=60_000)
-            page.get_by_role("button", name="Play").click()
-            expect(page.get_by_text("0 · random initialisation").first).to_be_visible(timeout=60_000)
-            expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=60_000)  # back at the end
-            expect(slider).to_contain_text(f"after epoch {info.epochs_completed}", timeout=60_000)
+            # The thumb's own label is the epoch shown (the track's end labels are always there).
+            shown = page.get_by_test_id("stSlider").filter(has_text="Epoch").get_by_test_id("stSliderThumbValue")
+            last = f"after epoch {info.epochs_completed}"
+            expect(shown).to_have_text(last, timeout=60_000)  # it opens on the trained network
+            page.get_by_role("button", name="Play", exact=True).click()
+            expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible(timeout=60_000)
+            expect(shown).not_to_have_text(last, timeout=60_000)  # it went back to the start ...
+            # ... and steps to the end, where the timer stops and the button reads Play again.
+            expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible(timeout=180_000)
+            expect(shown).to_have_text(last)
             settle(page)
             shoot(page, "h04-inside-replay")
             page.goto(f"{server.url}/inside?lang=zh")

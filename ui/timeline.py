@@ -78,6 +78,7 @@ def _frame(store: RunStore, run_id: str, key: str, kept: list[int], history: lis
         st.image(charts.enlarge(snap.probe, 4), caption=t("timeline.probe"), width="content")
         change = timeline.filter_change(store, run_id)
         if len(change) > 1:
+            st.caption(t("timeline.change"))
             st.plotly_chart(_change_figure(change, epoch), key=f"{key}_change", config={"displayModeBar": False})
     with right:
         if snap.kernels.size:
@@ -115,8 +116,7 @@ def _change_figure(change: list[tuple[int, float]], epoch: int) -> go.Figure:
     figure.update_layout(
         height=220,
         showlegend=False,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        title={"text": t("timeline.change"), "font": {"size": 13}},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"title": t("chart.epoch")},
         yaxis={"rangemode": "tozero"},
         dragmode=False,
