@@ -74,8 +74,12 @@ def filters(model, layer_name: str) -> np.ndarray:
     layer = model.get_layer(layer_name)
     if type(layer).__name__ != "Conv2D":
         raise InspectError("inspect.not_conv", layer=layer_name)
-    kernel = np.asarray(layer.get_weights()[0], dtype=np.float32)  # (k, k, in, out)
-    kernel = np.moveaxis(kernel, -1, 0)  # (out, k, k, in)
+    return scale_kernels(np.asarray(layer.get_weights()[0], dtype=np.float32))
+
+
+def scale_kernels(kernel: np.ndarray) -> np.ndarray:
+    """(k, k, in, out) weights -> (out, k, k, 3) in colour or (out, k, k) averaged, each in [0, 1]."""
+    kernel = np.moveaxis(np.asarray(kernel, dtype=np.float32), -1, 0)  # (out, k, k, in)
     if kernel.shape[-1] != 3:
         kernel = kernel.mean(axis=-1)
     low = kernel.min(axis=tuple(range(1, kernel.ndim)), keepdims=True)
@@ -206,3 +210,15 @@ def mistakes(
     indices = np.flatnonzero(wrong)
     confidence = probabilities[indices, predicted[indices]]
     return indices[np.argsort(-confidence, kind="stable")][:count]
+
+
+def cell_images(
+    y_true: np.ndarray, probabilities: np.ndarray, true_class: int, predicted_class: int, count: int | None = None
+) -> np.ndarray:
+    """Indices of the test images in one confusion-matrix cell (true `true_class`, predicted
+    `predicted_class`), the most confident first: sorted by the probability the model gave the class
+    it predicted. On the diagonal these are the surest right answers, off it the surest mistakes."""
+    predicted = probabilities.argmax(axis=1)
+    indices = np.flatnonzero((np.asarray(y_true) == true_class) & (predicted == predicted_class))
+    order = np.argsort(-probabilities[indices, predicted_class], kind="stable")
+    return indices[order][:count]

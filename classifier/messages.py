@@ -278,3 +278,11 @@ ENGLISH.update(
         "cluster.node_lost_first_epoch": "the machine training it left the cluster during the first epoch; resume starts it again",
     }
 )
+
+# --- classifier/timeline.py: filters and feature maps over the epochs ----------------------------
+ENGLISH.update(
+    {
+        "timeline.unwritable": "the filters and feature maps of this epoch could not be recorded ({detail}); "
+        "training goes on, but the replay over epochs will miss them",
+    }
+)

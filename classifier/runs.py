@@ -5,6 +5,7 @@
     runs/<id>/history.jsonl    one line of metrics per finished epoch
     runs/<id>/model.keras      the latest checkpoint (replaced atomically each epoch)
     runs/<id>/predictions.npz  test-set labels and probabilities of the final model
+    runs/<id>/timeline/        first filters + a probe image's feature maps per epoch (classifier/timeline.py)
 
 Run ids are random and checked against a strict pattern before they touch the file
 system, so no user-supplied string ever becomes a path. A run is private to its owner

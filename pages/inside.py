@@ -7,7 +7,8 @@ import streamlit as st
 
 from classifier import inspect
 from classifier.images import ImageError, load_input
-from ui import charts, require_app, widgets
+from ui import charts, require_app, state, widgets
+from ui import timeline as timeline_view
 from ui.i18n import class_names, labels, say, t
 
 require_app()
@@ -126,7 +127,12 @@ st.page_link("pages/learn.py", label=t("inside.go_learn"), icon=":material/funct
 choice = widgets.model_picker("inside_model")
 loaded = widgets.load_choice(choice) if choice else None
 if loaded is not None:
-    filters_tab, image_tab = st.tabs([t("inside.filters"), t("inside.look")])
+    filters_tab, image_tab, epochs_tab = st.tabs([t("inside.filters"), t("inside.look"), t("timeline.tab")])
+    with epochs_tab:  # learning over time: the run's own record, from random initialisation on
+        if choice.run_id:
+            timeline_view.replay(state.engine().store, choice.run_id, key=f"inside_timeline_{choice.run_id}")
+        else:
+            st.info(t("timeline.builtin"))
     with filters_tab:
         filters_section(loaded.model)
     with image_tab:

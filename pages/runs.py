@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
 from classifier.runs import ACTIVE, RunError, can_modify
 from ui import charts, require_app, state, widgets
+from ui import timeline as timeline_view
 from ui.config_rows import config_rows
 from ui.i18n import format_duration, say, t
 
@@ -35,6 +38,17 @@ def table(runs) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def open_row(run_ids: list[str]) -> None:
+    """on_select of the runs table: the clicked row's run joins the comparison and its details
+    (results, replay) open below."""
+    rows = st.session_state["runs_table"].selection.rows
+    if rows and 0 <= rows[0] < len(run_ids):
+        run_id = run_ids[rows[0]]
+        chosen = st.session_state.get("runs_chosen") or []
+        st.session_state["runs_chosen"] = [*chosen, run_id] if run_id not in chosen else chosen
+        st.session_state["runs_focus"] = run_id
 
 
 def whose(info) -> str:
@@ -99,6 +113,9 @@ def actions(info) -> None:
         st.table(pd.DataFrame(rows, columns=[t("config.setting"), t("config.value")]), hide_index=True)
     if info.status in ("finished", "stopped"):
         widgets.run_results(info, key=f"runs_{info.run_id}")
+    if info.epochs_completed:  # finished, stopped or interrupted: replay how it learned
+        st.subheader(t("timeline.title"))
+        timeline_view.replay(engine.store, info.run_id, key=f"runs_timeline_{info.run_id}")
 
 
 st.title(t("runs.title"))
@@ -117,10 +134,16 @@ st.dataframe(
         t("runs.col.best_val"): st.column_config.NumberColumn(format="percent"),
         t("runs.col.test"): st.column_config.NumberColumn(format="percent"),
     },
+    key="runs_table",
+    on_select=functools.partial(open_row, [info.run_id for info in runs]),
+    selection_mode="single-row",
 )
+st.caption(t("runs.click_row"))
 labels = {info.run_id: widgets.describe_run(info) for info in runs}
+# The comparison starts with the latest three runs; a row click adds its run (see open_row).
 default = [info.run_id for info in runs if info.epochs_completed][:3]
-chosen = st.multiselect(t("runs.compare"), list(labels), default=default, format_func=labels.get, key="runs_chosen")
+st.session_state["runs_chosen"] = [r for r in st.session_state.get("runs_chosen", default) if r in labels]
+chosen = st.multiselect(t("runs.compare"), list(labels), format_func=labels.get, key="runs_chosen")
 selected = [info for info in runs if info.run_id in chosen]
 if selected:
     compare(selected)

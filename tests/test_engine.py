@@ -9,6 +9,7 @@ import keras
 import pytest
 from polling import wait_for
 
+from classifier import timeline
 from classifier.config import Config
 from classifier.engine import Engine, worker
 from classifier.engine.progress import MAX_BATCH_POINTS, BatchPoint, Progress
@@ -64,6 +65,7 @@ def test_a_run_trains_in_a_worker_process_and_leaves_everything_on_disk(engine):
         "model.keras",
         "predictions.npz",
         "batches.json",
+        "timeline",  # filters and feature maps from initialisation on (tests/test_timeline.py)
     }
     assert Config.from_json((folder / "config.json").read_text()) == TINY
     info = engine.store.load(job.run_id)
@@ -240,6 +242,7 @@ def test_a_killed_training_process_leaves_a_resumable_run(tmp_path):
     assert 1 <= completed < 4
     assert [r["epoch"] for r in store.history(run_id)] == list(range(1, completed + 1))
     assert keras.saving.load_model(store.model_path(run_id)).output.shape[-1] == 6
+    assert timeline.epochs(store, run_id)[: completed + 1] == list(range(completed + 1))  # replayable
 
     resumed = Engine(store, keep_spare=False).resume(run_id)
     assert resumed.wait(240)
@@ -247,6 +250,7 @@ def test_a_killed_training_process_leaves_a_resumable_run(tmp_path):
     final = store.load(run_id)
     assert final.epochs_completed == 4 and final.test_accuracy is not None
     assert [r["epoch"] for r in store.history(run_id)] == [1, 2, 3, 4]
+    assert timeline.epochs(store, run_id) == [0, 1, 2, 3, 4]  # later snapshots replaced, none twice
 
 
 def test_cli_train_reports_json_on_stdout(tmp_path):

@@ -121,24 +121,93 @@ def training_curves(
 
 
 def confusion_heatmap(matrix: np.ndarray, classes: tuple[str, ...], labels: dict[str, str]) -> go.Figure:
-    figure = px.imshow(
-        matrix,
-        x=list(classes),
-        y=list(classes),
-        text_auto=True,
-        color_continuous_scale="Blues",
-        labels={"x": labels["predicted"], "y": labels["true"], "color": labels["count"]},
-        aspect="auto",
+    """counts[true, predicted] as a heatmap whose cells can be clicked.
+
+    Plotly cannot select a heatmap cell, so (as on the Learn page) an invisible point sits at each
+    cell centre carrying (true, predicted); with `hoverdistance=-1` a click anywhere in a cell
+    selects its point. Axes are numeric with the class names as tick labels (names may repeat)."""
+    n = len(classes)
+    figure = go.Figure(
+        go.Heatmap(
+            z=matrix,
+            x=list(range(n)),
+            y=list(range(n)),
+            colorscale="Blues",
+            texttemplate="%{z}",
+            colorbar={"title": {"text": labels["count"]}},
+            hoverinfo="skip",
+        )
     )
-    figure.update_layout(height=max(320, 34 * len(classes) + 120), margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    figure.update_xaxes(side="top")
+    true, predicted = np.mgrid[0:n, 0:n]
+    figure.add_trace(
+        go.Scatter(
+            x=predicted.ravel(),
+            y=true.ravel(),
+            mode="markers",
+            marker={"size": 12, "color": "rgba(0,0,0,0)"},
+            customdata=np.stack(
+                [true.ravel(), predicted.ravel(), matrix.ravel(), np.repeat(classes, n), np.tile(classes, n)], axis=1
+            ),
+            hovertemplate=labels.get("hover", "%{customdata[2]}") + "<extra></extra>",
+            showlegend=False,
+            selected={"marker": {"opacity": 0}},
+            unselected={"marker": {"opacity": 0}},
+        )
+    )
+    ticks = {"tickmode": "array", "tickvals": list(range(n)), "ticktext": list(classes), "showgrid": False}
+    figure.update_xaxes(title=labels["predicted"], side="top", range=[-0.5, n - 0.5], zeroline=False, **ticks)
+    figure.update_yaxes(title=labels["true"], range=[n - 0.5, -0.5], zeroline=False, **ticks)
+    figure.update_layout(
+        height=max(320, 34 * n + 120),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        hovermode="closest",
+        hoverdistance=-1,  # the nearest cell centre answers: a click anywhere in a cell picks it
+        dragmode=False,
+        clickmode="event+select",
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
     return figure
+
+
+def clicked_cell(event) -> tuple[int, int] | None:
+    """(true, predicted) of the confusion-matrix cell chosen in st.plotly_chart's selection event."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points:
+        data = point.get("customdata")
+        if data is not None and len(data) >= 2:
+            return int(data[0]), int(data[1])
+    return None
 
 
 def per_class_bars(values: np.ndarray, classes: tuple[str, ...], title: str) -> go.Figure:
-    figure = px.bar(x=list(classes), y=values, labels={"x": "", "y": title}, range_y=[0, 1], text_auto=".0%")
-    figure.update_layout(height=280, margin={"l": 10, "r": 10, "t": 20, "b": 10})
+    """Accuracy per class; a click on a bar selects that class (its point index is the class)."""
+    figure = px.bar(
+        x=list(range(len(classes))), y=values, labels={"x": "", "y": title}, range_y=[0, 1], text_auto=".0%"
+    )
+    figure.update_xaxes(tickmode="array", tickvals=list(range(len(classes))), ticktext=list(classes))
+    figure.update_layout(
+        height=280,
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        dragmode=False,
+        clickmode="event+select",
+        hovermode="x",  # anywhere above a class picks its bar, however short (2% is a sliver)
+    )
     return figure
+
+
+def clicked_bar(event) -> int | None:
+    """The class whose bar was clicked in `per_class_bars`, from st.plotly_chart's selection event."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points:
+        if point.get("point_index") is not None:
+            return int(point["point_index"])
+    return None
 
 
 def probability_bars(top: list[tuple[str, float]], title: str) -> go.Figure:

@@ -1624,3 +1624,91 @@ TEXT.update(
         },
     }
 )
+
+
+# --- Learning over time (ui/timeline.py) and clickable results charts (issue 10, part B) ---------
+TEXT.update(
+    {
+        "msg.timeline.unwritable": {
+            "en": "the filters and feature maps of this epoch could not be recorded ({detail}); "
+            "training goes on, but the replay over epochs will miss them",
+            "zh": "本轮的卷积核和特征图未能记录（{detail}）；训练照常继续，但按轮回放时会缺少这些内容",
+        },
+        "timeline.tab": {"en": "Over the epochs", "zh": "逐轮变化"},
+        "timeline.title": {"en": "Learning over time", "zh": "学习的过程"},
+        "timeline.intro": {
+            "en": "The first layer's filters and what each convolution makes of one fixed test image, recorded "
+            "during training: {count} snapshots, from random initialisation to epoch {last}. Drag the slider "
+            "or press Play.",
+            "zh": "训练时记录下的第一层卷积核，以及每个卷积层对同一张固定测试图片的响应：共 {count} 个快照，"
+            "从随机初始化一直到第 {last} 轮。拖动滑块或按“播放”。",
+        },
+        "timeline.none": {
+            "en": "No snapshots over the epochs for this model: only runs trained in this version of the app "
+            "record them (the built-in model and uploaded files have none).",
+            "zh": "这个模型没有逐轮快照：只有在本版本应用中训练的运行才会记录（内置模型和上传的文件没有）。",
+        },
+        "timeline.builtin": {
+            "en": "Pick one of the runs above to replay how its filters and feature maps grew, epoch by epoch; "
+            "the built-in model and uploaded files have no such record.",
+            "zh": "在上方选择一次训练，即可逐轮回放它的卷积核和特征图是怎样形成的；内置模型和上传的文件没有这类记录。",
+        },
+        "timeline.play": {"en": "Play", "zh": "播放"},
+        "timeline.pause": {"en": "Pause", "zh": "暂停"},
+        "timeline.epoch": {"en": "Epoch", "zh": "轮次"},
+        "timeline.initial": {"en": "0 · random initialisation", "zh": "0 · 随机初始化"},
+        "timeline.after": {"en": "after epoch {epoch}", "zh": "第 {epoch} 轮之后"},
+        "timeline.initial_note": {
+            "en": "**0 · random initialisation**: the weights as Keras drew them, before any training. The filters "
+            "are noise; the maps are what noise makes of the picture.",
+            "zh": "**0 · 随机初始化**：Keras 随机生成、尚未经过任何训练的权重。卷积核只是噪声，特征图就是噪声对图片的响应。",
+        },
+        "timeline.train_accuracy": {"en": "training accuracy {value:.1%}", "zh": "训练准确率 {value:.1%}"},
+        "timeline.val_accuracy": {"en": "validation accuracy {value:.1%}", "zh": "验证准确率 {value:.1%}"},
+        "timeline.probe": {"en": "The fixed test image", "zh": "固定的测试图片"},
+        "timeline.filters": {
+            "en": "**First-layer filters** ({count}, {size}×{size}, each scaled to its own range)",
+            "zh": "**第一层卷积核**（{count} 个，{size}×{size}，各自按自身范围缩放显示）",
+        },
+        "timeline.layer": {"en": "Feature maps of", "zh": "特征图所在层"},
+        "timeline.maps": {
+            "en": "{layer}: {count} maps of {size} (after the activation)",
+            "zh": "{layer}：{count} 张 {size} 的特征图（激活之后）",
+        },
+        "timeline.change": {
+            "en": "How far the filters moved from their start (‖W − W₀‖ / ‖W₀‖)",
+            "zh": "卷积核离初始值有多远（‖W − W₀‖ / ‖W₀‖）",
+        },
+        "results.cell_hover": {
+            "en": "true {true}, predicted {predicted}: {count} images (click to see them)",
+            "zh": "真实 {true}，预测 {predicted}：{count} 张图片（点击查看）",
+        },
+        "results.click_hint": {
+            "en": "Click a cell of the confusion matrix to see its test images, or a bar to see that class's mistakes.",
+            "zh": "点击混淆矩阵的格子可查看其中的测试图片，点击柱形可查看该类别的错误。",
+        },
+        "results.cell_right": {
+            "en": "{name} recognised as {name}: {count} images, the surest first",
+            "zh": "{name} 被正确识别为 {name}：共 {count} 张，最有把握的在前",
+        },
+        "results.cell_wrong": {
+            "en": "{true} taken for {predicted}: {count} images, the surest first",
+            "zh": "{true} 被误认为 {predicted}：共 {count} 张，最有把握的在前",
+        },
+        "results.class_mistakes": {
+            "en": "Mistakes on {name}: {count} images, the surest first",
+            "zh": "{name} 的错误：共 {count} 张，最有把握的在前",
+        },
+        "results.gallery_first": {"en": "The first {shown} of {total}.", "zh": "显示 {total} 张中的前 {shown} 张。"},
+        "results.show_all_mistakes": {"en": "Back to the surest mistakes", "zh": "回到最有把握的错误"},
+        "results.cell_empty": {"en": "No test image falls in this cell.", "zh": "没有测试图片落在这个格子里。"},
+        "runs.click_row": {
+            "en": "Click a row to open that run's results below.",
+            "zh": "点击某一行，即可在下方查看该次训练的结果。",
+        },
+        "timeline.unreadable": {
+            "en": "The snapshot of epoch {epoch} could not be read.",
+            "zh": "无法读取第 {epoch} 轮的快照。",
+        },
+    }
+)

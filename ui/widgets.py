@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -231,37 +232,108 @@ def run_results(info: RunInfo, key: str, notes_shown=()) -> None:
     y_true, probabilities = predictions
     classes = class_names(info.classes)
     matrix = inspect.confusion_matrix(y_true, probabilities.argmax(axis=1), len(classes))
+    focus_key = f"{key}_focus"  # what the gallery shows: None, ("cell", true, predicted) or ("class", c)
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("results.confusion"))
+        chart_key = f"{key}_confusion"
         st.plotly_chart(
             charts.confusion_heatmap(
                 matrix,
                 classes,
-                {"predicted": t("results.predicted"), "true": t("results.true"), "count": t("results.count")},
+                {
+                    "predicted": t("results.predicted"),
+                    "true": t("results.true"),
+                    "count": t("results.count"),
+                    # Plotly fills these from each cell's point: (true, predicted, count, true name, predicted name)
+                    "hover": t(
+                        "results.cell_hover",
+                        true="%{customdata[3]}",
+                        predicted="%{customdata[4]}",
+                        count="%{customdata[2]}",
+                    ),
+                },
             ),
-            key=f"{key}_confusion",
+            key=chart_key,
+            on_select=functools.partial(_focus_on_cell, chart_key, focus_key),
+            selection_mode="points",
+            config={"displayModeBar": False},
         )
     with right:
         st.subheader(t("results.per_class"))
+        chart_key = f"{key}_per_class"
         st.plotly_chart(
             charts.per_class_bars(inspect.per_class_accuracy(matrix), classes, t("results.accuracy")),
-            key=f"{key}_per_class",
+            key=chart_key,
+            on_select=functools.partial(_focus_on_class, chart_key, focus_key),
+            selection_mode="points",
+            config={"displayModeBar": False},
         )
         pairs = inspect.most_confused(matrix, classes, 5)
         if pairs:
             st.markdown(t("results.confused_pairs"))
             for true_name, predicted_name, count in pairs:
                 st.markdown(t("results.confused_pair", true=true_name, predicted=predicted_name, count=count))
-    st.subheader(t("results.mistakes"))
-    wrong = inspect.mistakes(y_true, probabilities, count=24)
-    if len(wrong) == 0:
-        st.success(t("results.no_mistakes"))
+    st.caption(t("results.click_hint"))
+    gallery(info, key, y_true, probabilities, matrix, classes, st.session_state.get(focus_key))
+
+
+def _focus_on_cell(chart_key: str, focus_key: str) -> None:
+    """on_select of the confusion matrix: the clicked cell fills the gallery (a click beside it clears)."""
+    cell = charts.clicked_cell(st.session_state.get(chart_key))
+    st.session_state[focus_key] = ("cell", *cell) if cell else None
+
+
+def _focus_on_class(chart_key: str, focus_key: str) -> None:
+    """on_select of the per-class bars: the clicked class's mistakes fill the gallery."""
+    bar = charts.clicked_bar(st.session_state.get(chart_key))
+    st.session_state[focus_key] = ("class", bar) if bar is not None else None
+
+
+def _unfocus(focus_key: str) -> None:
+    st.session_state[focus_key] = None
+
+
+GALLERY_SIZE = 24
+
+
+def gallery(info: RunInfo, key: str, y_true, probabilities, matrix, classes, focus) -> None:
+    """Test images under the charts: the most confident mistakes, or what a click chose: one
+    confusion-matrix cell (most confident first) or one class's mistakes."""
+    predicted = probabilities.argmax(axis=1)
+    if focus and focus[0] == "cell":
+        true_class, predicted_class = focus[1], focus[2]
+        shown = inspect.cell_images(y_true, probabilities, true_class, predicted_class, GALLERY_SIZE)
+        total = int(matrix[true_class, predicted_class])
+        if true_class == predicted_class:
+            title = t("results.cell_right", name=classes[true_class], count=total)
+        else:
+            title = t("results.cell_wrong", true=classes[true_class], predicted=classes[predicted_class], count=total)
+    elif focus and focus[0] == "class":
+        shown = inspect.mistakes(y_true, probabilities, count=GALLERY_SIZE, true_class=focus[1])
+        total = int(matrix[focus[1]].sum() - matrix[focus[1], focus[1]])
+        title = t("results.class_mistakes", name=classes[focus[1]], count=total)
+    else:
+        focus = None
+        shown = inspect.mistakes(y_true, probabilities, count=GALLERY_SIZE)
+        title = t("results.mistakes")
+    st.subheader(title)
+    if focus is not None:
+        if len(shown) < total:
+            st.caption(t("results.gallery_first", shown=len(shown), total=total))
+        st.button(
+            t("results.show_all_mistakes"),
+            key=f"{key}_unfocus",
+            on_click=_unfocus,
+            args=(f"{key}_focus",),
+            icon=":material/close:",
+        )
+    if len(shown) == 0:
+        st.success(t("results.no_mistakes") if focus is None else t("results.cell_empty"))
         return
     dataset = load_dataset_or_explain(info.config.dataset, info.config.limit, key=f"{key}_shapes")
     if dataset is None or len(dataset.y_test) != len(y_true):
         return
-    predicted = probabilities.argmax(axis=1)
     captions = [
         t(
             "results.mistake",
@@ -269,9 +341,9 @@ def run_results(info: RunInfo, key: str, notes_shown=()) -> None:
             predicted=classes[predicted[i]],
             confidence=probabilities[i, predicted[i]],
         )
-        for i in wrong
+        for i in shown
     ]
-    image_grid([dataset.x_test[i] for i in wrong], captions)
+    image_grid([dataset.x_test[i] for i in shown], captions)
 
 
 IMAGE_SOURCES = ("random", "class", "upload")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -39,6 +40,7 @@ from typing import Any
 import ray
 
 from classifier import data as data_module
+from classifier import timeline
 from classifier.engine import RAY_ADDRESS_ENV, Engine, TrainingJob, is_loopback
 from classifier.engine.progress import Progress
 from classifier.engine.worker import FolderSink, Worker
@@ -55,6 +57,8 @@ PENDING = ("DEPENDENCIES_UNREADY", "PENDING_CREATION")  # Ray's states of an act
 # The files a run's actor ships back, in the order the server writes them: the checkpoint before
 # the status that names its epoch. Only these names are ever written (never a name from the wire).
 SHIPPED = ("model.keras", "predictions.npz", "history.jsonl", "batches.json", "status.json")
+# ... and the replay's snapshots (classifier/timeline.py), matched by this pattern alone.
+TIMELINE_NAME = re.compile(r"^timeline/epoch-\d{4,}\.npz$")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -158,6 +162,11 @@ class ShippingSink(FolderSink):
     def write_file(self, name: str, text: str) -> None:
         super().write_file(name, text)
         self._changed(name)
+
+    def write_timeline(self, epoch: int, arrays: dict[str, Any]) -> str:
+        name = super().write_timeline(epoch, arrays)
+        self._changed(name)
+        return name
 
     def changed_since(self, known: dict[str, int]) -> dict[str, tuple[int, bytes]]:
         folder = self.store.path(self.run_id)
@@ -273,6 +282,8 @@ class ClusterJob(TrainingJob):
         """Create the actor (Ray queues it until a node has room) and follow it."""
         store = self.engine.store
         folder = store.path(self.run_id)
+        if self.resume:  # the epochs after the checkpoint are trained (and recorded) again
+            timeline.truncate(store, self.run_id, store.load(self.run_id).epochs_completed)
         names = ["config.json", "status.json"] + (["history.jsonl", "model.keras"] if self.resume else [])
         files = {name: (folder / name).read_bytes() for name in names if (folder / name).exists()}
         wanted = resources()
@@ -344,6 +355,14 @@ class ClusterJob(TrainingJob):
         """The shipped files into runs/<id>/, each replaced atomically; the owner's sharing choice
         (made on the server while the run trains) is kept."""
         store = self.engine.store
+        snapshots = sorted(name for name in files if TIMELINE_NAME.match(name))
+        for name in snapshots:  # the replay's snapshots first: the status that follows names their epoch
+            version, content = files[name]
+            (store.path(self.run_id) / timeline.FOLDER).mkdir(exist_ok=True)
+            _write_bytes_atomic(store.path(self.run_id) / name, content)
+            known[name] = version
+        if snapshots:
+            timeline.thin(store, self.run_id)
         for name in SHIPPED:
             if name not in files:
                 continue

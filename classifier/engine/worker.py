@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from classifier import data as data_module
+from classifier import timeline
 from classifier.engine.progress import BATCHES_FILE, Progress, encode_batches
 from classifier.messages import ClassifierError, Message, as_message
 from classifier.runs import PROCESS_TOKEN, RunError, RunInfo, RunStore
@@ -72,6 +73,13 @@ class FolderSink:
     def write_file(self, name: str, text: str) -> None:
         self.store.write_file(self.run_id, name, text)
 
+    def write_timeline(self, epoch: int, arrays: dict[str, Any]) -> str:
+        """One epoch's filters and feature maps (classifier/timeline.py); returns the file's name."""
+        return timeline.write(self.store, self.run_id, epoch, arrays)
+
+    def truncate_timeline(self, epoch: int) -> None:
+        timeline.truncate(self.store, self.run_id, epoch)
+
 
 class Worker:
     """Trains one run; `emit` sends each progress event to whoever watches, `sink` takes its files
@@ -99,6 +107,8 @@ class Worker:
         self._emit = emit
         self._lock = threading.Lock()  # data decoding reports progress from several threads
         self.progress = Progress(run_id, epochs=self.info.config.epochs)
+        self.probe = None  # the fixed image whose feature maps are recorded each epoch (timeline)
+        self._timeline = None  # its Recorder, made for the model being trained
 
     @property
     def config(self):
@@ -198,8 +208,10 @@ class Worker:
             model = build_model(config, dataset.num_classes, steps_per_epoch=steps)
         if self.resume:  # epochs after the checkpoint are trained again
             self.sink.truncate_history(initial_epoch)
+            self.sink.truncate_timeline(initial_epoch)
             self.save_info(epochs_completed=initial_epoch)
         history = self.sink.history()
+        self.probe = (dataset.x_test if len(dataset.x_test) else dataset.x_train)[0]
         self.update(
             steps_per_epoch=steps,
             epoch=initial_epoch + 1,
@@ -272,8 +284,21 @@ class Worker:
             self.warn(Message(code, {"epoch": epoch, "detail": detail, "kept": kept}))
             checkpoint = kept
         self.save_batch_points()
+        self.record_timeline(epoch, model)
         best = max(filter(None, [self.info.best_val_accuracy, record.get("val_accuracy")]), default=None)
         self.save_info(epochs_completed=epoch, checkpoint_epoch=checkpoint, best_val_accuracy=best)
+
+    def record_timeline(self, epoch: int, model) -> None:
+        """The first filters and the probe image's feature maps after `epoch` (0: before training);
+        a failure costs one warning, never the run."""
+        try:
+            if self._timeline is None or self._timeline.model is not model:
+                self._timeline = timeline.Recorder(model, self.probe)
+            self.sink.write_timeline(epoch, self._timeline.snapshot())
+        except Exception as error:  # noqa: BLE001 - disk full, a model the recorder cannot read...
+            message = Message("timeline.unwritable", {"detail": getattr(error, "strerror", None) or str(error)})
+            if not any(w.code == message.code for w in self.info.warnings):
+                self.warn(message)
 
 
 def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: int):
@@ -291,6 +316,10 @@ def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: 
             self.nan_at: float | None = None
             self.last_report = 0.0
             self.epoch_start = self.run_start = time.time()
+
+        def on_train_begin(self, logs=None) -> None:
+            if initial_epoch == 0:  # the network as initialised: the timeline's epoch 0
+                worker.record_timeline(0, self.model)
 
         def on_epoch_begin(self, epoch: int, logs=None) -> None:
             self.epoch = epoch
