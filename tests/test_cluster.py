@@ -20,6 +20,7 @@ from app_support import app_at, button
 from conftest import ROOT
 from polling import wait_for
 
+from classifier import timeline
 from classifier.config import Config
 from classifier.runs import RunStore
 
@@ -164,6 +165,9 @@ def test_a_server_killed_mid_run_is_found_again_by_the_next_one(cluster, tmp_pat
     assert (info.status, info.epochs_completed) == ("finished", 5)
     assert [record["epoch"] for record in store.history(run_id)] == [1, 2, 3, 4, 5]
     assert store.predictions(run_id) is not None
+    # The replay's snapshots came back from the worker node too: initialisation and every epoch.
+    assert timeline.epochs(store, run_id) == [0, 1, 2, 3, 4, 5]
+    assert timeline.load(store, run_id, 5).kernels.shape[-1] >= 1
 
 
 def _cli(*args, **kwargs):
