@@ -5,6 +5,7 @@
     runs/<id>/history.jsonl    one line of metrics per finished epoch
     runs/<id>/model.keras      the latest checkpoint (replaced atomically each epoch)
     runs/<id>/predictions.npz  test-set labels and probabilities of the final model
+    runs/<id>/tensorboard/     TensorBoard scalars (classifier/schedules.py): tensorboard --logdir runs/
 
 Run ids are random and checked against a strict pattern before they touch the file
 system, so no user-supplied string ever becomes a path. A run is private to its owner
@@ -64,6 +65,8 @@ class RunInfo:
     precision: str = ""  # the arithmetic it really used (float32 or bfloat16), once it started
     pid: int = field(default_factory=os.getpid)
     process: str = PROCESS_TOKEN
+    stopped_epoch: int | None = None  # early stopping ended training after this epoch
+    best_epoch: int | None = None  # the model holds this epoch's weights (restore best); None: the last's
 
     @property
     def duration(self) -> float | None:
