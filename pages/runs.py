@@ -97,6 +97,7 @@ def actions(info) -> None:
     with st.expander(t("runs.config"), icon=":material/tune:"):
         rows = config_rows(info.config, info.dataset_name)
         st.table(pd.DataFrame(rows, columns=[t("config.setting"), t("config.value")]), hide_index=True)
+        widgets.tensorboard_hint(info.run_id)
     if info.status in ("finished", "stopped"):
         widgets.run_results(info, key=f"runs_{info.run_id}")
 
@@ -118,6 +119,8 @@ st.dataframe(
         t("runs.col.test"): st.column_config.NumberColumn(format="percent"),
     },
 )
+with st.expander(t("runs.tensorboard"), icon=":material/monitoring:"):
+    widgets.tensorboard_hint()
 labels = {info.run_id: widgets.describe_run(info) for info in runs}
 default = [info.run_id for info in runs if info.epochs_completed][:3]
 chosen = st.multiselect(t("runs.compare"), list(labels), default=default, format_func=labels.get, key="runs_chosen")
