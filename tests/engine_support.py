@@ -9,11 +9,13 @@ from classifier.engine import worker
 from classifier.runs import RunStore
 
 
-def train_in_this_process(store: RunStore, config: Config, on_event=None, stop=None) -> tuple[worker.Worker, list]:
+def train_in_this_process(
+    store: RunStore, config: Config, on_event=None, stop=None, owner: str | None = None
+) -> tuple[worker.Worker, list]:
     """The worker's own code, run here (not in a child process), so a test can reach inside."""
     events = []
     stop = stop or threading.Event()
-    info = store.create(config)
+    info = store.create(config, owner=owner)
 
     def emit(event):
         events.append(event)
