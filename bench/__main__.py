@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import learn, report
+from bench import learn, report, tensorboard
 from bench.challenges import measure_challenges
 from bench.report import Row, error_row, ratio_row, verdict
 
@@ -397,6 +397,7 @@ def sections(sizes: Sizes) -> dict[str, Section]:
         "app start": measure_app_start,
         "learn": learn.measure,  # bench/learn.py: each Learn page interaction against hand-written code
         "challenges": measure_challenges,  # LiteRT export and occlusion (bench/challenges.py)
+        "tensorboard": tensorboard.measure,  # bench/tensorboard.py: TensorBoard logging's cost per epoch
     }
     if not sizes.quick:
         chosen["load"] = measure_load  # Chromium x 20: minutes, so not in the quick check
