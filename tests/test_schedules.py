@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -326,3 +328,64 @@ def test_old_batch_points_and_progress_events_fold_as_before():
     record = record.apply({"kind": "batch", "point": point})  # a worker from before sends no rate
     assert (record.stopped_epoch, record.best_epoch, record.batches[0].learning_rate) == (5, 2, None)
     assert dataclasses.astuple(record.batches[0])[-1] is None
+
+
+# --- in Chromium ---------------------------------------------------------------------------------------
+
+
+def colour_share(png: bytes, colour: str, tolerance: int = 40) -> float:
+    """The share of a screenshot's pixels within `tolerance` (per channel) of `colour` ("#rrggbb")."""
+    import io
+
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+    target = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+    return float(np.mean(np.all(np.abs(pixels - target) <= tolerance, axis=-1)))
+
+
+@pytest.mark.browser
+def test_chromium_draws_the_rate_axis_and_the_marks(early_stopped, tmp_path):
+    """Vega-Lite checks the spec only in the browser: the nested layers with an independent y axis
+    must draw, with the rate (green) and the early-stopping rule (red) on the loss chart."""
+    from browser_support import CHROMIUM, Server, launch_chromium, settle, shoot
+    from playwright.sync_api import expect, sync_playwright
+
+    from ui.state import OWNER_COOKIE
+
+    if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium; CI installs it)")
+    store, trainer, _ = early_stopped
+    server = Server(tmp_path, extra_env={"CLASSIFIER_RUNS_DIR": str(store.root)}).start()
+    try:
+        with sync_playwright() as playwright:
+            chromium = launch_chromium(playwright)
+            context = chromium.new_context(viewport={"width": 1280, "height": 900})
+            context.add_cookies([{"name": OWNER_COOKIE, "value": OWNER, "url": server.url}])  # the run's owner
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(f"{server.url}/train?run={trainer.info.run_id}")
+            settle(page)
+            charts_drawn = page.get_by_test_id("stVegaLiteChart")
+            expect(charts_drawn).to_have_count(2)
+            loss_chart = charts_drawn.first
+            loss_chart.locator("canvas, svg").first.wait_for()
+            info = store.load(trainer.info.run_id)
+            values = {"monitor": "val_loss", "patience": 3, "epoch": info.stopped_epoch, "best": info.best_epoch}
+            expect(page.get_by_text(en("msg.schedules.early_stopped_kept").format(**values))).to_be_visible()
+            loss_chart.scroll_into_view_if_needed()
+            page.wait_for_timeout(500)  # Vega draws on the next animation frames
+            picture = loss_chart.screenshot()
+            assert colour_share(picture, charts.RATE_COLOUR) > 0.001  # the rate's line and the kept-weights rule
+            assert colour_share(picture, charts.MARK_STYLES["stopped"][0]) > 0.0002  # the early-stopping rule
+            assert not page.get_by_test_id("stException").count()
+            shoot(page, "schedules-early-stopping-wide")
+            page.set_viewport_size({"width": 420, "height": 900})
+            page.goto(f"{server.url}/train?run={trainer.info.run_id}&lang=zh")
+            settle(page)
+            expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2)
+            expect(page.get_by_text(zh("msg.schedules.early_stopped_kept").format(**values))).to_be_visible()
+            shoot(page, "schedules-early-stopping-narrow-zh")
+            chromium.close()
+    finally:
+        server.stop()
