@@ -22,7 +22,7 @@ from classifier import pipeline, schedules
 from classifier.config import PRESETS, SEED, Config, ConfigError, matching_preset
 from classifier.data import load_dataset
 from classifier.engine.progress import BatchPoint, Progress, load_batches
-from classifier.model import make_optimizer
+from classifier.model import build_model, make_optimizer
 from classifier.runs import RunInfo, RunStore
 from ui import charts
 
@@ -239,8 +239,20 @@ def test_cli_plateau_schedule_with_early_stopping_and_tensorboard_logs(tmp_path)
     assert {round(v, 8) for _, v in train["batch_learning_rate"]} == {round(r, 8) for r in rates}
 
 
-def test_tensorboard_writes_about_twenty_batch_points_per_epoch():
+def test_tensorboard_logs_every_nth_batch_with_its_learning_rate(tmp_path):
     assert [schedules.tensorboard_every(steps) for steps in (4, 20, 391, 782)] == [1, 1, 19, 39]
+    config = SEED.replace(lr_schedule="step", lr_drop_every=1, lr_drop_factor=0.5, precision="float32")
+    model = build_model(config, 10, steps_per_epoch=40)
+    rng = np.random.default_rng(0)
+    x, y = rng.random((160, 32, 32, 3), dtype=np.float32), rng.integers(0, 10, 160)
+    callback = schedules.tensorboard(str(tmp_path), steps_per_epoch=40)  # 40 batches of 4: every 2nd is logged
+    model.fit(x, y, batch_size=4, epochs=2, validation_data=(x[:8], y[:8]), callbacks=[callback], verbose=0)
+    logs = tensorboard_scalars(tmp_path)
+    assert [step for step, _ in logs["train"]["batch_loss"]] == list(range(2, 81, 2))
+    rates = dict(logs["train"]["batch_learning_rate"])  # the rate after each logged batch
+    assert sorted(rates) == list(range(2, 81, 2))
+    assert (rates[38], rates[40], rates[78], rates[80]) == pytest.approx((0.001, 0.0005, 0.0005, 0.00025))
+    assert len(logs["train"]["epoch_learning_rate"]) == len(logs["validation"]["epoch_loss"]) == 2
 
 
 # --- the pages ---------------------------------------------------------------------------------------
