@@ -116,7 +116,7 @@ def tensorboard(log_dir: str, steps_per_epoch: int):
     class TensorBoardWithRate(keras.callbacks.TensorBoard):
         """Keras's TensorBoard, touching only the batches it logs. Keras switches its summary writer
         to the new step before every batch, logged or not, and hands every batch's numbers to
-        tf.summary: about a millisecond a batch, 4% of a seed-network epoch (bench/tensorboard.py).
+        tf.summary: about a millisecond a batch, 4% of a seed-network epoch on 2 cores (bench/tensorboard.py).
         Here the unlogged batches only count, and the logged ones also get the learning rate (Keras
         logs the rate per epoch itself, per batch only what fit() reports)."""
 
