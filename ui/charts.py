@@ -135,7 +135,15 @@ def training_curves(
         layers += _mark_layers(x) if mark_rows else []
         if with_rate:  # the rate on its own right-hand axis: the metric layers share the left one
             layers = [{"layer": layers}, _rate_layer(x, colour, rate_label)]
-        spec = {"name": f"live-{metric}", "title": labels[metric], "height": 280, "layer": layers}
+        # autosize "fit-x": the width fits the column, the 280 px are the plot's own. With Streamlit's
+        # default ("fit") the legend below and the rate's axis came out of the 280, leaving a sliver.
+        spec = {
+            "name": f"live-{metric}",
+            "title": labels[metric],
+            "height": 280,
+            "autosize": {"type": "fit-x", "contains": "padding"},
+            "layer": layers,
+        }
         if with_rate:
             spec["resolve"] = {"scale": {"y": "independent"}}
         charts[metric] = (data, spec)
