@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import cluster, learn, report
+from bench import cluster, learn, report, tensorboard
 from bench.challenges import measure_challenges
 from bench.report import Row, error_row, ratio_row, verdict
 
@@ -506,6 +506,7 @@ def sections(sizes: Sizes) -> dict[str, Section]:
         "learn": learn.measure,  # bench/learn.py: each Learn page interaction against hand-written code
         "challenges": measure_challenges,  # LiteRT export and occlusion (bench/challenges.py)
         "cluster": cluster.measure,  # bench/cluster.py: a class's makespan and 30 students, Ray vs in-process
+        "tensorboard": tensorboard.measure,  # bench/tensorboard.py: TensorBoard logging's cost per epoch
     }
     if not sizes.quick:
         chosen["load"] = measure_load  # Chromium x 20: minutes, so not in the quick check

@@ -64,8 +64,20 @@ _CHOICES = {
     "head": config_module.HEADS,
     "optimizer": config_module.OPTIMIZERS,
     "lr_schedule": config_module.SCHEDULES,
+    "monitor": config_module.MONITORS,
     "precision": config_module.PRECISIONS,
 }
+
+
+# Help for the options whose meaning their name does not tell.
+_HELP = {
+    "lr_schedule": "constant, step (x lr-drop-factor every lr-drop-every epochs), cosine (with warmup-epochs), "
+    "or plateau (x lr-drop-factor after lr-patience epochs without improvement of --monitor)",
+    "early_stopping": "stop after this many epochs without improvement of --monitor (0: off)",
+    "monitor": "what early stopping and the plateau schedule watch (default val_loss)",
+    "restore_best": "end with the weights of the epoch with the best --monitor value",
+}
+_METAVARS = {"early_stopping": "PATIENCE"}
 
 
 def _add_hyperparameters(parser: argparse.ArgumentParser) -> None:
@@ -88,11 +100,12 @@ def _add_hyperparameters(parser: argparse.ArgumentParser) -> None:
         if f.name in _LIST_TYPES:
             group.add_argument(flag, type=_LIST_TYPES[f.name], metavar="A,B,...")
         elif f.type in ("bool", bool):
-            group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
+            group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=_HELP.get(f.name))
         elif f.name in _CHOICES:
-            group.add_argument(flag, choices=_CHOICES[f.name])
+            group.add_argument(flag, choices=_CHOICES[f.name], help=_HELP.get(f.name))
         else:
-            group.add_argument(flag, type=float if f.type in ("float", float) else int)
+            number = float if f.type in ("float", float) else int
+            group.add_argument(flag, type=number, help=_HELP.get(f.name), metavar=_METAVARS.get(f.name))
 
 
 def _config_from(args: argparse.Namespace) -> Config:
@@ -265,6 +278,11 @@ def _final_line(store, run_id: str) -> int:
             "test_accuracy": info.test_accuracy,
             "test_loss": info.test_loss,
             "precision": info.precision,
+            # Schedules and early stopping: the rate each epoch started with, the epoch after which
+            # early stopping ended training (null: it did not), the epoch whose weights the model holds.
+            "learning_rate": [record.get("learning_rate") for record in history],
+            "stopped_epoch": info.stopped_epoch,
+            "best_epoch": info.best_epoch or info.checkpoint_epoch or None,
             "warnings": [str(warning) for warning in info.warnings],
             "backend": info.backend,
             "node": info.node or platform.node(),  # the Ray node that trained it; this machine if local

@@ -17,7 +17,12 @@ from classifier.messages import ClassifierError
 
 ACTIVATIONS = ("relu", "elu", "gelu", "swish", "tanh", "sigmoid")
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
-SCHEDULES = ("constant", "cosine")
+# constant; step: times lr_drop_factor every lr_drop_every epochs (Keras's ExponentialDecay,
+# staircase); cosine with optional warm-up (CosineDecay); plateau: times lr_drop_factor when the
+# monitored metric has not improved for lr_patience epochs (keras.callbacks.ReduceLROnPlateau).
+SCHEDULES = ("constant", "step", "cosine", "plateau")
+# What early stopping and the plateau schedule watch (Keras's own names for the epoch's logs).
+MONITORS = ("val_loss", "val_accuracy", "loss", "accuracy")
 PADDINGS = ("valid", "same")
 HEADS = ("flatten", "global_average")
 AUGMENTATIONS = ("flip", "shift", "crop")
@@ -40,6 +45,10 @@ LIMITS: dict[str, tuple[float, float]] = {
     "momentum": (0.0, 0.999),
     "weight_decay": (0.0, 0.1),
     "warmup_epochs": (0, 100),
+    "lr_drop_factor": (0.01, 0.99),
+    "lr_drop_every": (1, 1000),
+    "lr_patience": (0, 100),
+    "early_stopping": (0, 1000),
     "batch_size": (1, 4096),
     "epochs": (1, 1000),
     "random_seed": (0, 2**31 - 1),
@@ -82,6 +91,13 @@ class Config:
     warmup_epochs: int = 0
     batch_size: int = 64
     epochs: int = 10
+    # Schedules and early stopping (defaults: off, so every preset and old run reads as before)
+    lr_drop_factor: float = 0.5  # step and plateau: the rate is multiplied by this at each drop
+    lr_drop_every: int = 3  # step: epochs between drops
+    lr_patience: int = 2  # plateau: epochs without improvement before a drop
+    early_stopping: int = 0  # patience in epochs; 0 = train every epoch
+    monitor: str = "val_loss"  # the metric early stopping and the plateau schedule watch
+    restore_best: bool = False  # end with the weights of the best epoch of `monitor`
     random_seed: int = 0
     precision: str = "auto"  # arithmetic of the layers; see PRECISIONS
 
@@ -101,6 +117,7 @@ class Config:
         _check_choice("head", self.head, HEADS)
         _check_choice("optimizer", self.optimizer, OPTIMIZERS)
         _check_choice("lr_schedule", self.lr_schedule, SCHEDULES)
+        _check_choice("monitor", self.monitor, MONITORS)
         _check_choice("precision", self.precision, PRECISIONS)
         if not isinstance(self.dataset, str) or not self.dataset.strip():
             raise ConfigError("config.dataset_missing", field="dataset")
@@ -126,19 +143,29 @@ class Config:
             "kernel_size",
             "dense_units",
             "warmup_epochs",
+            "lr_drop_every",
+            "lr_patience",
+            "early_stopping",
             "batch_size",
             "epochs",
             "random_seed",
         ):
             _check_number(name, getattr(self, name), integer=True)
-        for name in ("dropout", "learning_rate", "momentum", "weight_decay"):
+        for name in ("dropout", "learning_rate", "momentum", "weight_decay", "lr_drop_factor"):
             _check_number(name, getattr(self, name))
-        for name in ("batch_norm",):
+        for name in ("batch_norm", "restore_best"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError("config.yes_no", field=name)
         if self.warmup_epochs >= self.epochs and self.warmup_epochs > 0:
             raise ConfigError("config.warmup", field="warmup_epochs", epochs=self.epochs, warmup=self.warmup_epochs)
+        if self.watches_metric and self.validation == "none" and self.monitor.startswith("val_"):
+            raise ConfigError("config.monitor_validation", field="monitor", monitor=self.monitor)
         self._check_spatial_size()
+
+    @property
+    def watches_metric(self) -> bool:
+        """True when something reads `monitor` each epoch: early stopping, best weights, the plateau schedule."""
+        return self.early_stopping > 0 or self.restore_best or self.lr_schedule == "plateau"
 
     def _check_spatial_size(self) -> None:
         """Each 'valid' conv shrinks the 32x32 image and each pool halves it; it must not vanish."""

@@ -193,6 +193,12 @@ ENGLISH: dict[str, str] = {
     "federated.progress.start": "starting Flower's simulation engine (Ray) with {devices} devices",
     "federated.progress.round": "round {round} of {rounds}: test accuracy {accuracy:.1%}",
     "federated.progress.central": "central run for comparison: epoch {epoch} of {epochs}",
+    # schedules and early stopping (classifier/config.py, classifier/schedules.py, the worker)
+    "config.monitor_validation": "{field}: {monitor} needs validation data; choose validation 'test' or 'holdout', or watch 'loss' or 'accuracy'",
+    "schedules.early_stopped": "early stopping: {monitor} did not improve for {patience} epoch(s), so training stopped after epoch {epoch}",
+    "schedules.early_stopped_kept": "early stopping: {monitor} did not improve for {patience} epoch(s), so training stopped after epoch {epoch}; the model keeps the weights of epoch {best}, the best {monitor}",
+    "schedules.kept_best": "the model keeps the weights of epoch {best}, the best {monitor}",
+    "schedules.tensorboard_unwritable": "TensorBoard logs cannot be written ({detail}); the run trains without them",
 }
 
 

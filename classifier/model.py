@@ -153,6 +153,16 @@ def make_optimizer(config: Config, steps_per_epoch: int):
             warmup_target=config.learning_rate if warmup else None,
             warmup_steps=warmup,
         )
+    elif config.lr_schedule == "step":
+        # Step decay: rate x factor^floor(step / (every x steps per epoch)), a staircase in epochs.
+        rate = keras.optimizers.schedules.ExponentialDecay(
+            initial_learning_rate=config.learning_rate,
+            decay_steps=config.lr_drop_every * steps_per_epoch,
+            decay_rate=config.lr_drop_factor,
+            staircase=True,
+        )
+    # "plateau" keeps a plain rate here: keras.callbacks.ReduceLROnPlateau lowers it between epochs
+    # (classifier/schedules.py), which a schedule object would not allow.
     decay = config.weight_decay or None
     if config.optimizer == "adam":
         return keras.optimizers.Adam(rate, weight_decay=decay)

@@ -6,6 +6,7 @@
     runs/<id>/model.keras      the latest checkpoint (replaced atomically each epoch)
     runs/<id>/predictions.npz  test-set labels and probabilities of the final model
     runs/<id>/timeline/        first filters + a probe image's feature maps per epoch (classifier/timeline.py)
+    runs/<id>/tensorboard/     TensorBoard scalars (classifier/schedules.py): tensorboard --logdir runs/
 
 Run ids are random and checked against a strict pattern before they touch the file
 system, so no user-supplied string ever becomes a path. A run is private to its owner
@@ -67,6 +68,8 @@ class RunInfo:
     process: str = PROCESS_TOKEN
     backend: str = "local"  # where it trains: "local" (a worker process here) or "ray" (a cluster)
     node: str = ""  # the Ray node that trains it (backend "ray")
+    stopped_epoch: int | None = None  # early stopping ended training after this epoch
+    best_epoch: int | None = None  # the model holds this epoch's weights (restore best); None: the last's
 
     @property
     def duration(self) -> float | None:

@@ -111,6 +111,7 @@ def actions(info) -> None:
     with st.expander(t("runs.config"), icon=":material/tune:"):
         rows = config_rows(info.config, info.dataset_name)
         st.table(pd.DataFrame(rows, columns=[t("config.setting"), t("config.value")]), hide_index=True)
+        widgets.tensorboard_hint(info.run_id)
     if info.status in ("finished", "stopped"):
         widgets.run_results(info, key=f"runs_{info.run_id}")
     if info.epochs_completed:  # finished, stopped or interrupted: replay how it learned
@@ -139,6 +140,8 @@ st.dataframe(
     selection_mode="single-row",
 )
 st.caption(t("runs.click_row"))
+with st.expander(t("runs.tensorboard"), icon=":material/monitoring:"):
+    widgets.tensorboard_hint()
 labels = {info.run_id: widgets.describe_run(info) for info in runs}
 # The comparison starts with the latest three runs; a row click adds its run (see open_row).
 default = [info.run_id for info in runs if info.epochs_completed][:3]

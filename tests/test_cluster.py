@@ -168,6 +168,8 @@ def test_a_server_killed_mid_run_is_found_again_by_the_next_one(cluster, tmp_pat
     # The replay's snapshots came back from the worker node too: initialisation and every epoch.
     assert timeline.epochs(store, run_id) == [0, 1, 2, 3, 4, 5]
     assert timeline.load(store, run_id, 5).kernels.shape[-1] >= 1
+    # ... and TensorBoard's event files, so `tensorboard --logdir runs/` on the server shows Ray runs too.
+    assert list((store.path(run_id) / "tensorboard").rglob("events.out.tfevents.*"))
 
 
 def _cli(*args, **kwargs):

@@ -3,10 +3,10 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 
 import keras
 import pytest
+from engine_support import train_in_this_process
 from polling import wait_for
 
 from classifier import timeline
@@ -23,22 +23,6 @@ def engine(tmp_path):
     engine = Engine(RunStore(tmp_path / "runs"), max_concurrent=1)
     yield engine
     engine.close()
-
-
-def train_in_this_process(store: RunStore, config: Config, on_event=None, stop=None) -> tuple[worker.Worker, list]:
-    """The worker's own code, run here (not in a child process), so a test can reach inside."""
-    events = []
-    stop = stop or threading.Event()
-    info = store.create(config)
-
-    def emit(event):
-        events.append(event)
-        if on_event:
-            on_event(event, stop)
-
-    trainer = worker.Worker(store, info.run_id, emit, stop, resume=False)
-    trainer.run()
-    return trainer, events
 
 
 def test_a_run_trains_in_a_worker_process_and_leaves_everything_on_disk(engine):
@@ -66,6 +50,7 @@ def test_a_run_trains_in_a_worker_process_and_leaves_everything_on_disk(engine):
         "predictions.npz",
         "batches.json",
         "timeline",  # filters and feature maps from initialisation on (tests/test_timeline.py)
+        "tensorboard",  # TensorBoard scalars (classifier/schedules.py)
     }
     assert Config.from_json((folder / "config.json").read_text()) == TINY
     info = engine.store.load(job.run_id)

@@ -11,6 +11,9 @@ import plotly.graph_objects as go
 
 SEED_ACCURACY = 0.70  # the seed program's test accuracy on CIFAR-10, drawn as a reference line
 TRAIN_COLOUR, VALIDATION_COLOUR = "#1f77b4", "#ff7f0e"
+RATE_COLOUR = "#2ca02c"  # the learning rate, on the loss chart's right-hand axis
+# Marks on the curves: where the rate dropped, where early stopping stopped, which epoch's weights were kept.
+MARK_STYLES = {"drop": ("#7f7f7f", 2), "stopped": ("#d62728", 14), "kept": ("#2ca02c", 26)}  # colour, label offset
 SMOOTHING_SPAN = 5  # batch reports in the live chart's moving average
 
 
@@ -50,6 +53,7 @@ def training_curves(
     labels: dict[str, str],
     reference: float | None = SEED_ACCURACY,
     total_epochs: int | None = None,
+    marks: dict | None = None,
 ) -> dict[str, tuple[pd.DataFrame, dict]]:
     """Loss and accuracy as two Vega-Lite charts: smoothed batch values as a line, epochs as points.
 
@@ -58,9 +62,15 @@ def training_curves(
     changes and the browser updates the drawn chart in place (Vega's canvas, no re-layout);
     Plotly redrew the whole SVG figure several times per update, which cost Chromium about a
     quarter of a core. The record is bounded, so the data stays a few hundred rows.
+    The loss chart also draws the learning rate on a second axis; `marks` ({"drops": [epochs that
+    began with a lower rate], "stopped": epoch or None, "kept": epoch or None}) adds labelled rules
+    where the rate dropped, where early stopping stopped and which epoch's weights were kept.
     Returns {"loss": (data, spec), "accuracy": (data, spec)} for `st.vega_lite_chart`."""
     batch_x, batch_loss, batch_accuracy = smoothed_batches(batches)
     series = [labels["batches"], labels["train"], labels["validation"]]
+    rate_label = labels.get("learning_rate", "learning rate")
+    rates = rate_points(batches, epochs)
+    mark_rows = _mark_rows(marks or {}, labels)
     charts = {}
     for metric, values in (("loss", batch_loss), ("accuracy", batch_accuracy)):
         rows = [(x, value, labels["batches"]) for x, value in zip(batch_x, values)]
@@ -69,18 +79,25 @@ def training_curves(
                 rows.append((record["epoch"], record[metric], labels["train"]))
             if record.get(f"val_{metric}") is not None:
                 rows.append((record["epoch"], record[f"val_{metric}"], labels["validation"]))
-        data = pd.DataFrame(rows, columns=["epoch", "value", "series"])
+        if metric == "loss":
+            rows += [(x, rate, rate_label) for x, rate in rates]
+        rows += mark_rows
+        data = pd.DataFrame([(*row, None)[:4] for row in rows], columns=["epoch", "value", "series", "note"])
         x = {"field": "epoch", "type": "quantitative", "title": labels["epoch"]}
         if total_epochs:
             x["scale"] = {"domain": [0, total_epochs]}
         y = {"field": "value", "type": "quantitative", "title": None}  # the chart's title names it
         if metric == "accuracy":
             y["scale"] = {"domain": [0, 1]}
+        with_rate = metric == "loss" and bool(rates)
         colour = {
             "field": "series",
             "type": "nominal",
             "title": None,
-            "scale": {"domain": series, "range": [TRAIN_COLOUR, TRAIN_COLOUR, VALIDATION_COLOUR]},
+            "scale": {
+                "domain": series + [rate_label] * with_rate,
+                "range": [TRAIN_COLOUR, TRAIN_COLOUR, VALIDATION_COLOUR] + [RATE_COLOUR] * with_rate,
+            },
             "legend": {"orient": "bottom", "direction": "vertical"},
         }
         layers = [
@@ -115,9 +132,87 @@ def training_curves(
                     ],
                 }
             )
-        spec = {"name": f"live-{metric}", "title": labels[metric], "height": 280, "layer": layers}
+        layers += _mark_layers(x) if mark_rows else []
+        if with_rate:  # the rate on its own right-hand axis: the metric layers share the left one
+            layers = [{"layer": layers}, _rate_layer(x, colour, rate_label)]
+        # autosize "fit-x": the width fits the column, the 280 px are the plot's own. With Streamlit's
+        # default ("fit") the legend below and the rate's axis came out of the 280, leaving a sliver.
+        spec = {
+            "name": f"live-{metric}",
+            "title": labels[metric],
+            "height": 280,
+            "autosize": {"type": "fit-x", "contains": "padding"},
+            "layer": layers,
+        }
+        if with_rate:
+            spec["resolve"] = {"scale": {"y": "independent"}}
         charts[metric] = (data, spec)
     return charts
+
+
+def rate_points(batches, epochs: list[dict]) -> list[tuple[float, float]]:
+    """(epoch position, learning rate), drawn as a staircase: each epoch record's rate from where
+    the epoch began (record["epoch"] - 1), the batch points' rates in between (cosine's curve)."""
+    points: dict[float, float] = {}
+    for point in batches:
+        if getattr(point, "learning_rate", None) is not None:
+            points[point.epoch] = point.learning_rate
+    for record in epochs:  # after the batches: a plateau's drop takes effect at the epoch's start
+        if record.get("learning_rate") is not None:
+            points[record["epoch"] - 1] = record["learning_rate"]
+    if epochs and epochs[-1].get("learning_rate") is not None:  # carry the last rate to the last epoch's end
+        points.setdefault(epochs[-1]["epoch"], points[max(points)])
+    return sorted(points.items())
+
+
+def _mark_rows(marks: dict, labels: dict[str, str]) -> list[tuple]:
+    """Rows (x, None, kind, label) for the rules: a rate drop at the start of its epoch, early
+    stopping and the kept weights at the end of theirs."""
+    rows = [(epoch - 1, None, "drop", labels.get("rate_drop", "rate drop")) for epoch in marks.get("drops") or ()]
+    if marks.get("stopped"):
+        rows.append((marks["stopped"], None, "stopped", labels.get("stopped", "early stop")))
+    if marks.get("kept"):
+        rows.append((marks["kept"], None, "kept", labels.get("kept", "weights kept")))
+    return rows
+
+
+def _mark_layers(x: dict) -> list[dict]:
+    """A dashed rule and a label per kind of mark, each in its own colour (not in the legend)."""
+    layers = []
+    for kind, (colour, offset) in MARK_STYLES.items():
+        keep = [{"filter": {"field": "series", "equal": kind}}]
+        layers.append(
+            {
+                "transform": keep,
+                "mark": {"type": "rule", "strokeDash": [4, 3], "color": colour, "strokeWidth": 1.5},
+                "encoding": {"x": x, "tooltip": [{"field": "note"}, {"field": "epoch", "title": x["title"]}]},
+            }
+        )
+        layers.append(
+            {
+                "transform": keep,
+                "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 3, "dy": offset, "color": colour},
+                "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "note"}},
+            }
+        )
+    return layers
+
+
+def _rate_layer(x: dict, colour: dict, title: str) -> dict:
+    return {
+        "transform": [{"filter": {"field": "series", "equal": title}}],
+        "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 1.5, "opacity": 0.8},
+        "encoding": {
+            "x": x,
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": title,
+                "axis": {"orient": "right", "titleColor": RATE_COLOUR, "format": ".1e"},
+            },
+            "color": colour,
+        },
+    }
 
 
 def confusion_heatmap(matrix: np.ndarray, classes: tuple[str, ...], labels: dict[str, str]) -> go.Figure:

@@ -45,10 +45,27 @@ def config_rows(config: Config, dataset_name: str = "") -> list[tuple[str, str]]
     ]
     if config.lr_schedule == "cosine":
         rows.append((t("train.warmup_epochs"), str(config.warmup_epochs)))
+    rows += schedule_rows(config)
     rows += [
         (t("train.batch_size"), str(config.batch_size)),
         (t("train.epochs"), str(config.epochs)),
         (t("train.random_seed"), str(config.random_seed)),
         (t("train.precision"), labels("precision", [config.precision])[config.precision]),
     ]
+    return rows
+
+
+def schedule_rows(config: Config) -> list[tuple[str, str]]:
+    """The step/plateau settings and early stopping, where the run used them."""
+    rows = []
+    if config.lr_schedule in ("step", "plateau"):
+        rows.append((t("train.lr_drop_factor"), f"{config.lr_drop_factor:g}"))
+    if config.lr_schedule == "step":
+        rows.append((t("train.lr_drop_every"), str(config.lr_drop_every)))
+    if config.lr_schedule == "plateau":
+        rows.append((t("train.lr_patience"), str(config.lr_patience)))
+    rows.append((t("train.early_stopping"), str(config.early_stopping) if config.early_stopping else t("config.off")))
+    if config.watches_metric:
+        rows.append((t("train.monitor"), labels("monitor", [config.monitor])[config.monitor]))
+        rows.append((t("train.restore_best"), t("config.yes") if config.restore_best else t("config.no")))
     return rows

@@ -1712,3 +1712,89 @@ TEXT.update(
         },
     }
 )
+
+
+# --- schedules, early stopping and TensorBoard (classifier/schedules.py) -------------------------
+TEXT.update(
+    {
+        "schedule.step": {"en": "step", "zh": "阶梯下降"},
+        "schedule.plateau": {"en": "on plateau", "zh": "停滞时下降"},
+        "train.lr_drop_factor": {"en": "Drop factor", "zh": "下降倍数"},
+        "train.lr_drop_factor_help": {
+            "en": "Step and plateau schedules: at each drop the learning rate is multiplied by this.",
+            "zh": "阶梯下降和停滞时下降：每次下降时学习率乘以这个数。",
+        },
+        "train.lr_drop_every": {"en": "Drop every (epochs)", "zh": "每隔几轮下降"},
+        "train.lr_patience": {"en": "Plateau patience (epochs)", "zh": "停滞耐心（轮）"},
+        "train.lr_patience_help": {
+            "en": "On plateau: lower the rate once the watched metric has not improved for this many epochs "
+            "(Keras's ReduceLROnPlateau).",
+            "zh": "停滞时下降：被监控的指标连续这么多轮没有改善，就降低学习率（Keras 的 ReduceLROnPlateau）。",
+        },
+        "train.early_stopping": {
+            "en": "Early stopping patience (epochs, 0 = off)",
+            "zh": "提前停止耐心（轮，0 = 关闭）",
+        },
+        "train.early_stopping_help": {
+            "en": "Stop training once the watched metric has not improved for this many epochs "
+            "(Keras's EarlyStopping).",
+            "zh": "被监控的指标连续这么多轮没有改善，就停止训练（Keras 的 EarlyStopping）。",
+        },
+        "train.monitor": {"en": "Watched metric", "zh": "监控的指标"},
+        "train.monitor_help": {
+            "en": "What early stopping, the best weights and the plateau schedule judge by. Validation loss is "
+            "the usual choice: training numbers keep improving while the network memorises.",
+            "zh": "提前停止、最佳权重和停滞时下降所依据的指标。通常选验证损失：网络死记硬背时，训练集上的数字仍会一直变好。",
+        },
+        "train.restore_best": {"en": "Keep the best epoch's weights", "zh": "保留最佳一轮的权重"},
+        "train.restore_best_help": {
+            "en": "At the end, put back the weights of the epoch with the best watched metric instead of the "
+            "last epoch's (Keras's restore_best_weights).",
+            "zh": "训练结束时，换回被监控指标最好的那一轮的权重，而不是最后一轮的（Keras 的 restore_best_weights）。",
+        },
+        "monitor.val_loss": {"en": "validation loss", "zh": "验证损失"},
+        "monitor.val_accuracy": {"en": "validation accuracy", "zh": "验证准确率"},
+        "monitor.loss": {"en": "training loss", "zh": "训练损失"},
+        "monitor.accuracy": {"en": "training accuracy", "zh": "训练准确率"},
+        "config.off": {"en": "off", "zh": "关闭"},
+        "chart.learning_rate": {"en": "learning rate", "zh": "学习率"},
+        "chart.rate_drop": {"en": "rate ↓", "zh": "学习率 ↓"},
+        "chart.stopped": {"en": "early stop", "zh": "提前停止"},
+        "chart.kept": {"en": "weights kept (epoch {epoch})", "zh": "保留的权重（第 {epoch} 轮）"},
+        "runs.tensorboard": {"en": "Open in TensorBoard", "zh": "在 TensorBoard 中查看"},
+        "runs.tensorboard_intro": {
+            "en": "Every run also writes TensorBoard scalars to `runs/<id>/tensorboard`: loss, accuracy and the "
+            "learning rate, per epoch and about 20 times per epoch. On the machine that runs this app, start "
+            "TensorBoard beside it and open http://localhost:6006. It shows every run in the folder, private "
+            "ones included, so it is for whoever runs the server.",
+            "zh": "每次训练还会把 TensorBoard 标量写到 `runs/<id>/tensorboard`：损失、准确率和学习率，每轮一次，"
+            "每轮中另有约 20 次。在运行本应用的机器上，在旁边启动 TensorBoard，然后打开 http://localhost:6006。"
+            "它会显示文件夹里的所有训练，包括未共享的，所以只供运行服务器的人使用。",
+        },
+        "runs.tensorboard_run": {"en": "This run alone in TensorBoard:", "zh": "只在 TensorBoard 中查看这次训练："},
+        "msg.config.monitor_validation": {
+            "en": "{field}: {monitor} needs validation data; choose validation 'test' or 'holdout', "
+            "or watch 'loss' or 'accuracy'",
+            "zh": "{field}：{monitor} 需要验证数据；请把验证方式设为“测试集”或“留出”，或改为监控 loss 或 accuracy",
+        },
+        "msg.schedules.early_stopped": {
+            "en": "early stopping: {monitor} did not improve for {patience} epoch(s), so training stopped after "
+            "epoch {epoch}",
+            "zh": "提前停止：{monitor} 连续 {patience} 轮没有改善，训练在第 {epoch} 轮后停止",
+        },
+        "msg.schedules.early_stopped_kept": {
+            "en": "early stopping: {monitor} did not improve for {patience} epoch(s), so training stopped after "
+            "epoch {epoch}; the model keeps the weights of epoch {best}, the best {monitor}",
+            "zh": "提前停止：{monitor} 连续 {patience} 轮没有改善，训练在第 {epoch} 轮后停止；"
+            "模型保留第 {best} 轮的权重，那一轮的 {monitor} 最好",
+        },
+        "msg.schedules.kept_best": {
+            "en": "the model keeps the weights of epoch {best}, the best {monitor}",
+            "zh": "模型保留第 {best} 轮的权重，那一轮的 {monitor} 最好",
+        },
+        "msg.schedules.tensorboard_unwritable": {
+            "en": "TensorBoard logs cannot be written ({detail}); the run trains without them",
+            "zh": "无法写入 TensorBoard 日志（{detail}）；这次训练不写日志继续进行",
+        },
+    }
+)

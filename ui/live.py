@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from classifier.runs import RunError
+from classifier.schedules import rate_drops
 from ui import charts, state, widgets
 from ui.i18n import format_duration, say, t
 
@@ -64,11 +65,20 @@ def live_panel(run_id: str, notes_shown: dict | None = None) -> None:
     labels = {
         key: t(f"chart.{key}") for key in ("loss", "accuracy", "batches", "train", "validation", "epoch", "reference")
     }
+    labels |= {key: t(f"chart.{key}") for key in ("learning_rate", "rate_drop", "stopped")}
+    labels["kept"] = t("chart.kept", epoch=snap.best_epoch) if snap.best_epoch else ""
     config = job.config if job is not None else engine.store.load(run_id, state.owner()).config
     reference = charts.SEED_ACCURACY if config.dataset == "cifar10" else None
-    curves = charts.training_curves(snap.batches, list(snap.history), labels, reference, snap.epochs)
+    marks = {
+        "drops": rate_drops(snap.history, config.lr_schedule),
+        "stopped": snap.stopped_epoch,
+        "kept": snap.best_epoch,
+    }
+    curves = charts.training_curves(snap.batches, list(snap.history), labels, reference, snap.epochs, marks)
     for column, (metric, (data, spec)) in zip(st.columns(2), curves.items()):
         column.vega_lite_chart(data, spec, key=f"live_{metric}")
+    if snap.done and snap.reason is not None and snap.reason.code.startswith("schedules."):
+        st.info(say(snap.reason), icon=":material/flag:")  # early stopping, and which weights were kept
     if not snap.done:  # once done, the results below show them
         widgets.run_warnings(snap.warnings, skip=(notes_shown or {}).get(config.dataset, ()))
     if snap.done and st.session_state.get(LIVE_ACTIVE):

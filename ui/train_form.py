@@ -234,6 +234,7 @@ def training_section() -> None:
         persist_state="session",
         disabled=st.session_state.hp_lr_schedule != "cosine",
     )
+    schedule_controls()
     left.number_input(
         t("train.momentum"),
         float(_low("momentum")),
@@ -292,4 +293,59 @@ def training_section() -> None:
         format_func=labels("precision", cfg.PRECISIONS).get,
         help=t("train.precision_help"),
         persist_state="session",
+    )
+
+
+def schedule_controls() -> None:
+    """The step and plateau schedules' settings, and early stopping: each enabled only where it acts."""
+    s = st.session_state
+    schedule = s.get("hp_lr_schedule")
+    left, right = st.columns(2)
+    left.number_input(
+        t("train.lr_drop_factor"),
+        float(_low("lr_drop_factor")),
+        float(_high("lr_drop_factor")),
+        step=0.05,
+        key="hp_lr_drop_factor",
+        help=t("train.lr_drop_factor_help"),
+        disabled=schedule not in ("step", "plateau"),
+        persist_state="session",
+    )
+    right.number_input(
+        t("train.lr_drop_every"),
+        int(_low("lr_drop_every")),
+        int(_high("lr_drop_every")),
+        key="hp_lr_drop_every",
+        disabled=schedule != "step",
+        persist_state="session",
+    )
+    left.number_input(
+        t("train.lr_patience"),
+        int(_low("lr_patience")),
+        int(_high("lr_patience")),
+        key="hp_lr_patience",
+        help=t("train.lr_patience_help"),
+        disabled=schedule != "plateau",
+        persist_state="session",
+    )
+    right.number_input(
+        t("train.early_stopping"),
+        int(_low("early_stopping")),
+        int(_high("early_stopping")),
+        key="hp_early_stopping",
+        help=t("train.early_stopping_help"),
+        persist_state="session",
+    )
+    watching = s.get("hp_early_stopping") or s.get("hp_restore_best") or schedule == "plateau"
+    left.selectbox(
+        t("train.monitor"),
+        cfg.MONITORS,
+        key="hp_monitor",
+        format_func=labels("monitor", cfg.MONITORS).get,
+        help=t("train.monitor_help"),
+        disabled=not watching,
+        persist_state="session",
+    )
+    right.toggle(
+        t("train.restore_best"), key="hp_restore_best", help=t("train.restore_best_help"), persist_state="session"
     )

@@ -389,3 +389,22 @@ def pick_image(dataset, key: str) -> tuple[np.ndarray | None, int | None]:
         st.session_state[index_key] = int(np.random.default_rng().choice(candidates))
     index = st.session_state[index_key]
     return dataset.x_test[index], int(dataset.y_test[index])
+
+
+def tensorboard_hint(run_id: str | None = None) -> None:
+    """The command that opens the runs (or one run) in TensorBoard, beside the app: every run
+    writes its scalars to runs/<id>/tensorboard (classifier/schedules.py)."""
+    import shlex
+
+    from classifier.schedules import TENSORBOARD_DIR
+
+    store = state.engine().store
+    if run_id is None:
+        st.markdown(t("runs.tensorboard_intro"))
+        folder = store.root.resolve()
+    else:
+        folder = store.path(run_id).resolve() / TENSORBOARD_DIR
+        if not folder.is_dir():
+            return
+        st.caption(t("runs.tensorboard_run"))
+    st.code(f"tensorboard --logdir {shlex.quote(str(folder))}", language="bash")

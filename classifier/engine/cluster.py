@@ -46,6 +46,7 @@ from classifier.engine.progress import Progress
 from classifier.engine.worker import FolderSink, Worker
 from classifier.messages import ClassifierError, Message
 from classifier.runs import ACTIVE, RunError, RunInfo, RunStore
+from classifier.schedules import TENSORBOARD_DIR
 
 CPUS_ENV = "CLASSIFIER_RAY_CPUS"
 GPUS_ENV = "CLASSIFIER_RAY_GPUS"
@@ -59,6 +60,7 @@ PENDING = ("DEPENDENCIES_UNREADY", "PENDING_CREATION")  # Ray's states of an act
 SHIPPED = ("model.keras", "predictions.npz", "history.jsonl", "batches.json", "status.json")
 # ... and the replay's snapshots (classifier/timeline.py), matched by this pattern alone.
 TIMELINE_NAME = re.compile(r"^timeline/epoch-\d{4,}\.npz$")
+TENSORBOARD_NAME = re.compile(r"^tensorboard/(?:[A-Za-z0-9_]+/)?events\.out\.tfevents\.[A-Za-z0-9_.-]+$")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -170,6 +172,10 @@ class ShippingSink(FolderSink):
 
     def changed_since(self, known: dict[str, int]) -> dict[str, tuple[int, bytes]]:
         folder = self.store.path(self.run_id)
+        # TensorBoard's event files are written by Keras's callback, not through the sink: they
+        # only grow, so their size is their version.
+        for path in (folder / TENSORBOARD_DIR).rglob("events.out.tfevents.*"):
+            self.versions[path.relative_to(folder).as_posix()] = path.stat().st_size
         return {
             name: (version, (folder / name).read_bytes())
             for name, version in list(self.versions.items())
@@ -355,6 +361,11 @@ class ClusterJob(TrainingJob):
         """The shipped files into runs/<id>/, each replaced atomically; the owner's sharing choice
         (made on the server while the run trains) is kept."""
         store = self.engine.store
+        for name in sorted(name for name in files if TENSORBOARD_NAME.match(name)):
+            version, content = files[name]
+            (store.path(self.run_id) / name).parent.mkdir(parents=True, exist_ok=True)
+            _write_bytes_atomic(store.path(self.run_id) / name, content)
+            known[name] = version
         snapshots = sorted(name for name in files if TIMELINE_NAME.match(name))
         for name in snapshots:  # the replay's snapshots first: the status that follows names their epoch
             version, content = files[name]

@@ -32,6 +32,7 @@ class BatchPoint:
     accuracy: float
     epoch_index: int = 0  # the epoch this point belongs to, from 0
     step: int = 0  # batches done in that epoch
+    learning_rate: float | None = None  # the optimizer's rate after this batch (None in older runs)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Progress:
     test_accuracy: float | None = None
     test_loss: float | None = None
     precision: str = ""  # the arithmetic the run really used: float32 or bfloat16
+    stopped_epoch: int | None = None  # early stopping ended training after this epoch
+    best_epoch: int | None = None  # the epoch whose weights were restored (restore best)
     warnings: tuple[Message, ...] = field(default=())
 
     @property
@@ -131,6 +134,8 @@ class Progress:
             test_accuracy=info.test_accuracy,
             test_loss=info.test_loss,
             precision=info.precision,
+            stopped_epoch=info.stopped_epoch,
+            best_epoch=info.best_epoch,
             warnings=info.warnings,
         )
 

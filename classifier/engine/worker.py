@@ -172,7 +172,7 @@ class Worker:
     def train(self) -> None:
         import keras
 
-        from classifier import pipeline
+        from classifier import pipeline, schedules
         from classifier.model import build_model, resolved_precision
 
         config = self.config
@@ -209,7 +209,7 @@ class Worker:
         if self.resume:  # epochs after the checkpoint are trained again
             self.sink.truncate_history(initial_epoch)
             self.sink.truncate_timeline(initial_epoch)
-            self.save_info(epochs_completed=initial_epoch)
+            self.save_info(epochs_completed=initial_epoch, stopped_epoch=None, best_epoch=None)
         history = self.sink.history()
         self.probe = (dataset.x_test if len(dataset.x_test) else dataset.x_train)[0]
         self.update(
@@ -220,15 +220,19 @@ class Worker:
             phase=Message("engine.phase_training"),
         )
         recorder = keras_recorder(self, len(dataset.y_train), config.batch_size, initial_epoch)
+        watch = schedules.Watch(config, steps, self.tensorboard_dir())  # plateau, early stopping, TensorBoard
         model.fit(
             pipeline.training_batches(dataset.x_train, dataset.y_train, config, seed=config.random_seed),
             epochs=config.epochs,
             initial_epoch=initial_epoch,
             validation_data=validation,
-            callbacks=[recorder],
+            callbacks=[recorder, *watch.callbacks],
             verbose=self.verbose,
         )
         self.save_batch_points()
+        outcome = watch.outcome() if recorder.nan_at is None else None
+        if outcome is not None:
+            self.keep_best(model, outcome)
         if recorder.nan_at is not None:
             self.finish(
                 "failed",
@@ -242,7 +246,39 @@ class Worker:
         if stopped:
             self.finish("stopped", Message("engine.stopped_by_request", {"epochs": self.info.epochs_completed}))
         else:
-            self.finish("finished")
+            self.finish("finished", outcome.reason if outcome else None)
+
+    def tensorboard_dir(self) -> str | None:
+        """runs/<id>/tensorboard, for keras.callbacks.TensorBoard; None (and a warning) if it cannot be made."""
+        from classifier.schedules import TENSORBOARD_DIR
+
+        folder = self.store.path(self.info.run_id) / TENSORBOARD_DIR
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as error:
+            self.warn(Message("schedules.tensorboard_unwritable", {"detail": error.strerror or str(error)}))
+            return None
+        return str(folder)
+
+    def keep_best(self, model, outcome) -> None:
+        """Record where early stopping stopped; when Keras put back the best epoch's weights, the
+        checkpoint becomes that epoch's (a resumed run then goes on from there)."""
+        self.update(stopped_epoch=outcome.stopped_epoch, best_epoch=outcome.best_epoch)
+        self.save_info(stopped_epoch=outcome.stopped_epoch, best_epoch=outcome.best_epoch)
+        if outcome.best_epoch is None or outcome.best_epoch == self.info.checkpoint_epoch:
+            return
+        try:
+            self.store.save_model(self.info.run_id, model)
+        except Exception as error:  # noqa: BLE001 - as in epoch_finished: a warning, never the run
+            detail = getattr(error, "strerror", None) or str(error)
+            kept = self.info.checkpoint_epoch
+            self.warn(
+                Message(
+                    "engine.checkpoint_unwritable_kept", {"epoch": outcome.best_epoch, "detail": detail, "kept": kept}
+                )
+            )
+            return
+        self.save_info(checkpoint_epoch=outcome.best_epoch)
 
     def test(self, model, dataset) -> None:
         """Test metrics from Keras's own evaluate, and the predictions kept for the results page."""
@@ -308,6 +344,8 @@ def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: 
     request is seen right after the batch in flight."""
     import keras
 
+    from classifier.schedules import current_rate
+
     class Recorder(keras.callbacks.Callback):
         def __init__(self):
             super().__init__()
@@ -324,6 +362,7 @@ def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: 
         def on_epoch_begin(self, epoch: int, logs=None) -> None:
             self.epoch = epoch
             self.epoch_start = time.time()
+            self.epoch_rate = current_rate(self.model.optimizer)  # the rate this epoch starts with
             self.last_report = 0.0  # report the first batch of every epoch at once
             worker.update(epoch=epoch + 1, step=0)
 
@@ -343,7 +382,14 @@ def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: 
                 self.model.stop_training = True
             rate = min(done * batch_size, images) / max(now - self.epoch_start, 1e-9)
             remaining_steps = (worker.config.epochs - self.epoch) * self.steps - done
-            point = {"epoch": position, "loss": loss, "accuracy": accuracy, "epoch_index": self.epoch, "step": done}
+            point = {
+                "epoch": position,
+                "loss": loss,
+                "accuracy": accuracy,
+                "epoch_index": self.epoch,
+                "step": done,
+                "learning_rate": current_rate(self.model.optimizer),
+            }
             worker.emit(
                 {
                     "kind": "batch",
@@ -363,6 +409,7 @@ def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: 
                 "seconds": round(seconds, 3),
                 "images_per_second": round(images / seconds, 1) if complete else None,
                 "elapsed": round(time.time() - self.run_start, 3),
+                "learning_rate": self.epoch_rate,
             }
             if not all(math.isfinite(record.get(k, 0.0)) for k in ("loss", "accuracy")):
                 self.nan_at = self.nan_at or float(epoch + 1)

@@ -1,0 +1,27 @@
+"""Helpers for tests that reach inside the training worker (shared by the engine and schedule tests)."""
+
+from __future__ import annotations
+
+import threading
+
+from classifier.config import Config
+from classifier.engine import worker
+from classifier.runs import RunStore
+
+
+def train_in_this_process(
+    store: RunStore, config: Config, on_event=None, stop=None, owner: str | None = None
+) -> tuple[worker.Worker, list]:
+    """The worker's own code, run here (not in a child process), so a test can reach inside."""
+    events = []
+    stop = stop or threading.Event()
+    info = store.create(config, owner=owner)
+
+    def emit(event):
+        events.append(event)
+        if on_event:
+            on_event(event, stop)
+
+    trainer = worker.Worker(store, info.run_id, emit, stop, resume=False)
+    trainer.run()
+    return trainer, events
