@@ -131,7 +131,7 @@ def give_a_lesson(group: str | None) -> None:
         chosen = st.selectbox(
             t("class.give_pick"),
             ids,
-            format_func=lambda i: lesson_ui.title(lessons.builtin(i).lesson),
+            format_func={i: lesson_ui.title(lessons.builtin(i).lesson) for i in ids}.get,
             key="class_give",
         )
         entry = lessons.builtin(chosen)

@@ -1154,10 +1154,16 @@ def say(message: Message | BaseException) -> str:
     """A package message (or any exception) in the reader's language."""
     if isinstance(message, BaseException):
         message = as_message(message)
-    field = message.params.get("field")
-    if isinstance(field, str) and f"train.{field}" in TEXT:  # a hyperparameter: name it as its control does
-        message = Message(message.code, {**message.params, "field": t(f"train.{field}")})
-    return render(message, _message_templates(language()))
+    return render(_field_labels(message), _message_templates(language()))
+
+
+def _field_labels(message: Message) -> Message:
+    """A hyperparameter named as its control is labelled, in this message and the reasons inside it."""
+    params = {k: _field_labels(v) if isinstance(v, Message) else v for k, v in message.params.items()}
+    field = params.get("field")
+    if isinstance(field, str) and f"train.{field}" in TEXT:
+        params["field"] = t(f"train.{field}")
+    return Message(message.code, params)
 
 
 @functools.cache

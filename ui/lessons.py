@@ -105,7 +105,7 @@ def lesson_panel() -> None:
                 train_form.field_label(name),
                 list(range(len(allowed))),
                 key=_choice_key(name),
-                format_func=lambda i, allowed=allowed, name=name: format_value(name, allowed[i]),
+                format_func={i: format_value(name, value) for i, value in enumerate(allowed)}.get,
                 required=True,
                 on_change=_choice_made,
                 args=(name,),
@@ -172,7 +172,7 @@ def teacher_panel(config: Config | None) -> None:
             t("teach.free"),
             list(lessons.FIELDS),
             key="teach_free",
-            format_func=train_form.field_label,
+            format_func={name: train_form.field_label(name) for name in lessons.FIELDS}.get,
             help=t("teach.free_help"),
         )
         for name, values in lessons.OFFERABLE.items():
@@ -180,7 +180,7 @@ def teacher_panel(config: Config | None) -> None:
                 t("teach.choices", field=train_form.field_label(name)),
                 list(values),
                 key=f"teach_choice_{name}",
-                format_func=lambda v, name=name: format_value(name, v),
+                format_func={v: format_value(name, v) for v in values}.get,
                 help=t("teach.choices_help"),
             )
         st.radio(
