@@ -50,7 +50,7 @@ def class_view(group: str) -> None:
         titles = {k: lesson_ui.title(tag=v[0].lesson) for k, v in by_lesson.items()}
         key = st.selectbox(t("class.lesson"), list(by_lesson), format_func=titles.get, key="class_lesson")
     runs = by_lesson[key]
-    st.subheader(lesson_ui.title(tag=runs[0].lesson))
+    st.subheader(lesson_ui.plain(lesson_ui.title(tag=runs[0].lesson)))
     viewer = class_viewer(group)
     progress = {info.run_id: engine.progress(info.run_id, viewer) for info in runs}
     names = {info.run_id: lesson_ui.student_name(info, runs) for info in runs}
@@ -103,12 +103,11 @@ def leaderboard(runs, progress, names) -> pd.DataFrame:
     for info in runs:
         snap = progress[info.run_id]
         now = next((r["val_accuracy"] for r in reversed(snap.history) if r.get("val_accuracy") is not None), None)
+        epoch = snap.epoch if snap.status == "running" else len(snap.history)  # queued: 0, done: epochs trained
         row = {
             t("class.col.student"): names[info.run_id],
             t("class.col.status"): t(f"status.{snap.status}"),
-            t(
-                "class.col.epoch"
-            ): f"{min(snap.epoch, snap.epochs) if not snap.done else len(snap.history)} / {snap.epochs}",
+            t("class.col.epoch"): f"{epoch} / {snap.epochs}",
             t("class.col.now"): now,
             t("class.col.final"): snap.test_accuracy,
         }

@@ -65,8 +65,13 @@ def test_a_teachers_link_opens_the_same_config_in_a_fresh_session_with_locks():
 
 
 def test_hidden_locks_leave_only_what_students_may_change():
-    lesson = lessons.Lesson.from_config(Config(dataset="shapes", limit=60), free=("epochs",), hide_locked=True)
+    task = "![x](http://example.com/x.png) :red[look] $x^2$"  # markdown a forged link might carry
+    lesson = lessons.Lesson.from_config(
+        Config(dataset="shapes", limit=60), free=("epochs",), hide_locked=True, task=task
+    )
     student = open_lesson(lesson.token())
+    shown = [m.value for m in student.markdown if "example" in m.value]
+    assert shown == [r"\!\[x\]\(http\://example\.com/x\.png\) \:red\[look\] \$x^2\$"]  # read, not rendered
     keys = {w.key for w in (*student.select_slider, *student.number_input, *student.radio, *student.toggle)}
     assert "hp_epochs" in keys
     assert not keys & {"hp_learning_rate", "hp_batch_size", "hp_dataset", "hp_limit", "hp_blocks", "hp_batch_norm"}
@@ -101,6 +106,7 @@ def test_the_class_page_follows_three_concurrent_runs_from_three_sessions():
     lesson = lessons.Lesson.from_config(
         Config(dataset="shapes", limit=300, epochs=3), free=("random_seed",), title="Shapes", class_code="CLASS3"
     )
+    wait_for(lambda: engine.training() == 0, timeout=300, interval=0.5)  # other tests' runs have ended
     saved = engine.max_concurrent
     engine.max_concurrent = 3  # one slot per student, as a classroom server would be configured
     try:
@@ -114,6 +120,9 @@ def test_the_class_page_follows_three_concurrent_runs_from_three_sessions():
         for student in students:  # all three press Start before any run ends
             button(student, "start").click().run()
         run_ids = [s.session_state["job_id"] for s in students]
+        # Three runs at once: none waits in the queue (each has its own worker process).
+        assert [engine.queue_position(run_id) for run_id in run_ids] == [None, None, None]
+        assert all(engine.job(run_id) is not None for run_id in run_ids[1:])  # still training as the last starts
         teacher = app_at("pages/class_.py", owner=TEACHER, query={"class": "class3"})
         assert not teacher.exception
 
@@ -141,8 +150,6 @@ def test_the_class_page_follows_three_concurrent_runs_from_three_sessions():
         traces = json.loads(figure.proto.spec)["data"]
         tested = [trace for trace in traces if trace["mode"] == "lines+markers"]
         assert len(tested) == 3 and all(len(trace["y"]) == 3 for trace in tested)  # every epoch of everyone
-        infos = [engine.store.load(run_id) for run_id in run_ids]
-        assert max(i.started for i in infos) < min(i.finished for i in infos)  # they did train at once
         links = {link.proto.label: link.proto.query_string for link in teacher.get("page_link")}
         assert {"Ana", "Student 2", "王小明"} <= set(links)
         assert all("class=CLASS3" in links[name] for name in ("Ana", "Student 2", "王小明"))

@@ -10,6 +10,7 @@ values put back whatever the browser sent).
 from __future__ import annotations
 
 import hashlib
+import re
 
 import streamlit as st
 
@@ -79,6 +80,12 @@ def _in_language(texts) -> str:
     return texts.get(language()) or texts["en"]
 
 
+def plain(text: str) -> str:
+    """Text from a link, for st.markdown: every markdown character escaped, so a forged task cannot
+    pull in remote images, links, icons, colours or LaTeX; it reads as the teacher typed it."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~:$<>])", r"\\\1", text)
+
+
 # --- the student's lesson panel ----------------------------------------------------------------
 
 
@@ -94,9 +101,9 @@ def lesson_panel() -> None:
     if lesson is None:
         return
     with st.container(border=True, key="lesson_panel"):
-        st.markdown(f"#### :material/school: {t('lesson.heading', title=title(lesson))}")
+        st.markdown(f"#### :material/school: {t('lesson.heading', title=plain(title(lesson)))}")
         if task(lesson):
-            st.markdown(task(lesson))
+            st.markdown(plain(task(lesson)))
         shown = t("lesson.locked_hidden") if lesson.hide_locked else t("lesson.locked_shown")
         code = t("lesson.class_code_note", code=lesson.class_code) if lesson.class_code else ""
         st.caption(" ".join(filter(None, [shown, code])))
