@@ -20,6 +20,7 @@ navigation = st.navigation(
         st.Page("pages/predict.py", title=t("nav.predict"), icon=":material/image_search:"),
         st.Page("pages/runs.py", title=t("nav.runs"), icon=":material/table_chart:"),
         st.Page("pages/challenges.py", title=t("nav.challenges"), icon=":material/science:"),
+        st.Page("pages/class_.py", title=t("nav.class"), icon=":material/groups:", url_path="class"),
     ]
 )
 try:

@@ -1,4 +1,5 @@
-"""Command line: python -m classifier train|evaluate|predict|runs|attach|resume|learn|sweep|explain|export|federated.
+"""Command line: python -m classifier train|evaluate|predict|runs|attach|resume|learn|sweep|explain|export|
+federated|lessons.
 
 Progress goes to stderr (Keras's own progress bar); results go to stdout as JSON, one object
 per line, so scripts can read the last line. Exit status: 0 success, 1 a run or a file failed,
@@ -173,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_learn(commands)
     add_challenge_commands(commands)
+    _add_lessons(commands)
     return parser
 
 
@@ -429,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
         return _resume(args)
     if args.command == "attach":
         return _attach(args)
+    if args.command == "lessons":
+        return _lessons(args)
     return run_challenge_command(args)
 
 
@@ -808,3 +812,37 @@ def run_challenge_command(args: argparse.Namespace) -> int | None:
     handlers = {"export": _export, "sweep": _sweep, "federated": _federated, "explain": _explain}
     handler = handlers.get(args.command)
     return handler(args) if handler else None
+
+
+# --- lessons: the built-in lessons as links (classifier/lessons.py) ---------------------------------
+
+
+def _add_lessons(commands) -> None:
+    lessons = commands.add_parser("lessons", help="the built-in lessons, one JSON line each, with their links")
+    lessons.add_argument("--class-code", help="group the students' runs under this class code (e.g. K7QM2X)")
+    lessons.add_argument("--lang", choices=("en", "zh"), help="open the app in this language (default: English)")
+
+
+def _lessons(args: argparse.Namespace) -> int:
+    """One line per built-in lesson: id, title (en, zh), locked fields, and the query string to
+    append to the app's /train address (`http://host:8501/train?` + query)."""
+    from classifier import lessons
+
+    try:
+        code = lessons.normalise_code(args.class_code) if args.class_code else ""
+    except lessons.LessonError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2  # a bad argument
+    for entry in lessons.BUILTIN:
+        lesson = entry.lesson.with_class(code) if code else entry.lesson
+        _emit(
+            {
+                "id": entry.id,
+                "title": dict(entry.title),
+                "locked": list(lesson.locked),
+                "free": list(lesson.free),
+                "choices": {name: list(values) for name, values in lesson.choices.items()},
+                "query": lesson.query(args.lang),
+            }
+        )
+    return 0

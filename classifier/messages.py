@@ -292,3 +292,26 @@ ENGLISH.update(
         "training goes on, but the replay over epochs will miss them",
     }
 )
+
+
+# lessons.py: lesson links and class codes
+ENGLISH.update(
+    {
+        "lesson.empty": "no lesson link was given",
+        "lesson.too_long": "the lesson link is {length} characters long, more than a lesson link can be ({limit}); copy it again",
+        "lesson.version": "this lesson link was made by another version of the app (format {version!r}); ask the teacher for a new link",
+        "lesson.damaged": "the lesson link is damaged (cut short or changed on the way); copy the whole link again",
+        "lesson.tampered": "the lesson link does not match its checksum: it was changed or cut short; copy the whole link again",
+        "lesson.stale_field": "the lesson link sets {field}, which this version of the app no longer has; ask the teacher for a new link",
+        "lesson.preset": "the lesson link starts from a preset {preset!r} this app does not have (presets: {choices})",
+        "lesson.bad_value": "the lesson link asks for a value this app refuses: {reason}",
+        "lesson.free_and_choice": "the lesson link both frees {field} and limits it to a list of choices",
+        "lesson.choice_count": "the lesson link offers {field} with fewer than 2 or more than {most} choices",
+        "lesson.choice_default": "the lesson link opens on a value of {field} that is not among its own choices",
+        "lesson.task_too_long": "the task is longer than {limit} characters; one paragraph, please",
+        "lesson.title_too_long": "the title is longer than {limit} characters",
+        "lesson.class_code": "{text!r} is not a class code: 4 to 16 letters and digits, like K7QM2X",
+        "lesson.unknown_builtin": "there is no built-in lesson called {lesson!r}",
+        "lesson.dataset": "a lesson trains on one of the app's own data sets ({choices}), not an uploaded one",
+    }
+)

@@ -64,6 +64,9 @@ class RunInfo:
     train_images: int = 0
     warnings: tuple[Message, ...] = ()
     precision: str = ""  # the arithmetic it really used (float32 or bfloat16), once it started
+    # The lesson it was started from (classifier/lessons.py, Lesson.tag): group, key, builtin,
+    # title, class_code, student. Its class (the group) may see the run; nobody else gains access.
+    lesson: dict[str, str] | None = None
     pid: int = field(default_factory=os.getpid)
     process: str = PROCESS_TOKEN
     backend: str = "local"  # where it trains: "local" (a worker process here) or "ray" (a cluster)
@@ -132,12 +135,21 @@ class RunStore:
 
     # -- create, read, list --------------------------------------------------------------------
 
-    def create(self, config: Config, owner: str | None = None, public: bool = False, dataset_name: str = "") -> RunInfo:
+    def create(
+        self,
+        config: Config,
+        owner: str | None = None,
+        public: bool = False,
+        dataset_name: str = "",
+        lesson: dict[str, str] | None = None,
+    ) -> RunInfo:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             run_id = secrets.token_urlsafe(12)
             self.path(run_id).mkdir()
-            info = RunInfo(run_id=run_id, config=config, owner=owner, public=public, dataset_name=dataset_name)
+            info = RunInfo(
+                run_id=run_id, config=config, owner=owner, public=public, dataset_name=dataset_name, lesson=lesson
+            )
             _write_atomic(self.path(run_id) / "config.json", config.to_json())
             self.save(info)
         except OSError as error:
@@ -273,8 +285,20 @@ def display_name(text: str) -> str:
     return name
 
 
+CLASS_VIEWER = "class:"  # never a browser's owner token (those are [A-Za-z0-9_-] only)
+
+
+def class_viewer(group: str) -> str:
+    """The viewer that sees the runs of one class (a lesson's group, see classifier/lessons.py):
+    runs started from that lesson, besides what every viewer sees (runs shared with everyone)."""
+    return CLASS_VIEWER + group
+
+
 def can_view(info: RunInfo, viewer: str | None) -> bool:
-    return viewer is None or info.public or info.owner == viewer
+    if viewer is None or info.public or info.owner == viewer:
+        return True
+    group = (info.lesson or {}).get("group")
+    return bool(group) and viewer == class_viewer(group)
 
 
 def can_modify(info: RunInfo, viewer: str | None) -> bool:

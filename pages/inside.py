@@ -7,7 +7,7 @@ import streamlit as st
 
 from classifier import inspect
 from classifier.images import ImageError, load_input
-from ui import charts, require_app, state, widgets
+from ui import charts, lessons, require_app, state, widgets
 from ui import timeline as timeline_view
 from ui.i18n import class_names, labels, say, t
 
@@ -124,7 +124,7 @@ def inspect_or_explain(loaded, image: np.ndarray, class_index: int | None):
 st.title(t("inside.title"))
 st.caption(t("inside.intro"))
 st.page_link("pages/learn.py", label=t("inside.go_learn"), icon=":material/function:")
-choice = widgets.model_picker("inside_model")
+choice = lessons.class_run_choice() or widgets.model_picker("inside_model")  # a class run: read-only
 loaded = widgets.load_choice(choice) if choice else None
 if loaded is not None:
     filters_tab, image_tab, epochs_tab = st.tabs([t("inside.filters"), t("inside.look"), t("timeline.tab")])

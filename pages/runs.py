@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from classifier.runs import ACTIVE, RunError, can_modify
-from ui import charts, require_app, state, widgets
+from ui import charts, lessons, require_app, state, widgets
 from ui import timeline as timeline_view
 from ui.config_rows import config_rows
 from ui.i18n import format_duration, say, t
@@ -35,6 +35,7 @@ def table(runs) -> pd.DataFrame:
                 t("runs.col.test"): info.test_accuracy,
                 t("runs.col.duration"): format_duration(info.duration) if info.duration else "–",
                 t("runs.col.owner"): whose(info),
+                t("runs.col.lesson"): lessons.lesson_label(info),
             }
         )
     return pd.DataFrame(rows)
@@ -85,6 +86,8 @@ def actions(info) -> None:
     st.markdown(f"#### {widgets.describe_run(info)}")
     if info.reason:
         st.caption(say(info.reason))
+    if info.lesson:
+        st.caption(t("runs.lesson", lesson=lessons.lesson_label(info)), help=t("runs.lesson_help"))
     if mine:
         widgets.share_panel(info, key=f"share_{info.run_id}")
     elif info.shared_as:

@@ -11,7 +11,7 @@ from classifier.config import Config
 from classifier.messages import as_message
 from classifier.model import describe_layers
 from classifier.runs import RunError
-from ui import charts, live, require_app, state, train_form, widgets
+from ui import charts, lessons, live, require_app, state, train_form, widgets
 from ui.i18n import class_names, format_duration, labels, say, t
 
 require_app()
@@ -79,7 +79,9 @@ def dataset_label(config: Config) -> str:
 def start(config: Config) -> None:
     state.stop_measurements()
     try:
-        job = state.engine().submit(config, owner=state.owner(), dataset_label=dataset_label(config))
+        job = state.engine().submit(
+            config, owner=state.owner(), dataset_label=dataset_label(config), lesson=lessons.run_tag()
+        )
     except (RunError, ValueError) as error:
         st.session_state.start_error = as_message(error)
         return
@@ -122,11 +124,13 @@ def follow_linked_run() -> None:
         st.session_state[state.JOB_ID] = run_id
 
 
+lessons.open_linked_lesson()  # /train?lesson=...: the teacher's settings, before the defaults
 train_form.ensure_defaults()
 train_form.show_matching_preset()
 follow_linked_run()
 st.title(t("train.title"))
 st.caption(t("train.intro"))
+lessons.lesson_panel()
 top = st.container()
 st.divider()
 
@@ -158,6 +162,9 @@ with summary:
         if dataset is not None:
             with st.expander(t("train.preview_title"), expanded=False, icon=":material/grid_view:"):
                 preview_section(dataset, dataset_label(config) or dataset.name)
+
+with setup:
+    lessons.teacher_panel(config)
 
 if config is not None:
     st.plotly_chart(

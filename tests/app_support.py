@@ -12,13 +12,19 @@ APP = str(ROOT / "app.py")
 
 
 def app_at(
-    page: str | None = None, lang: str | None = None, owner: str | None = None, session: dict | None = None
+    page: str | None = None,
+    lang: str | None = None,
+    owner: str | None = None,
+    session: dict | None = None,
+    query: dict | None = None,
 ) -> AppTest:
     """The app on `page`, in `lang`; `owner`: the browser identity (as its cookie would give it);
-    `session`: more values in session state before the first run."""
+    `session`: more values in session state before the first run; `query`: more of the URL's query."""
     at = AppTest.from_file(APP, default_timeout=120)
     if lang:
         at.query_params["lang"] = lang
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
     if owner:
         at.session_state["owner"] = owner
     for key, value in (session or {}).items():

@@ -423,3 +423,37 @@ def network_diagram(
         dragmode=False,
     )
     return figure
+
+
+def class_curves(series: list[tuple[str, object, list[dict]]], labels: dict[str, str]) -> go.Figure:
+    """The Class page's overlay: one colour per student; their training accuracy as it grows
+    (smoothed batch reports, thin) and their test accuracy at each epoch's end (line with markers).
+    `series`: (student, batch points, epoch records)."""
+    figure = go.Figure()
+    palette = px.colors.qualitative.Plotly
+    for index, (name, batches, history) in enumerate(series):
+        colour = palette[index % len(palette)]
+        batch_x, _, batch_accuracy = smoothed_batches(batches)
+        figure.add_trace(
+            go.Scatter(
+                x=batch_x, y=batch_accuracy, mode="lines", name=name, legendgroup=name, showlegend=False,
+                line={"color": colour, "width": 1}, opacity=0.45,
+                hovertemplate=f"{name} · {labels['train']}: %{{y:.1%}}",
+            )
+        )  # fmt: skip
+        tested = [r for r in history if r.get("val_accuracy") is not None]
+        figure.add_trace(
+            go.Scatter(
+                x=[r["epoch"] for r in tested], y=[r["val_accuracy"] for r in tested], mode="lines+markers",
+                name=name, legendgroup=name, line={"color": colour, "width": 2},
+                hovertemplate=f"{name} · {labels['test']}: %{{y:.1%}}",
+            )
+        )  # fmt: skip
+    figure.update_layout(
+        height=380,
+        xaxis_title=labels["epoch"],
+        yaxis={"title": labels["accuracy"], "range": [0, 1], "tickformat": ".0%"},
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return figure

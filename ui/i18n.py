@@ -1172,10 +1172,16 @@ def say(message: Message | BaseException) -> str:
     """A package message (or any exception) in the reader's language."""
     if isinstance(message, BaseException):
         message = as_message(message)
-    field = message.params.get("field")
-    if isinstance(field, str) and f"train.{field}" in TEXT:  # a hyperparameter: name it as its control does
-        message = Message(message.code, {**message.params, "field": t(f"train.{field}")})
-    return render(message, _message_templates(language()))
+    return render(_field_labels(message), _message_templates(language()))
+
+
+def _field_labels(message: Message) -> Message:
+    """A hyperparameter named as its control is labelled, in this message and the reasons inside it."""
+    params = {k: _field_labels(v) if isinstance(v, Message) else v for k, v in message.params.items()}
+    field = params.get("field")
+    if isinstance(field, str) and f"train.{field}" in TEXT:
+        params["field"] = t(f"train.{field}")
+    return Message(message.code, params)
 
 
 @functools.cache
@@ -1795,6 +1801,225 @@ TEXT.update(
         "msg.schedules.tensorboard_unwritable": {
             "en": "TensorBoard logs cannot be written ({detail}); the run trains without them",
             "zh": "无法写入 TensorBoard 日志（{detail}）；这次训练不写日志继续进行",
+        },
+    }
+)
+
+
+# --- Lessons (ui/lessons.py, the Train page), the Class page (pages/class_.py), classifier.lessons ----
+TEXT.update(
+    {
+        "nav.class": {"en": "Class", "zh": "班级"},
+        "train.train_fraction": {"en": "Share of the training images", "zh": "使用的训练图片比例"},
+        # A student's lesson panel on the Train page
+        "lesson.heading": {"en": "Lesson: {title}", "zh": "课堂练习：{title}"},
+        "lesson.untitled": {"en": "Your teacher's lesson", "zh": "老师布置的练习"},
+        "lesson.locked_shown": {
+            "en": "The settings your teacher fixed are greyed out.",
+            "zh": "老师固定的设置显示为灰色，不能修改。",
+        },
+        "lesson.locked_hidden": {
+            "en": "Only the settings you may change are shown; your teacher fixed the rest.",
+            "zh": "这里只显示你可以修改的设置，其余的由老师固定。",
+        },
+        "lesson.class_code_note": {
+            "en": "Your run joins class {code}: your teacher and classmates see it on the Class page.",
+            "zh": "你的训练会加入班级 {code}：老师和同学可以在“班级”页面看到它。",
+        },
+        "lesson.student": {"en": "Your name, as the class will see it", "zh": "你的名字（全班看到的名字）"},
+        "lesson.student_help": {
+            "en": 'Optional. Letters, digits, spaces and - . \' · only. Without a name you are "Student 1", "Student 2", …',
+            "zh": "可以不填。只能包含字母、数字、空格和 - . ' ·。不填时显示为“学生 1”“学生 2”……",
+        },
+        "lesson.reset": {"en": "Back to the lesson's settings", "zh": "恢复练习的设置"},
+        "lesson.leave": {"en": "Leave the lesson", "zh": "退出练习"},
+        "lesson.cannot_open": {
+            "en": "This lesson link cannot be opened: {reason}",
+            "zh": "无法打开这个练习链接：{reason}",
+        },
+        "lesson.pooling_on": {"en": "with pooling", "zh": "有池化"},
+        "lesson.pooling_off": {"en": "no pooling", "zh": "无池化"},
+        # The teacher's panel on the Train page
+        "teach.title": {
+            "en": "Make a lesson of these settings (for teachers)",
+            "zh": "把这些设置做成课堂练习（教师用）",
+        },
+        "teach.intro": {
+            "en": "Students who open the link get exactly these settings, in the language you are using now. "
+            "Choose what they may change; everything else is locked.",
+            "zh": "学生打开链接后会得到与此完全相同的设置，语言为你当前使用的语言。选择学生可以修改的设置，其余全部锁定。",
+        },
+        "teach.fix_first": {
+            "en": "Fix the settings above first: a lesson starts from settings that work.",
+            "zh": "请先修正上面的设置：练习必须从可用的设置开始。",
+        },
+        "teach.free": {"en": "Students may change", "zh": "学生可以修改"},
+        "teach.free_help": {
+            "en": "Everything not listed here is locked to its value above.",
+            "zh": "未列出的设置都会锁定为上面的值。",
+        },
+        "teach.choices": {"en": "Students choose {field} among", "zh": "学生从以下选项中选择{field}"},
+        "teach.choices_help": {
+            "en": "Leave empty for no choice. The value set above is always one of the choices.",
+            "zh": "留空表示不提供选择。上面设置的值总是其中一个选项。",
+        },
+        "teach.locked": {"en": "Locked settings", "zh": "锁定的设置"},
+        "teach.locked_shown": {"en": "shown, greyed out", "zh": "显示为灰色"},
+        "teach.locked_hidden": {"en": "hidden", "zh": "隐藏"},
+        "teach.lesson_title": {"en": "Title", "zh": "标题"},
+        "teach.task": {"en": "The task (one paragraph, any language)", "zh": "任务说明（一段话，任何语言均可）"},
+        "teach.task_help": {
+            "en": "What students should do and look for. It travels inside the link.",
+            "zh": "学生要做什么、观察什么。它包含在链接里。",
+        },
+        "teach.code": {"en": "Class code", "zh": "班级代码"},
+        "teach.code_help": {
+            "en": "Groups the students' runs on the Class page; only people with the code (or the link) see them. "
+            "4 to 16 letters and digits.",
+            "zh": "用于在“班级”页面汇总学生的训练；只有知道代码（或链接）的人才能看到。4 到 16 个字母或数字。",
+        },
+        "teach.make": {"en": "Make the link", "zh": "生成链接"},
+        "teach.failed": {"en": "No link: {reason}", "zh": "无法生成链接：{reason}"},
+        "teach.ready": {
+            "en": "The lesson's link ({length} characters): copy it into the class chat.",
+            "zh": "练习链接（{length} 个字符）：复制后发到班级群里。",
+        },
+        "teach.follow": {"en": "Follow the class on the Class page", "zh": "在“班级”页面查看全班进度"},
+        # The Class page
+        "class.title": {"en": "Class: everyone's runs of a lesson", "zh": "班级：全班同学的练习训练"},
+        "class.intro": {
+            "en": "Type the class code (or paste the lesson link) to follow every student's run of the lesson "
+            "live: status, epoch, test accuracy, a leaderboard and all curves together.",
+            "zh": "输入班级代码（或粘贴练习链接），实时查看每位同学在这个练习中的训练：状态、轮次、测试准确率、排行榜和所有曲线。",
+        },
+        "class.input": {"en": "Class code or lesson link", "zh": "班级代码或练习链接"},
+        "class.input_help": {
+            "en": "The code the lesson link carries (e.g. K7QM2X); a link made without a code works too.",
+            "zh": "练习链接中的班级代码（例如 K7QM2X）；没有班级代码的链接也可以直接粘贴。",
+        },
+        "class.empty": {
+            "en": "No runs in this class yet. They appear here as soon as students press Start in the lesson.",
+            "zh": "这个班级还没有训练。学生在练习中点击“开始训练”后，这里就会出现。",
+        },
+        "class.lesson": {"en": "Lesson", "zh": "练习"},
+        "class.students": {"en": "Students", "zh": "学生"},
+        "class.training": {"en": "Training now", "zh": "正在训练"},
+        "class.finished": {"en": "Finished", "zh": "已完成"},
+        "class.best": {"en": "Best test accuracy", "zh": "最高测试准确率"},
+        "class.leaderboard": {"en": "Leaderboard", "zh": "排行榜"},
+        "class.col.rank": {"en": "#", "zh": "名次"},
+        "class.col.student": {"en": "Student", "zh": "学生"},
+        "class.col.status": {"en": "Status", "zh": "状态"},
+        "class.col.epoch": {"en": "Epoch", "zh": "轮次"},
+        "class.col.now": {"en": "Test accuracy now", "zh": "当前测试准确率"},
+        "class.col.final": {"en": "Final test accuracy", "zh": "最终测试准确率"},
+        "class.col.time": {"en": "Time", "zh": "用时"},
+        "class.curves": {"en": "Everyone's curves", "zh": "全班的曲线"},
+        "class.curves_caption": {
+            "en": "One colour per student: the thin line is training accuracy as it grows, the line with dots "
+            "the test accuracy after each epoch.",
+            "zh": "每位同学一种颜色：细线是训练过程中的训练准确率，带圆点的线是每轮结束后的测试准确率。",
+        },
+        "class.test": {"en": "test", "zh": "测试"},
+        "class.inside_links": {
+            "en": "Look inside a student's network (read-only)",
+            "zh": "查看某位同学的网络内部（只读）",
+        },
+        "class.anonymous": {"en": "Student {n}", "zh": "学生 {n}"},
+        "class.read_only": {
+            "en": 'Read-only: {student}\'s run in the lesson "{lesson}".',
+            "zh": "只读：{student} 在练习“{lesson}”中的训练。",
+        },
+        "class.no_checkpoint": {
+            "en": "This run has no finished epoch yet, so there is no network to look at.",
+            "zh": "这次训练还没有完成任何一轮，暂时没有可查看的网络。",
+        },
+        "class.back": {"en": "Back to the class", "zh": "返回班级"},
+        "class.give": {"en": "Give a built-in lesson", "zh": "布置内置练习"},
+        "class.give_intro": {
+            "en": "Six lessons drawn from the course document. Copy the link into the class chat; it opens the "
+            "Train page set up for the lesson, in the language you use now. To make your own, set up the Train "
+            'page and open "Make a lesson of these settings" there.',
+            "zh": "六个取自课程文档的练习。把链接复制到班级群里；它会用你当前的语言打开设置好的训练页面。"
+            "想自己出题，请在训练页面设置好后打开“把这些设置做成课堂练习”。",
+        },
+        "class.give_pick": {"en": "Lesson", "zh": "练习"},
+        "class.give_free": {"en": "Students may change: {fields}", "zh": "学生可以修改：{fields}"},
+        "class.give_code": {"en": "Class code", "zh": "班级代码"},
+        "class.give_follow": {"en": "Follow this class here", "zh": "在这里查看这个班级"},
+        "class.privacy": {
+            "en": "A student's run is seen here only by those who have the class code or the lesson link; "
+            "everywhere else it stays private to the student, unless they share it.",
+            "zh": "只有知道班级代码或练习链接的人才能在这里看到学生的训练；在其他地方它仍只属于学生本人，除非学生主动共享。",
+        },
+        # Runs page
+        "runs.col.lesson": {"en": "Lesson", "zh": "练习"},
+        "runs.lesson": {"en": "From the lesson: {lesson}", "zh": "来自练习：{lesson}"},
+        "runs.lesson_help": {
+            "en": "Started from a lesson link: its class sees this run on the Class page.",
+            "zh": "从练习链接开始的训练：该班级可以在“班级”页面看到它。",
+        },
+        # Messages of classifier.lessons
+        "msg.lesson.empty": {"en": "no lesson link was given", "zh": "没有提供练习链接"},
+        "msg.lesson.too_long": {
+            "en": "the lesson link is {length} characters long, more than a lesson link can be ({limit}); copy it again",
+            "zh": "练习链接有 {length} 个字符，超过了练习链接的最大长度（{limit}）；请重新复制",
+        },
+        "msg.lesson.version": {
+            "en": "this lesson link was made by another version of the app (format {version!r}); ask the teacher for a new link",
+            "zh": "这个练习链接来自另一个版本的应用（格式 {version!r}）；请向老师要一个新链接",
+        },
+        "msg.lesson.damaged": {
+            "en": "the lesson link is damaged (cut short or changed on the way); copy the whole link again",
+            "zh": "练习链接已损坏（在传递中被截断或改动）；请重新复制完整的链接",
+        },
+        "msg.lesson.tampered": {
+            "en": "the lesson link does not match its checksum: it was changed or cut short; copy the whole link again",
+            "zh": "练习链接与校验码不符：它被改动或截断了；请重新复制完整的链接",
+        },
+        "msg.lesson.stale_field": {
+            "en": "the lesson link sets {field}, which this version of the app no longer has; ask the teacher for a new link",
+            "zh": "练习链接设置了 {field}，而这个版本的应用已经没有这一项；请向老师要一个新链接",
+        },
+        "msg.lesson.preset": {
+            "en": "the lesson link starts from a preset {preset!r} this app does not have (presets: {choices})",
+            "zh": "练习链接使用了本应用没有的预设 {preset!r}（可用预设：{choices}）",
+        },
+        "msg.lesson.bad_value": {
+            "en": "the lesson link asks for a value this app refuses: {reason}",
+            "zh": "练习链接要求的值不被允许：{reason}",
+        },
+        "msg.lesson.free_and_choice": {
+            "en": "the lesson link both frees {field} and limits it to a list of choices",
+            "zh": "练习链接既放开了 {field}，又把它限制为几个选项",
+        },
+        "msg.lesson.choice_count": {
+            "en": "the lesson link offers {field} with fewer than 2 or more than {most} choices",
+            "zh": "练习链接为 {field} 提供的选项少于 2 个或多于 {most} 个",
+        },
+        "msg.lesson.choice_default": {
+            "en": "the lesson link opens on a value of {field} that is not among its own choices",
+            "zh": "练习链接中 {field} 的初始值不在它自己的选项之中",
+        },
+        "msg.lesson.task_too_long": {
+            "en": "the task is longer than {limit} characters; one paragraph, please",
+            "zh": "任务说明超过了 {limit} 个字符；请只写一段话",
+        },
+        "msg.lesson.title_too_long": {
+            "en": "the title is longer than {limit} characters",
+            "zh": "标题超过了 {limit} 个字符",
+        },
+        "msg.lesson.class_code": {
+            "en": "{text!r} is not a class code: 4 to 16 letters and digits, like K7QM2X",
+            "zh": "{text!r} 不是有效的班级代码：应为 4 到 16 个字母或数字，例如 K7QM2X",
+        },
+        "msg.lesson.unknown_builtin": {
+            "en": "there is no built-in lesson called {lesson!r}",
+            "zh": "没有名为 {lesson!r} 的内置练习",
+        },
+        "msg.lesson.dataset": {
+            "en": "a lesson trains on one of the app's own data sets ({choices}), not an uploaded one",
+            "zh": "练习只能使用应用自带的数据集（{choices}），不能使用上传的数据集",
         },
     }
 )

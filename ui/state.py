@@ -104,6 +104,7 @@ class ModelChoice:
     upload: bytes | None = None  # the .keras file a user uploaded
     info: RunInfo | None = None  # the run, for a run's checkpoint
     mine: bool = False  # a run this browser started
+    viewer: str | None = None  # who reads the run's checkpoint (None: this browser; a class, from the Class page)
 
     @property
     def key(self) -> str:
@@ -119,7 +120,7 @@ class ModelChoice:
             return _uploaded_model(hashlib.sha256(self.upload).hexdigest(), self.upload)
         if self.run_id is None:
             return _model(str(predict.DEFAULT_MODEL), _stamp(predict.DEFAULT_MODEL), None, "built-in")
-        path, classes = predict.run_checkpoint(engine().store, self.run_id, owner())
+        path, classes = predict.run_checkpoint(engine().store, self.run_id, self.viewer or owner())
         # Keyed by modification time: a training run's newer checkpoint is picked up automatically.
         return _model(str(path), _stamp(path), classes, self.label)
 

@@ -15,7 +15,7 @@ import streamlit as st
 from classifier import config as cfg
 from classifier.config import Config
 from ui import state
-from ui.i18n import labels, t
+from ui.i18n import TEXT, labels, t
 
 
 def _within(name: str, options: tuple) -> tuple:
@@ -33,6 +33,7 @@ CONVS_PER_BLOCK = tuple(range(int(cfg.LIMITS["convs_per_block"][0]), int(cfg.LIM
 UPLOAD = "upload"
 PRESET = "hp_preset"
 CUSTOM = "custom"  # the preset control's label once the settings match no preset
+LESSON = "lesson"  # the classifier.lessons.Lesson this session follows (ui/lessons.py sets it)
 
 
 def _high(name: str):
@@ -111,13 +112,85 @@ def current_config() -> Config:
         pool_after=tuple(bool(s[f"hp_pool_{i}"]) for i in range(blocks)),
         augmentation=tuple(s.hp_augmentation or ()),
     )
-    return Config.from_dict(values)
+    config = Config.from_dict(values)
+    lesson = s.get(LESSON)
+    return lesson.enforce(config) if lesson is not None else config  # locked values, whatever was sent
+
+
+def set_field(name: str, value) -> None:
+    """Change one field of the form (a lesson's choice), keeping the others."""
+    try:
+        config = current_config()
+    except ValueError:
+        return
+    apply_config(config.replace(**{name: value}))
+
+
+def field_label(name: str) -> str:
+    """A Config field as its control is labelled."""
+    return t(f"train.{name}") if f"train.{name}" in TEXT else name
+
+
+# --- a lesson's locked and hidden controls ---------------------------------------------------------
+
+LOCKED, HIDDEN = "locked", "hidden"
+_KEY_FIELDS = {"hp_blocks": "conv_filters", "dataset_zip": "dataset"}
+
+
+def lesson_rule(key: str | None) -> str | None:
+    """What the active lesson does to the control with this key: LOCKED (drawn disabled), HIDDEN
+    (not drawn; its value stays), or None. A field the lesson offers as a choice is drawn in the
+    lesson's panel instead, so it is hidden here; the preset control is hidden in any lesson."""
+    lesson = st.session_state.get(LESSON)
+    if lesson is None or key is None:
+        return None
+    if key == PRESET:
+        return HIDDEN
+    name = _KEY_FIELDS.get(key) or key.removeprefix("hp_")
+    for prefix, field in (("hp_filters_", "conv_filters"), ("hp_pool_", "pool_after")):
+        if key.startswith(prefix):
+            name = field
+    if name in lesson.choices:
+        return HIDDEN
+    if name in lesson.locked or (key == "hp_blocks" and "pool_after" in lesson.locked):
+        return HIDDEN if lesson.hide_locked else LOCKED
+    return None
+
+
+class _Controls:
+    """Draws widgets into `target` (st, or a column) the way the active lesson says: a locked
+    field's control disabled, a hidden one not drawn. Keys name the fields (`hp_<field>`)."""
+
+    def __init__(self, target):
+        self._target = target
+
+    def __getattr__(self, name: str):
+        draw = getattr(self._target, name)
+
+        def control(*args, key=None, **kwargs):
+            rule = lesson_rule(key)
+            if rule == HIDDEN:
+                return st.session_state.get(key)
+            if rule == LOCKED:
+                kwargs["disabled"] = True
+            return draw(*args, key=key, **kwargs)
+
+        return control
+
+
+_form = _Controls(st)
+
+
+def _columns(*args, **kwargs) -> list[_Controls]:
+    return [_Controls(column) for column in st.columns(*args, **kwargs)]
 
 
 # --- the form --------------------------------------------------------------------------------
 
 
 def preset_section() -> None:
+    if st.session_state.get(LESSON) is not None:
+        return  # a preset would overwrite the lesson's locked settings
     st.segmented_control(
         t("train.preset"),
         (*cfg.PRESET_NAMES, CUSTOM),
@@ -132,7 +205,7 @@ def preset_section() -> None:
 
 def data_section() -> None:
     options = ["cifar10", "shapes", UPLOAD]
-    st.radio(
+    _form.radio(
         t("train.dataset"),
         options,
         key="hp_dataset",
@@ -141,12 +214,14 @@ def data_section() -> None:
         persist_state="session",
     )
     if st.session_state.hp_dataset == UPLOAD:
-        upload = st.file_uploader(t("train.upload_zip"), type=["zip"], key="dataset_zip", help=t("train.upload_help"))
+        upload = _form.file_uploader(
+            t("train.upload_zip"), type=["zip"], key="dataset_zip", help=t("train.upload_help")
+        )
         if upload is not None and st.session_state.get("uploaded_name") != upload.file_id:
             st.session_state[state.UPLOADED_DATASET] = str(state.save_upload(upload.getvalue(), ".zip"))
             st.session_state.uploaded_name = upload.file_id
             st.session_state[state.UPLOADED_LABEL] = upload.name  # shown in messages instead of the stored name
-    st.number_input(
+    _form.number_input(
         t("train.limit"),
         min_value=0,
         max_value=int(_high("limit")),
@@ -159,16 +234,16 @@ def data_section() -> None:
 
 def network_section() -> None:
     low, high = _low("conv_filters"), _high("conv_filters")
-    st.number_input(
+    _form.number_input(
         t("train.blocks"), 1, cfg.MAX_BLOCKS, key="hp_blocks", on_change=_blocks_changed, persist_state="session"
     )
     for i in range(st.session_state.hp_blocks):
-        left, right = st.columns([3, 2], vertical_alignment="bottom")
+        left, right = _columns([3, 2], vertical_alignment="bottom")
         left.number_input(
             t("train.block_filters", block=i + 1), int(low), int(high), key=f"hp_filters_{i}", persist_state="session"
         )
         right.checkbox(t("train.block_pool"), key=f"hp_pool_{i}", persist_state="session")
-    left, right = st.columns(2)
+    left, right = _columns(2)
     left.select_slider(t("train.kernel_size"), options=KERNEL_SIZES, key="hp_kernel_size", persist_state="session")
     right.select_slider(
         t("train.convs_per_block"), options=CONVS_PER_BLOCK, key="hp_convs_per_block", persist_state="session"
@@ -205,7 +280,7 @@ def network_section() -> None:
 
 
 def training_section() -> None:
-    left, right = st.columns(2)
+    left, right = _columns(2)
     left.selectbox(t("train.optimizer"), cfg.OPTIMIZERS, key="hp_optimizer", persist_state="session")
     right.select_slider(
         t("train.learning_rate"),
@@ -253,7 +328,7 @@ def training_section() -> None:
         key="hp_weight_decay",
         persist_state="session",
     )
-    st.pills(
+    _form.pills(
         t("train.augmentation"),
         cfg.AUGMENTATIONS,
         selection_mode="multi",
@@ -261,7 +336,7 @@ def training_section() -> None:
         format_func=labels("augment", cfg.AUGMENTATIONS).get,
         persist_state="session",
     )
-    left, right = st.columns(2)
+    left, right = _columns(2)
     left.radio(
         t("train.validation"),
         cfg.VALIDATIONS,

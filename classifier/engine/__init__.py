@@ -23,7 +23,7 @@ from classifier.config import Config
 from classifier.engine.local import WorkerProcess
 from classifier.engine.progress import BatchPoint, Progress
 from classifier.messages import ClassifierError, Message
-from classifier.runs import ACTIVE, PROCESS_TOKEN, RunError, RunInfo, RunStore, can_modify
+from classifier.runs import ACTIVE, PROCESS_TOKEN, RunError, RunInfo, RunStore, can_modify, can_view
 
 __all__ = ["BatchPoint", "Engine", "Progress", "TrainingJob", "create_engine"]
 
@@ -140,11 +140,13 @@ class Engine:
         public: bool = False,
         verbose: int = 0,
         dataset_label: str = "",
+        lesson: dict[str, str] | None = None,
     ) -> TrainingJob:
         """Queue a run and return its job at once; it starts when a slot is free.
         `verbose` is passed to Keras's fit (progress on stderr), for the CLI; `dataset_label`
-        names an uploaded data set as its owner knows it (uploads are stored under random names)."""
-        info = self.store.create(config, owner=owner, public=public, dataset_name=dataset_label)
+        names an uploaded data set as its owner knows it (uploads are stored under random names);
+        `lesson`: the lesson it comes from (classifier.lessons.Lesson.tag), kept with the run."""
+        info = self.store.create(config, owner=owner, public=public, dataset_name=dataset_label, lesson=lesson)
         return self._enqueue(self.job_type(self, info, resume=False, verbose=verbose))
 
     def resume(self, run_id: str, viewer: str | None = None, verbose: int = 0) -> TrainingJob:
@@ -181,7 +183,7 @@ class Engine:
     def progress(self, run_id: str, viewer: str | None = None) -> Progress:
         """A run's record: live while this engine trains it, else from its folder."""
         job = self.job(run_id)
-        if job is not None and (viewer is None or job.info.public or job.info.owner == viewer):
+        if job is not None and can_view(job.info, viewer):
             return job.snapshot()
         return Progress.from_store(self.store, run_id, viewer)
 
