@@ -375,7 +375,7 @@ def schedule_controls() -> None:
     """The step and plateau schedules' settings, and early stopping: each enabled only where it acts."""
     s = st.session_state
     schedule = s.get("hp_lr_schedule")
-    left, right = st.columns(2)
+    left, right = _columns(2)  # a lesson's locks apply to these controls too
     left.number_input(
         t("train.lr_drop_factor"),
         float(_low("lr_drop_factor")),
