@@ -326,9 +326,14 @@ def _with_liveness(info: RunInfo) -> RunInfo:
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    write_bytes_atomic(path, text.encode())
+
+
+def write_bytes_atomic(path: Path, content: bytes) -> None:
+    """Write beside `path`, flush to disk, then rename over it: a reader sees the old file or the new."""
     partial = path.with_name(path.name + ".partial")
-    with open(partial, "w") as handle:
-        handle.write(text)
+    with open(partial, "wb") as handle:
+        handle.write(content)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(partial, path)

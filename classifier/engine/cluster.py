@@ -45,7 +45,7 @@ from classifier.engine import RAY_ADDRESS_ENV, Engine, TrainingJob, is_loopback
 from classifier.engine.progress import Progress
 from classifier.engine.worker import FolderSink, Worker
 from classifier.messages import ClassifierError, Message
-from classifier.runs import ACTIVE, RunError, RunInfo, RunStore
+from classifier.runs import ACTIVE, RunError, RunInfo, RunStore, write_bytes_atomic
 from classifier.schedules import TENSORBOARD_DIR
 
 CPUS_ENV = "CLASSIFIER_RAY_CPUS"
@@ -364,13 +364,13 @@ class ClusterJob(TrainingJob):
         for name in sorted(name for name in files if TENSORBOARD_NAME.match(name)):
             version, content = files[name]
             (store.path(self.run_id) / name).parent.mkdir(parents=True, exist_ok=True)
-            _write_bytes_atomic(store.path(self.run_id) / name, content)
+            write_bytes_atomic(store.path(self.run_id) / name, content)
             known[name] = version
         snapshots = sorted(name for name in files if TIMELINE_NAME.match(name))
         for name in snapshots:  # the replay's snapshots first: the status that follows names their epoch
             version, content = files[name]
             (store.path(self.run_id) / timeline.FOLDER).mkdir(exist_ok=True)
-            _write_bytes_atomic(store.path(self.run_id) / name, content)
+            write_bytes_atomic(store.path(self.run_id) / name, content)
             known[name] = version
         if snapshots:
             timeline.thin(store, self.run_id)
@@ -388,7 +388,7 @@ class ClusterJob(TrainingJob):
                 store.save(shipped)
                 self.info = shipped
             else:
-                _write_bytes_atomic(store.path(self.run_id) / name, content)
+                write_bytes_atomic(store.path(self.run_id) / name, content)
             known[name] = version
 
     def _collected(self) -> None:
@@ -537,12 +537,3 @@ class ClusterEngine(Engine):
                 job = ClusterJob(self, info, resume=False, verbose=0)
                 job._lost()
         return adopted
-
-
-def _write_bytes_atomic(path: Path, content: bytes) -> None:
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
