@@ -72,7 +72,7 @@ def test_train_watch_predict_and_switch_language(server, browser):
     expect(page.get_by_text("Training finished.")).to_be_visible(timeout=120_000)
     settle(page)
     page.get_by_text("Test accuracy").first.wait_for()
-    page.get_by_text("Confusion matrix").wait_for()
+    page.get_by_text("Confusion matrix", exact=True).wait_for()
     assert page.get_by_role("button", name="Download the model (.keras)").is_visible()
     page.get_by_text("Its most confident mistakes").scroll_into_view_if_needed()
     shoot(page, "03-train-results")

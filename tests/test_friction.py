@@ -103,6 +103,7 @@ def test_sharing_from_the_train_results_with_a_name_is_confirmed_and_others_see_
                 "predictions.npz",
                 "batches.json",
                 "timeline",
+                "tensorboard",
             ]
         )  # the name is in status.json, never a file or folder
 
