@@ -104,7 +104,11 @@ def test_the_class_page_follows_three_concurrent_runs_from_three_sessions():
 
     engine = state.engine()
     lesson = lessons.Lesson.from_config(
-        Config(dataset="shapes", limit=300, epochs=3), free=("random_seed",), title="Shapes", class_code="CLASS3"
+        # Big enough that no run can end before the teacher has seen all three training.
+        Config(dataset="shapes", limit=1200, epochs=3),
+        free=("random_seed",),
+        title="Shapes",
+        class_code="CLASS3",
     )
     wait_for(lambda: engine.training() == 0, timeout=300, interval=0.5)  # other tests' runs have ended
     saved = engine.max_concurrent
@@ -157,8 +161,11 @@ def test_the_class_page_follows_three_concurrent_runs_from_three_sessions():
         engine.max_concurrent = saved
 
     # Nobody else sees the students' runs: not the teacher's Runs page, not another student's.
+    # (Other tests' runs shared with everyone may be listed; none of these three may be.)
+    assert not {info.run_id for info in engine.store.list(TEACHER)} & set(run_ids)
     at = app_at("pages/runs.py", owner=TEACHER)
-    assert any(i.value == en("runs.none") for i in at.info)
+    listed = at.dataframe[0].value if at.dataframe else None
+    assert listed is None or not any("CLASS3" in str(v) for v in listed[en("runs.col.lesson")])
     ana = app_at("pages/runs.py", owner="student-0-token-0123456789")
     table = ana.dataframe[0].value
     assert len(table) == 1 and table[en("runs.col.lesson")][0] == "Shapes · CLASS3"  # runs remember the lesson
