@@ -253,7 +253,7 @@ STRONG = Config(
 # normalisation after each convolution so that a ten-times-larger learning rate stays stable, one
 # warm-up epoch then a cosine decay (a "one-cycle" schedule), mirrored images, batches of 128, and
 # no test pass between epochs (the test split is measured once, at the end). Three epochs gave
-# 72.7% in float32; two gave less than 70%, and batches of 256 70.8% (see the README's benchmark).
+# 72.7% in float32; two gave 70.5% (too close to promise 70%), batches of 256 70.8% (README).
 SPEED = Config(
     batch_norm=True,
     augmentation=("flip",),
