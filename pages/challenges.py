@@ -243,7 +243,10 @@ def explanations() -> None:
     label = loaded.classes[occlusion.class_index]
     columns = st.columns(3)
     columns[0].image(
-        charts.enlarge(image, 6), caption=t("ch.explain.input", label=label, p=occlusion.probability), width="stretch"
+        charts.enlarge(image, 6),
+        caption=t("ch.explain.input", label=label, p=occlusion.probability),
+        width="stretch",
+        output_format="PNG",
     )
     if result.gradcam is not None:
         columns[1].image(

@@ -83,12 +83,12 @@ def filters_section(model) -> None:
     )
     pixels, columns = FILTER_SIZES[size or "small"]
     grid = inspect.tile(kernels, columns=columns)
-    st.image(charts.enlarge(grid, max(1, pixels // kernels.shape[1])), width="content")
+    st.image(charts.enlarge(grid, max(1, pixels // kernels.shape[1])), width="content", output_format="PNG")
 
 
 def prediction_section(loaded, image: np.ndarray, result) -> None:
     left, middle, right = st.columns([1, 1, 2])
-    left.image(charts.enlarge(image, 6), caption=t("inside.input"), width="stretch")
+    left.image(charts.enlarge(image, 6), caption=t("inside.input"), width="stretch", output_format="PNG")
     classes = class_names(loaded.classes)
     middle.image(
         inspect.overlay(image, result.heatmap, scale=6),
@@ -107,7 +107,7 @@ def feature_maps_section(result) -> None:
         with tab:
             st.caption(t("inside.maps_caption", layer=name, count=len(maps), size=f"{maps.shape[1]}×{maps.shape[2]}"))
             scale = max(1, 96 // maps.shape[1])
-            st.image(charts.enlarge(inspect.tile(maps, columns=16), scale), width="content")
+            st.image(charts.enlarge(inspect.tile(maps, columns=16), scale), width="content", output_format="PNG")
 
 
 def inspect_or_explain(loaded, image: np.ndarray, class_index: int | None):

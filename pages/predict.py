@@ -26,7 +26,9 @@ def show(index: int, name: str, result, shown: dict[str, str], builtin: bool) ->
         st.markdown(t("predict.verdict", name=name, label=label, probability=probability))
         original, seen, bars = st.columns([2, 1, 3], vertical_alignment="center")
         original.image(result.preview, caption=t("predict.original"), width="stretch")
-        seen.image(charts.enlarge(result.model_input, 4), caption=t("predict.seen"), width="stretch")
+        seen.image(
+            charts.enlarge(result.model_input, 4), caption=t("predict.seen"), width="stretch", output_format="PNG"
+        )
         bars.plotly_chart(charts.probability_bars(top, t("predict.probability")), key=f"bars_{index}")
         if result.unsure:
             note = t("predict.unsure", probability=probability)

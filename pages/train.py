@@ -64,7 +64,7 @@ def preview_section(dataset, name: str) -> None:
     for name, pictures in list(dataset.examples_per_class(8).items())[:12]:
         cells = st.columns([1, 4], vertical_alignment="center")
         cells[0].markdown(f"**{shown.get(name, name)}**")
-        cells[1].image(charts.enlarge(np.concatenate(list(pictures), axis=1), 2))
+        cells[1].image(charts.enlarge(np.concatenate(list(pictures), axis=1), 2), output_format="PNG")
 
 
 # --- running and results ---------------------------------------------------------------------

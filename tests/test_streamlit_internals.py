@@ -1,9 +1,14 @@
-"""The one Streamlit internal this app patches, checked so that an upgrade that changes it fails
-here, loudly, instead of silently sending first visitors of /train to a page without the app.
+"""The two Streamlit internals this app patches (both in ui/__init__.py), checked so that an
+upgrade that changes them fails here, loudly, instead of silently.
 
-Streamlit treats a folder called pages/ beside app.py as a legacy multipage app until
+1. Streamlit treats a folder called pages/ beside app.py as a legacy multipage app until
 st.navigation has run once in the process (streamlit/streamlit#10276 and #9992 discuss it; there
-is no option to turn it off in 1.67). ui/__init__.py sets the class flag that decides it."""
+is no option to turn it off in 1.67): first visitors of /train would get a page without the app.
+ui/__init__.py sets the class flag that decides it.
+
+2. After every script run Streamlit calls keras.backend.clear_session() (no option either): with
+a class of sessions sharing cached models that was a third of the server's time, and it cleared
+Keras's state under other sessions' inference. ui/__init__.py replaces the hook that does it."""
 
 import inspect
 
@@ -27,3 +32,22 @@ def test_importing_the_ui_leaves_the_legacy_mode_for_good():
     assert pages_manager.PagesManager.uses_pages_directory is False
     manager = pages_manager.PagesManager("app.py")  # a new session of the server
     assert manager is not None and pages_manager.PagesManager.uses_pages_directory is False
+
+
+def test_the_cleanup_hook_is_still_called_after_each_script_run():
+    source = inspect.getsource(script_runner.ScriptRunner._run_script)
+    assert "_log_if_error(_clean_problem_modules)" in source  # looked up by name when a run ends
+    assert "clear_session" in inspect.getsource(script_runner)  # what the hook still does unpatched
+
+
+def test_a_script_run_of_the_app_leaves_keras_state_alone(monkeypatch):
+    import keras
+    from streamlit.testing.v1 import AppTest
+
+    cleared = []
+    monkeypatch.setattr(keras.backend, "clear_session", lambda *args, **kwargs: cleared.append(args))
+    script = AppTest.from_string("import keras\nimport ui\nimport streamlit as st\nst.write(keras.__version__)")
+    script.run(timeout=60)
+    script.run(timeout=60)
+    assert not script.exception and script.markdown[0].value == keras.__version__
+    assert cleared == []  # Streamlit's hook would have called it after each of the two runs

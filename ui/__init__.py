@@ -2,6 +2,7 @@
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import script_runner
 
 # Streamlit treats a folder called pages/ beside app.py as a legacy multipage app until
 # st.navigation has run once in the process. So the first visit to a fresh server straight at
@@ -10,6 +11,20 @@ from streamlit.runtime.pages_manager import PagesManager
 # ask for a proper rerun when it finds itself started without app.py.
 PagesManager.uses_pages_directory = False
 _ENTERED = "entered_through_app"
+
+
+def _keep_keras_state() -> None:
+    """Streamlit's `_clean_problem_modules`, minus `keras.backend.clear_session()`.
+
+    After every script run, fragments included, Streamlit clears Keras's global state, TensorFlow's
+    kernel cache and runs a full gc.collect(): for a single-user notebook-like script that frees
+    memory, but here many sessions share cached models, and it ran in the middle of other sessions'
+    inference. With 30 students opening pages, py-spy found a third of the server's samples in
+    clear_session (bench.cluster load). This app never draws with matplotlib, the other module that
+    function cleans. tests/test_streamlit_internals.py fails if an upgrade moves the hook."""
+
+
+script_runner._clean_problem_modules = _keep_keras_state
 
 
 def enter_app() -> None:

@@ -332,11 +332,26 @@ def runs_overlay(series: list[tuple[str, list[dict]]], metric: str, labels: dict
     return figure
 
 
-def enlarge(image: np.ndarray, scale: int = 6) -> np.ndarray:
-    """Blow up a small image with hard pixel edges (the browser would blur it)."""
+PAGE_WIDTH = 1460  # Streamlit's widest picture (2 × 730 px): it resizes wider ones, blurring them
+
+
+def enlarge(image: np.ndarray, scale: int = 6) -> bytes:
+    """A small image blown up with hard pixel edges (the browser would blur it), as PNG bytes for
+    `st.image(..., output_format="PNG")`, which then passes them on untouched. The scale shrinks
+    until the picture fits PAGE_WIDTH: a wider array made Streamlit encode it as JPEG, decode it,
+    resize it (blurring the edges) and encode it again, on every run (py-spy: most of the Inside
+    page's time with a class of students)."""
+    import io
+
+    from PIL import Image
+
     if image.dtype != np.uint8:
         image = (np.clip(image, 0, 1) * 255).astype(np.uint8)
-    return np.repeat(np.repeat(image, scale, axis=0), scale, axis=1)
+    scale = max(1, min(scale, PAGE_WIDTH // image.shape[1]))
+    picture = Image.fromarray(np.repeat(np.repeat(image, scale, axis=0), scale, axis=1))
+    encoded = io.BytesIO()
+    picture.save(encoded, format="PNG", compress_level=1)  # flat blocks: small even when fast
+    return encoded.getvalue()
 
 
 LAYER_KINDS = (

@@ -203,7 +203,7 @@ def image_grid(images: list[np.ndarray], captions: list[str], columns: int = 8, 
     for start in range(0, len(images), columns):
         cells = st.columns(columns)
         for cell, image, caption in zip(cells, images[start : start + columns], captions[start : start + columns]):
-            cell.image(charts.enlarge(image, scale), caption=caption, width="stretch")
+            cell.image(charts.enlarge(image, scale), caption=caption, width="stretch", output_format="PNG")
 
 
 def run_results(info: RunInfo, key: str, notes_shown=()) -> None:
