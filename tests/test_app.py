@@ -22,6 +22,27 @@ def test_home_draws_the_seed_network_and_links_every_page():
     assert {link.proto.page for link in at.page_link} == {"train", "inside", "learn", "predict", "runs"}
 
 
+def test_the_first_page_of_a_server_loads_the_built_in_model_in_the_background(monkeypatch):
+    """Home needs no model, yet after anyone opens it the model is ready for Inside and Predict."""
+    import threading
+
+    from classifier import predict
+    from ui import state
+
+    state.warm_up.clear()  # as in a fresh server process
+    state._model.clear()
+    release, load_builtin = threading.Event(), state._load_builtin_quietly
+    monkeypatch.setattr(state, "_load_builtin_quietly", lambda: (release.wait(60), load_builtin()))
+    app_at()
+    (warming,) = [thread for thread in threading.enumerate() if thread.name == "warm-up"]  # app.py started it
+    release.set()
+    warming.join(120)
+    loads = []
+    monkeypatch.setattr(predict, "load_model", lambda *args, **kwargs: loads.append(args))
+    loaded = state.ModelChoice(None, "built-in", "cifar10").load()
+    assert loads == [] and loaded.model.count_params() > 0  # the warm-up's cache entry, not a new load
+
+
 @pytest.mark.parametrize(
     "page",
     ["pages/home.py", "pages/train.py", "pages/inside.py", "pages/learn.py", "pages/predict.py", "pages/runs.py"],

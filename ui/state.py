@@ -9,6 +9,7 @@ import re
 import secrets
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +124,23 @@ class ModelChoice:
         path, classes = predict.run_checkpoint(engine().store, self.run_id, self.viewer or owner())
         # Keyed by modification time: a training run's newer checkpoint is picked up automatically.
         return _model(str(path), _stamp(path), classes, self.label)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Once per server, on the first page anyone opens: TensorFlow and the built-in model load in
+    the background, so the first students to open Inside the network or Predict do not each wait
+    for them (about 3 s on one core; bench.cluster load saw it as the class's slowest pages)."""
+    thread = threading.Thread(target=_load_builtin_quietly, name="warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _load_builtin_quietly() -> None:
+    try:
+        ModelChoice(None, "", "cifar10").load()  # the same cache entry the pickers use
+    except Exception:  # noqa: BLE001 - a page that needs the model says what went wrong, not this thread
+        pass
 
 
 def _stamp(path: Path) -> float:
