@@ -248,9 +248,11 @@ def class_load(backend: str, students: int, training: int, limit: int | None, da
         "burst": burst,  # all at once, nobody reading: the worst case
         "browser_s": round(browser.latencies[0], 3) if browser.latencies else None,
         "browser_errors": browser.errors,
-        # Ctrl-C to both training CLIs gone; a CLI still there after 120 s was killed (its log: `work`).
+        # Ctrl-C to both training CLIs gone (a CLI still there after 120 s was killed: exit -9);
+        # exit 0 means the run stopped cleanly; the CLIs' logs stay in `work`.
         "trainers_stopped_s": round(stop_seconds, 1),
-        "trainers_killed": [str(work / f"trainer-{i}.log") for i, t in enumerate(trainers) if t.returncode != 0],
+        "trainers_exit": [trainer.returncode for trainer in trainers],
+        "trainer_logs": str(work),
     }
 
 

@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import shutil
+import threading
 import time
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
@@ -330,8 +331,12 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def write_bytes_atomic(path: Path, content: bytes) -> None:
-    """Write beside `path`, flush to disk, then rename over it: a reader sees the old file or the new."""
-    partial = path.with_name(path.name + ".partial")
+    """Write beside `path`, flush to disk, then rename over it: a reader sees the old file or the new.
+
+    The scratch name is the writer's own (process and thread): a Ray run can have two followers
+    writing its shipped files (the CLI that started it and a server that found it), and with one
+    shared name the second rename found the file gone and failed the run."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.partial")
     with open(partial, "wb") as handle:
         handle.write(content)
         handle.flush()

@@ -67,6 +67,31 @@ def test_a_run_trains_in_a_worker_process_and_leaves_everything_on_disk(engine):
     assert probabilities.shape == (len(y_true), 6)
 
 
+def test_two_writers_of_one_run_file_never_trip_over_each_other(tmp_path):
+    """A Ray run's CLI and a server both ship its files into the run folder, at the same moments."""
+    import threading
+
+    from classifier.runs import write_bytes_atomic
+
+    target, failures = tmp_path / "status.json", []
+    versions = [bytes([writer]) * 50_000 for writer in range(4)]
+
+    def write_often(content: bytes) -> None:
+        try:
+            for _ in range(200):
+                write_bytes_atomic(target, content)
+        except OSError as error:
+            failures.append(error)
+
+    writers = [threading.Thread(target=write_often, args=(content,)) for content in versions]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert failures == [] and target.read_bytes() in versions  # whole, one writer's
+    assert [path.name for path in tmp_path.iterdir()] == ["status.json"]  # no scratch file left
+
+
 def test_stop_takes_effect_after_the_batch_in_flight(tmp_path, monkeypatch):
     monkeypatch.setattr(worker, "BATCH_REPORT_SECONDS", 0.0)  # an event after every batch
 
