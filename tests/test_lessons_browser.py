@@ -65,10 +65,12 @@ def make_lesson(teacher, server: str) -> str:
         field.press("Enter")
         settle(teacher)
     teacher.get_by_text("Make a lesson of these settings (for teachers)").click()
-    teacher.get_by_test_id("stMultiSelect").filter(has_text="Students may change").click()
+    free = teacher.get_by_test_id("stMultiSelect").filter(has_text="Students may change")
+    free.click()
     teacher.keyboard.type("Random seed")
-    teacher.keyboard.press("Enter")
+    teacher.get_by_role("option", name="Random seed", exact=True).click()  # waits for the list to show it
     teacher.keyboard.press("Escape")
+    expect(free.get_by_text("Random seed", exact=True)).to_be_visible()  # chosen: its chip is in the box
     settle(teacher)
     for label, value in (("Title", "Shapes"), ("Class code", "web123")):
         field = teacher.get_by_role("textbox", name=label, exact=True)
