@@ -212,7 +212,7 @@ def class_load(backend: str, students: int, training: int, limit: int | None, da
         env["CLASSIFIER_RAY_ADDRESS"] = cluster.address
     os.sched_setaffinity(0, server_cpus)  # the server (and, in-process, its workers) get these
     server = Server(work, extra_env=env).start(timeout=120)
-    trainers = []
+    trainers, logs = [], []
     try:
         train = [sys.executable, "-m", "classifier", "train", "--quiet", "--runs-dir", str(work / "runs")]
         train += ["--dataset", dataset, "--epochs", "50"] + ([] if limit is None else ["--limit", str(limit)])
@@ -235,6 +235,8 @@ def class_load(backend: str, students: int, training: int, limit: int | None, da
             except subprocess.TimeoutExpired:  # reported below; its log stays in `work`
                 trainer.kill()
         stop_seconds = time.perf_counter() - stopping
+        for log in logs:  # the children wrote them; the bench only holds them open until they end
+            log.close()
         server.stop()
         if cluster is not None:
             stop_cluster(cluster)
