@@ -33,6 +33,9 @@ WARMUP_STEPS = 8  # graph tracing and allocator warm-up, not timed
 TIMED_STEPS = 16
 VALIDATION_BATCHES = 4
 ESTIMATES_FILE = "epoch-estimates.json"
+# Part of every cache key: raised when the training step itself gets faster or slower (2: batch
+# normalisation through TensorFlow's fused kernel), so rates measured before are not reused.
+STEP_VERSION = 2
 
 
 def cpu_name() -> str:
@@ -54,7 +57,13 @@ def cache_key(config: Config, num_classes: int) -> str:
         for name, value in config.to_dict().items()
         if name not in ("dataset", "limit", "epochs", "learning_rate", "random_seed", "validation", "holdout_fraction")
     }
-    network.update(precision=resolved_precision(config), classes=num_classes, cpu=cpu_name(), cores=os.cpu_count())
+    network.update(
+        precision=resolved_precision(config),
+        classes=num_classes,
+        cpu=cpu_name(),
+        cores=os.cpu_count(),
+        step_version=STEP_VERSION,
+    )
     return hashlib.sha256(json.dumps(network, sort_keys=True).encode()).hexdigest()[:20]
 
 

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from classifier import fused_batch_norm
 from classifier.config import Config
 
 INPUT_SHAPE = (32, 32, 3)
@@ -99,6 +100,8 @@ def build_model(config: Config, num_classes: int = 10, steps_per_epoch: int | No
     from keras import layers
 
     keras.utils.set_random_seed(config.random_seed)
+    if config.batch_norm:
+        fused_batch_norm.install()
     # Mixed precision per layer, not Keras's global policy: other models in this process stay as they are.
     policy = "mixed_bfloat16" if resolved_precision(config) == "bfloat16" else "float32"
     inputs = keras.Input(shape=INPUT_SHAPE, name="image")

@@ -123,3 +123,45 @@ def test_auto_precision_uses_bfloat16_only_where_the_cpu_has_it(monkeypatch):
     monkeypatch.setattr(model_module, "cpu_has_native_bfloat16", lambda: False)
     assert model_module.resolved_precision(Config()) == "float32"
     assert estimate.cache_key(Config(), 10) != on_bfloat16_hardware  # estimates are kept per arithmetic
+
+
+@pytest.mark.parametrize("dtype", ["float32", "mixed_bfloat16"])
+def test_fused_batch_norm_trains_as_keras_does(dtype):
+    """The fused training kernel must give Keras's outputs, gradients and moving statistics; only
+    where it runs (a training step) changes, and the layer stays a plain Keras layer."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from classifier import fused_batch_norm
+
+    fused_batch_norm.install()
+    assert fused_batch_norm.installed()
+    rng = np.random.default_rng(0)
+    batch = tf.constant(rng.normal(2.0, 3.0, size=(8, 5, 5, 6)).astype("float32"))
+    tolerance = 1e-4 if dtype == "float32" else 3e-2
+
+    def step(call):
+        layer = keras.layers.BatchNormalization(dtype=dtype, momentum=0.5)
+        layer.build(batch.shape)
+        layer.gamma.assign(np.linspace(0.5, 1.5, 6).astype("float32"))
+        layer.beta.assign(np.linspace(-1.0, 1.0, 6).astype("float32"))
+        with tf.GradientTape() as tape:
+            tape.watch(batch)
+            outputs = call(layer, batch, training=True)
+            # An uneven weighting, so that the gradient depends on the batch statistics.
+            loss = tf.reduce_sum(tf.cast(outputs, "float32") * tf.range(6, dtype="float32"))
+        gradients = tape.gradient(loss, [batch, layer.gamma, layer.beta])
+        return [outputs, *gradients, layer.moving_mean, layer.moving_variance]
+
+    fused = step(fused_batch_norm.fused_call)
+    keras_own = step(fused_batch_norm._keras_call)
+    assert fused[0].dtype == keras_own[0].dtype
+    for ours, theirs in zip(fused, keras_own):
+        np.testing.assert_allclose(
+            np.asarray(tf.cast(ours, "float32")), np.asarray(tf.cast(theirs, "float32")), atol=tolerance, rtol=tolerance
+        )
+    # Inference keeps Keras's own code: the moving statistics, not the batch's.
+    layer = keras.layers.BatchNormalization()
+    np.testing.assert_allclose(layer(batch, training=False), batch / np.sqrt(1 + layer.epsilon), rtol=1e-5)
+    assert type(layer) is keras.layers.BatchNormalization
