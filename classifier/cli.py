@@ -67,6 +67,7 @@ _CHOICES = {
     "lr_schedule": config_module.SCHEDULES,
     "monitor": config_module.MONITORS,
     "precision": config_module.PRECISIONS,
+    "tta": config_module.TTA_CHOICES,
 }
 
 
@@ -77,6 +78,7 @@ _HELP = {
     "early_stopping": "stop after this many epochs without improvement of --monitor (0: off)",
     "monitor": "what early stopping and the plateau schedule watch (default val_loss)",
     "restore_best": "end with the weights of the epoch with the best --monitor value",
+    "tta": "the final test pass: flip averages each test image's prediction with its mirror's (default none)",
 }
 _METAVARS = {"early_stopping": "PATIENCE"}
 

@@ -27,6 +27,9 @@ PADDINGS = ("valid", "same")
 HEADS = ("flatten", "global_average")
 AUGMENTATIONS = ("flip", "shift", "crop")
 VALIDATIONS = ("test", "holdout", "none")
+# How the run's final test pass sees each image: as it is, or averaged with its mirror image
+# (test-time flip averaging; the same choice `predict --tta` and `evaluate --tta` offer).
+TTA_CHOICES = ("none", "flip")
 # "auto": bfloat16 arithmetic where the CPU does it natively (AVX512-BF16 or AMX), float32 elsewhere.
 # Weights, the output layer and the loss stay float32 either way (Keras mixed precision).
 PRECISIONS = ("auto", "float32", "bfloat16")
@@ -100,6 +103,7 @@ class Config:
     restore_best: bool = False  # end with the weights of the best epoch of `monitor`
     random_seed: int = 0
     precision: str = "auto"  # arithmetic of the layers; see PRECISIONS
+    tta: str = "none"  # the final test pass: "flip" averages each image's prediction with its mirror's
 
     def __post_init__(self) -> None:
         # Accept lists (from JSON or widgets) but store tuples so configs stay hashable.
@@ -119,6 +123,7 @@ class Config:
         _check_choice("lr_schedule", self.lr_schedule, SCHEDULES)
         _check_choice("monitor", self.monitor, MONITORS)
         _check_choice("precision", self.precision, PRECISIONS)
+        _check_choice("tta", self.tta, TTA_CHOICES)
         if not isinstance(self.dataset, str) or not self.dataset.strip():
             raise ConfigError("config.dataset_missing", field="dataset")
         if self.limit is not None:
@@ -228,12 +233,17 @@ def _check_number(name: str, value: Any, integer: bool = False) -> None:
 
 SEED = Config()
 
-# Wider, with batch norm, flip + shift augmentation, AdamW with warm-up and cosine decay: above
-# 80% test accuracy on CIFAR-10 in about 6 minutes on two CPU cores (see the README's benchmark).
-# Three 'same' convolutions keep the cost near 25 s per epoch (bfloat16); a second conv per block
-# would double it for a point or two more. 14 epochs: 12 gave 81.3%, 20 gave 83.3% at 1.5x the time.
+# Deeper, with batch norm: two 'same' convolutions per block (16, 64 and 128 filters, each block
+# ending in a pooling), flip + shift augmentation, AdamW with warm-up and cosine decay, and the
+# final test with each image averaged with its mirror. About 85.7% on CIFAR-10 in about 4x the
+# tutorial's wall time on two CPU cores, float32 or bfloat16 (README, "Faster, and higher").
+# Tried: the wider one-conv-per-block network (48, 96, 192) stopped at 82.3% in 14 epochs; this
+# one gave 84.6% in 14 epochs, 85.7% with the mirror average, 85.5% in 20 epochs without it.
+# No validation pass between epochs (a tenth of the budget); weight decay 0.05 (decoupled, so
+# lr x 0.05 per step) keeps the weights' scale, and with it the effective learning rate, in check.
 STRONG = Config(
-    conv_filters=(48, 96, 192),
+    conv_filters=(16, 64, 128),
+    convs_per_block=2,
     padding="same",
     pool_after=(True, True, True),
     batch_norm=True,
@@ -242,11 +252,13 @@ STRONG = Config(
     augmentation=("flip", "shift"),
     optimizer="adamw",
     learning_rate=0.003,
-    weight_decay=0.0005,
+    weight_decay=0.05,
     lr_schedule="cosine",
     warmup_epochs=2,
     batch_size=128,
     epochs=14,
+    validation="none",
+    tta="flip",
 )
 
 # The document's ~70% in a third of the tutorial's time: the seed network itself, with batch

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from classifier import images
+from classifier.config import TTA_CHOICES
 from classifier.data import CIFAR10_CLASSES
 from classifier.images import ImageError
 from classifier.messages import ClassifierError
@@ -31,7 +32,7 @@ PREVIEW_SIZE = 512  # photos are decoded at reduced size when the format allows 
 # Test-time augmentation: "flip" averages the class probabilities of the image and its mirror.
 # A left-right mirror of a cat is still a cat (the training augmentation "flip" teaches exactly this),
 # so the two guesses are two looks at the same picture; their mean is steadier than either.
-TTA_CHOICES = ("none", "flip")
+# The choices (TTA_CHOICES) live in classifier/config.py: a run's final test pass offers the same.
 
 
 class ModelError(ClassifierError):

@@ -289,3 +289,38 @@ def test_cli_train_reports_json_on_stdout(tmp_path):
     assert len(summary["epoch_seconds"]) == 1 and 0 <= summary["test_accuracy"] <= 1
     assert {"run_id", "run_dir", "test_loss"} <= set(summary)
     assert "loss:" in result.stderr and "loss:" not in result.stdout  # Keras progress goes to stderr
+
+
+@pytest.mark.parametrize("tta", ["none", "flip"])
+def test_the_final_test_pass_is_keras_own_with_the_runs_test_time_choice(tmp_path, tta):
+    """One pass over the test split gives the recorded accuracy, loss and kept predictions; with
+    tta="flip" they are the mirror-averaged model's, as `evaluate --tta flip` measures them."""
+    import numpy as np
+
+    from classifier import pipeline
+    from classifier.data import load_dataset
+    from classifier.predict import with_flip_averaging
+
+    store = RunStore(tmp_path / "runs")
+    config = TINY.replace(epochs=1, validation="none", tta=tta, precision="float32")
+    trainer, _ = train_in_this_process(store, config)
+    info = store.load(trainer.info.run_id)
+    assert info.status == "finished" and info.config.tta == tta
+
+    data = load_dataset(config.dataset, config.limit)
+    model = keras.saving.load_model(store.model_path(info.run_id))
+    measured = with_flip_averaging(model) if tta == "flip" else model
+    measured.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    test_batches = pipeline.evaluation_batches(data.x_test, data.y_test)
+    loss, _ = measured.evaluate(test_batches, verbose=0)
+    y_true, kept = store.predictions(info.run_id)
+    np.testing.assert_array_equal(y_true, data.y_test)
+    probabilities = measured.predict(test_batches, verbose=0)
+    # The kept probabilities (float16 on disk) are the measured model's: the mirror-averaged one
+    # for "flip", not the other...
+    np.testing.assert_allclose(kept, probabilities, atol=2.5e-4)
+    other = model if tta == "flip" else with_flip_averaging(model)
+    assert np.abs(kept - other.predict(test_batches, verbose=0)).max() > 1.5e-3
+    # ...and the recorded accuracy and loss are its own, as Keras computes them.
+    assert info.test_accuracy == pytest.approx(float((probabilities.argmax(axis=1) == y_true).mean()), abs=1e-6)
+    assert info.test_loss == pytest.approx(loss, rel=1e-4)

@@ -51,6 +51,7 @@ def config_rows(config: Config, dataset_name: str = "") -> list[tuple[str, str]]
         (t("train.epochs"), str(config.epochs)),
         (t("train.random_seed"), str(config.random_seed)),
         (t("train.precision"), labels("precision", [config.precision])[config.precision]),
+        (t("train.tta"), labels("tta", [config.tta])[config.tta]),
     ]
     return rows
 

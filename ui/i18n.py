@@ -144,6 +144,11 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "bfloat16 keeps 8 bits of each number's mantissa instead of 23: about 1.4x faster on CPUs that do it in hardware, with the same accuracy. Weights, probabilities and the loss stay float32. Auto uses it where the CPU supports it.",
         "zh": "bfloat16 每个数只保留 8 位尾数（float32 为 23 位）：在硬件支持的 CPU 上约快 1.4 倍，准确率不变。权重、概率和损失仍用 float32。“自动”在 CPU 支持时使用它。",
     },
+    "train.tta": {"en": "Final test", "zh": "最终测试"},
+    "train.tta_help": {
+        "en": "How the test images are shown to the trained network once training ends. Mirror averaging shows each image and its left-right mirror and averages the two guesses: about twice the test time (a few seconds), usually a little more accuracy.",
+        "zh": "训练结束后如何把测试图片交给网络。镜像平均：每张图片和它的左右镜像各看一次，取两次判断的平均。测试时间约为两倍（几秒钟），准确率通常略高。",
+    },
     "train.preview_title": {"en": "Sample images", "zh": "样本图片"},
     "train.preview": {
         "en": "{name}: {train:,} training and {test:,} test images.",
@@ -187,6 +192,8 @@ TEXT: dict[str, dict[str, str]] = {
     "validation.test": {"en": "test split (as the tutorial)", "zh": "测试集（与教程相同）"},
     "validation.holdout": {"en": "held out from training", "zh": "从训练集中留出"},
     "validation.none": {"en": "none", "zh": "不验证"},
+    "tta.none": {"en": "each image as it is", "zh": "原图"},
+    "tta.flip": {"en": "averaged with its mirror", "zh": "与镜像取平均"},
     # Architecture summary
     "summary.title": {"en": "The network you are building", "zh": "你正在搭建的网络"},
     "summary.layer": {"en": "Layer", "zh": "层"},

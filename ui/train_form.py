@@ -360,6 +360,14 @@ def training_section() -> None:
         key="hp_random_seed",
         persist_state="session",
     )
+    right.radio(
+        t("train.tta"),
+        cfg.TTA_CHOICES,
+        key="hp_tta",
+        format_func=labels("tta", cfg.TTA_CHOICES).get,
+        help=t("train.tta_help"),
+        persist_state="session",
+    )
     left.radio(
         t("train.precision"),
         cfg.PRECISIONS,

@@ -281,11 +281,18 @@ class Worker:
         self.save_info(checkpoint_epoch=outcome.best_epoch)
 
     def test(self, model, dataset) -> None:
-        """Test metrics from Keras's own evaluate, and the predictions kept for the results page."""
-        from classifier import pipeline
+        """Test metrics and the predictions kept for the results page, from one pass over the test
+        split; with tta="flip" each prediction is the mean of the image's and its mirror's."""
+        import keras
 
-        loss, accuracy = model.evaluate(pipeline.evaluation_batches(dataset.x_test, dataset.y_test), verbose=0)
-        probabilities = model.predict(pipeline.evaluation_batches(dataset.x_test, dataset.y_test), verbose=0)
+        from classifier import pipeline
+        from classifier.predict import with_flip_averaging
+
+        tested = with_flip_averaging(model) if self.config.tta == "flip" else model
+        probabilities = tested.predict(pipeline.evaluation_batches(dataset.x_test, dataset.y_test), verbose=0)
+        # Keras's own loss and accuracy functions, as evaluate() would apply them batch by batch.
+        loss = keras.ops.mean(keras.losses.sparse_categorical_crossentropy(dataset.y_test, probabilities))
+        accuracy = keras.ops.mean(keras.metrics.sparse_categorical_accuracy(dataset.y_test, probabilities))
         self.info.test_accuracy, self.info.test_loss = float(accuracy), float(loss)
         self.update(test_accuracy=float(accuracy), test_loss=float(loss))
         try:
