@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import cluster, learn, report, tensorboard
+from bench import batch_norm, cluster, learn, report, tensorboard
 from bench.challenges import measure_challenges
-from bench.report import Row, error_row, ratio_row, verdict
+from bench.report import Row, error_row, has_bfloat16, ratio_row, verdict
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -115,10 +115,6 @@ def median_rate(runs: list[dict[str, Any]]) -> tuple[float, float, float, int]:
     """Median, lowest and highest per-epoch rate over all the runs' later epochs, and their count."""
     rates = [rate for run in runs for rate in epoch_rates(run)]
     return statistics.median(rates), min(rates), max(rates), len(rates)
-
-
-def has_bfloat16(machine: dict[str, Any]) -> bool:
-    return bool({"avx512_bf16", "amx_bf16"} & set(machine.get("cpu_flags", ())))
 
 
 # --- the measurements, each returning (raw numbers, rows) --------------------------------------
@@ -507,6 +503,7 @@ def sections(sizes: Sizes) -> dict[str, Section]:
         "challenges": measure_challenges,  # LiteRT export and occlusion (bench/challenges.py)
         "cluster": cluster.measure,  # bench/cluster.py: a class's makespan and 30 students, Ray vs in-process
         "tensorboard": tensorboard.measure,  # bench/tensorboard.py: TensorBoard logging's cost per epoch
+        "batch norm": batch_norm.measure,  # bench/batch_norm.py: the fused kernel against Keras's own
     }
     if not sizes.quick:
         chosen["load"] = measure_load  # Chromium x 20: minutes, so not in the quick check

@@ -44,6 +44,11 @@ def verdict(passed: bool) -> str:
     return "pass" if passed else "miss"
 
 
+def has_bfloat16(machine: dict[str, Any]) -> bool:
+    """Whether the CPU computes bfloat16 in hardware (the flags describe_machine() lists)."""
+    return bool({"avx512_bf16", "amx_bf16"} & set(machine.get("cpu_flags", ())))
+
+
 def ratio_row(
     measurement: str,
     package: float,
