@@ -48,7 +48,11 @@ fit = right.radio(
     horizontal=True,
     format_func=labels("predict.fit", ("crop", "squash")).get,
 )
-tta = "flip" if st.toggle(t("predict.tta"), key="predict_tta", help=t("predict.tta_help")) else "none"
+# On by default where the model's own test figure was measured that way (the built-in model).
+with_mirror = st.toggle(
+    t("predict.tta"), value=widgets.tested_tta(choice) == "flip", key="predict_tta", help=t("predict.tta_help")
+)
+tta = "flip" if with_mirror else "none"
 uploads = st.file_uploader(
     t("predict.upload"), accept_multiple_files=True, key="predict_files", help=t("predict.upload_help")
 )

@@ -309,8 +309,8 @@ TEXT: dict[str, dict[str, str]] = {
     "predict.fit.squash": {"en": "squashing", "zh": "压缩变形"},
     "predict.tta": {"en": "Also look at the mirror image (test-time flip)", "zh": "同时看镜像图片（测试时翻转）"},
     "predict.tta_help": {
-        "en": "The model judges the photo and its left-right mirror and averages the two sets of probabilities: usually a little more accurate, at twice the computation.",
-        "zh": "模型分别判断照片和它的左右镜像，再把两组概率取平均：通常更准一点，计算量是两倍。",
+        "en": "The model judges the photo and its left-right mirror and averages the two sets of probabilities: usually a little more accurate, at twice the computation. On at first for models whose test accuracy was measured this way (the built-in model).",
+        "zh": "模型分别判断照片和它的左右镜像，再把两组概率取平均：通常更准一点，计算量是两倍。对测试准确率就是这样测得的模型（如内置模型）默认打开。",
     },
     "predict.upload": {"en": "Drag and drop images", "zh": "拖放图片"},
     "predict.upload_help": {

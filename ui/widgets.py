@@ -59,6 +59,16 @@ def model_picker(key: str) -> state.ModelChoice | None:
     return choice
 
 
+def tested_tta(choice: state.ModelChoice | None) -> str:
+    """How the chosen model's own test figure was measured ("flip": each image averaged with its
+    mirror): the built-in model's from its record, a run's from its settings; an upload's: "none"."""
+    if choice is None or choice.upload is not None:
+        return "none"
+    if choice.info is None:
+        return default_model_info().get("tta", "none")
+    return choice.info.config.tta
+
+
 def model_note(choice: state.ModelChoice, latest: bool = False) -> str:
     """One sentence saying which network is shown: the built-in model is the strong preset, not the
     tutorial's seed network that Home and Train draw; a run is named by whose it is and its settings."""
