@@ -64,6 +64,8 @@ def main() -> int:
         "classes": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
         "test_accuracy": summary["test_accuracy"],
         "test_loss": summary["test_loss"],
+        "tta": config.tta,
+        "test_accuracy_single_view": single_view_accuracy(DEFAULT_MODEL),
         "epochs": summary["epochs_completed"],
         "epoch_seconds": summary["epoch_seconds"],
         "wall_seconds": round(time.time() - started, 1),
@@ -98,12 +100,29 @@ def export(source: Path, config: Config, target: Path) -> None:
     model.save(target)
 
 
+def single_view_accuracy(path: Path) -> float:
+    """Test accuracy of the saved model seeing each test image once (no test-time flip)."""
+    from classifier.data import load_dataset
+    from classifier.inspect import predict_probabilities
+    from classifier.predict import load_model
+
+    test = load_dataset("cifar10")
+    probabilities = predict_probabilities(load_model(str(path)).model, test.x_test)
+    return float((probabilities.argmax(axis=1) == test.y_test).mean())
+
+
 def write_readme_block(info: dict) -> None:
     """The README's built-in-model paragraph, between its markers, from default_model.json."""
     minutes = info["wall_seconds"] / 60
     block = (
         f"Current model: `{info['command']}` on {info['trained']}: **{info['test_accuracy']:.2%} test accuracy** "
-        f"on the 10,000 CIFAR-10 test images (loss {info['test_loss']:.3f}), {info['epochs']} epochs in "
+        f"on the 10,000 CIFAR-10 test images (loss {info['test_loss']:.3f}"
+        + (
+            f"; each image averaged with its mirror, {info['test_accuracy_single_view']:.2%} seeing it once"
+            if info.get("tta") == "flip"
+            else ""
+        )
+        + f"), {info['epochs']} epochs in "
         f"{info['wall_seconds']:.0f} s ({minutes:.1f} min) wall time on {info['machine']}, trained in "
         f"{info['precision']}, saved as float32."
     )

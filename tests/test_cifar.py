@@ -41,6 +41,13 @@ def test_built_in_model_accuracy_on_the_real_test_set(cifar10):
     from classifier.predict import load_model
 
     loaded = load_model("default")
-    accuracy = float((predict_probabilities(loaded.model, cifar10.x_test).argmax(axis=1) == cifar10.y_test).mean())
+    plain = predict_probabilities(loaded.model, cifar10.x_test)
+    mirrored = predict_probabilities(loaded.model, cifar10.x_test[:, :, ::-1])
+    accuracy = float((plain.argmax(axis=1) == cifar10.y_test).mean())
+    flip_averaged = float((((plain + mirrored) / 2).argmax(axis=1) == cifar10.y_test).mean())
     assert accuracy >= 0.69
-    assert accuracy == pytest.approx(loaded.info["test_accuracy"], abs=0.005)  # the README's figure holds
+    # The README's figures hold: the run's own final test pass (with its test-time choice), and
+    # the same model seeing each image once.
+    tested = flip_averaged if loaded.info.get("tta", "none") == "flip" else accuracy
+    assert tested == pytest.approx(loaded.info["test_accuracy"], abs=0.005)
+    assert accuracy == pytest.approx(loaded.info.get("test_accuracy_single_view", accuracy), abs=0.005)
