@@ -235,8 +235,9 @@ SEED = Config()
 
 # Deeper, with batch norm: two 'same' convolutions per block (16, 64 and 128 filters, each block
 # ending in a pooling), flip + shift augmentation, AdamW with warm-up and cosine decay, and the
-# final test with each image averaged with its mirror. About 85.7% on CIFAR-10 in about 4x the
-# tutorial's wall time on two CPU cores, float32 or bfloat16 (README, "Faster, and higher").
+# final test with each image averaged with its mirror. On CIFAR-10, two CPU cores, side by side
+# with the tutorial's program: 85.96% in 4.23x its wall time in float32, 85.75% in 2.99x in
+# bfloat16 (README, "Faster, and higher").
 # Tried: the wider one-conv-per-block network (48, 96, 192) stopped at 82.3% in 14 epochs; this
 # one gave 84.6% in 14 epochs, 85.7% with the mirror average, 85.5% in 20 epochs without it.
 # No validation pass between epochs (a tenth of the budget); weight decay 0.05 (decoupled, so
