@@ -103,8 +103,11 @@ def test_presets_fill_every_field():
     assert at.toggle(key="hp_batch_norm").value is True
     assert at.selectbox(key="hp_optimizer").value == "adamw"
     assert set(at.pills(key="hp_augmentation").value) == {"flip", "shift"}
+    assert at.radio(key="hp_tta").value == "flip"  # its final test averages each image with its mirror
+    assert at.select_slider(key="hp_convs_per_block").value == 2
     at.segmented_control(key="hp_preset").set_value("seed").run()
     assert at.toggle(key="hp_batch_norm").value is False
+    assert at.radio(key="hp_tta").value == "none"
     assert next(m for m in at.metric if m.label == en("summary.total_params")).value == "122,570"
 
 
