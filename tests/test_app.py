@@ -33,8 +33,9 @@ def test_the_first_page_of_a_server_loads_the_built_in_model_in_the_background(m
     state._model.clear()
     release, load_builtin = threading.Event(), state._load_builtin_quietly
     monkeypatch.setattr(state, "_load_builtin_quietly", lambda: (release.wait(60), load_builtin()))
+    before = {thread for thread in threading.enumerate() if thread.name == "warm-up"}  # other tests' may linger
     app_at()
-    (warming,) = [thread for thread in threading.enumerate() if thread.name == "warm-up"]  # app.py started it
+    (warming,) = [t for t in threading.enumerate() if t.name == "warm-up" and t not in before]  # app.py started it
     release.set()
     warming.join(120)
     loads = []
@@ -170,15 +171,15 @@ def test_predict_page_with_good_and_bad_files():
 
 
 def test_inside_page_shows_filters_maps_and_grad_cam():
-    at = app_at("pages/inside.py")
-    assert at.selectbox(key="inside_filter_layer").value == "conv1"
-    images = at.image
-    assert len(images) >= 3  # filters, the input, the Grad-CAM overlay
     from classifier.predict import load_model
 
-    first_filters = load_model("default").model.get_layer("conv1").filters
+    first = next(layer for layer in load_model("default").model.layers if type(layer).__name__ == "Conv2D")
+    at = app_at("pages/inside.py")
+    assert at.selectbox(key="inside_filter_layer").value == first.name
+    images = at.image
+    assert len(images) >= 3  # filters, the input, the Grad-CAM overlay
     captions = " ".join(c.value for c in at.caption)
-    assert f"{first_filters} filters of 3×3" in captions and f"conv1: {first_filters} maps" in captions
+    assert f"{first.filters} filters of 3×3" in captions and f"{first.name}: {first.filters} maps" in captions
     at.segmented_control(key="inside_source").set_value("class").run()
     at.selectbox(key="inside_class").set_value(3).run()
     assert not at.exception

@@ -42,6 +42,14 @@ def metric(page, label: str) -> float:
     return float(box.locator("[data-testid='stMetricValue']").inner_text())
 
 
+def first_convolution() -> tuple[str, int]:
+    """The built-in model's first convolution: its name and the rows of its overview (16 a row)."""
+    from classifier.predict import load_model
+
+    layer = next(layer for layer in load_model("default").model.layers if type(layer).__name__ == "Conv2D")
+    return layer.name, -(-layer.filters // 16)
+
+
 def test_click_a_feature_map_cell_then_the_sum_equals_keras(server):
     from playwright.sync_api import sync_playwright
 
@@ -58,12 +66,14 @@ def test_click_a_feature_map_cell_then_the_sum_equals_keras(server):
         upload(page, PHOTOS / "dog.jpg")
         settle(page)
 
-        # The first chart shows conv1's 48 channels, 16 to a row: click the fourth to choose c = 3.
+        # The first chart shows the first convolution's channels, 16 to a row: click the fourth of
+        # the first row to choose c = 3.
+        conv, rows = first_convolution()
         overview = page.locator("[data-testid='stPlotlyChart']").first
         overview.scroll_into_view_if_needed()
         area = overview.locator(".nsewdrag").first.bounding_box()
-        page.mouse.click(area["x"] + 3.5 / 16 * area["width"], area["y"] + 0.5 / 3 * area["height"])
-        page.get_by_text("Output y: conv1, channel 3, 32×32").wait_for()
+        page.mouse.click(area["x"] + 3.5 / 16 * area["width"], area["y"] + 0.5 / rows * area["height"])
+        page.get_by_text(f"Output y: {conv}, channel 3, 32×32").wait_for()
         settle(page)
         # The third is that channel's feature map; click the cell 70% down, 20% across (32×32 map).
         feature_map = page.locator("[data-testid='stPlotlyChart']").nth(2)
@@ -77,8 +87,8 @@ def test_click_a_feature_map_cell_then_the_sum_equals_keras(server):
         tex = page.locator("annotation[encoding='application/x-tex']").all_text_contents()
         (line,) = [text for text in tex if text.startswith("y(22,6,3)")]
         shown_sum = float(re.search(r"= (-?\d+\.\d+)\s*$", line).group(1))
-        # ... equals the formula's number and Keras's own output of conv1 at that place.
-        keras_value = metric(page, "Keras (conv1)")
+        # ... equals the formula's number and Keras's own output of that layer at that place.
+        keras_value = metric(page, f"Keras ({conv})")
         assert shown_sum == metric(page, "Formula")
         assert abs(shown_sum - keras_value) <= 1e-4
         page.get_by_text("The formula and Keras agree to 0.0001.").first.wait_for()
