@@ -463,7 +463,11 @@ def _add_learn(commands) -> None:
 
     for name, what in (("conv", "one convolution output y(i, j, c)"), ("pool", "one max-pooling output")):
         sub = command(name, f"{what}: the numbers under the window, and Keras's value")
-        sub.add_argument("--layer", required=True, help="the layer's name, e.g. conv1 or pool1")
+        sub.add_argument(
+            "--layer",
+            required=True,
+            help="the layer's name, e.g. conv1 or pool1 (conv1_1, conv1_2, ... with two convolutions per block)",
+        )
         sub.add_argument("--at", required=True, type=_position, metavar="I,J,C", help="output row, column, channel")
     loss = command("loss", "cross-entropy of one image: probabilities, -log p(true class), Keras's loss")
     loss.add_argument("--label", required=True, metavar="CLASS", help="the true class: its name or number")
