@@ -172,8 +172,9 @@ def test_predict_page_with_good_and_bad_files():
 
 def test_inside_page_shows_filters_maps_and_grad_cam():
     from classifier.predict import load_model
+    from classifier.timeline import first_conv
 
-    first = next(layer for layer in load_model("default").model.layers if type(layer).__name__ == "Conv2D")
+    first = first_conv(load_model("default").model)
     at = app_at("pages/inside.py")
     assert at.selectbox(key="inside_filter_layer").value == first.name
     images = at.image

@@ -216,7 +216,9 @@ def test_inside_says_the_built_in_model_is_the_strong_preset_not_the_seed_networ
 
     at = app_at("pages/inside.py")  # a new browser: no runs, so the built-in model
     assert at.selectbox(key="inside_model").value == state.BUILTIN
-    first_filters = next(layer.filters for layer in load_model("default").model.layers if hasattr(layer, "filters"))
+    from classifier.timeline import first_conv
+
+    first_filters = first_conv(load_model("default").model).filters
     assert first_filters == STRONG.conv_filters[0] != SEED.conv_filters[0]
     note = next(c for c in texts(at.caption) if c.startswith(en("model.about_builtin").split("{")[0]))
     strong_filters = " → ".join(str(n) for n in STRONG.conv_filters)
