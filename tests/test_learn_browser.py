@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from browser_support import CHROMIUM, Server, launch_chromium, settle, shoot, upload
 from conftest import PHOTOS
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -113,6 +114,7 @@ def test_click_a_feature_map_cell_then_the_sum_equals_keras(server):
         settle(page)
         # An upload's true class is the student's to say: type into the select box, pick the class.
         page.get_by_role("combobox", name="这张图片实际上是什么？").press_sequentially("dog")
+        expect(page.get_by_role("option")).to_have_count(1)  # filtered: a click mid-redraw can miss
         page.get_by_role("option", name="dog", exact=True).click()
         settle(page)
         page.get_by_text("真实类别 dog").first.wait_for()

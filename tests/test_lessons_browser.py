@@ -68,9 +68,12 @@ def make_lesson(teacher, server: str) -> str:
     free = teacher.get_by_test_id("stMultiSelect").filter(has_text="Students may change")
     free.click()
     teacher.keyboard.type("Random seed")
-    teacher.get_by_role("option", name="Random seed", exact=True).click()  # waits for the list to show it
-    teacher.keyboard.press("Escape")
+    # The list filters as it is typed into; a click while it redraws can land on nothing (seen in CI),
+    # so wait for the filtered list first.
+    expect(teacher.get_by_role("option")).to_have_count(1)
+    teacher.get_by_role("option", name="Random seed", exact=True).click()
     expect(free.get_by_text("Random seed", exact=True)).to_be_visible()  # chosen: its chip is in the box
+    teacher.keyboard.press("Escape")
     settle(teacher)
     for label, value in (("Title", "Shapes"), ("Class code", "web123")):
         field = teacher.get_by_role("textbox", name=label, exact=True)
