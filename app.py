@@ -9,7 +9,6 @@ from ui.state import remember_owner, warm_up
 enter_app()
 st.set_page_config(page_title="CNN Classroom", page_icon=":material/neurology:", layout="wide")
 language_switch()
-warm_up()
 with st.sidebar:
     remember_owner()
 navigation = st.navigation(
@@ -28,3 +27,4 @@ try:
     navigation.run()
 finally:
     leave_app()
+warm_up()  # after the page: its first script run gets the cores, not TensorFlow's import

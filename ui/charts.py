@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
+
+if TYPE_CHECKING:  # pandas and plotly.express load on first use: the first page a server draws needs neither
+    import pandas as pd
 
 SEED_ACCURACY = 0.70  # the seed program's test accuracy on CIFAR-10, drawn as a reference line
 TRAIN_COLOUR, VALIDATION_COLOUR = "#1f77b4", "#ff7f0e"
@@ -66,6 +68,8 @@ def training_curves(
     began with a lower rate], "stopped": epoch or None, "kept": epoch or None}) adds labelled rules
     where the rate dropped, where early stopping stopped and which epoch's weights were kept.
     Returns {"loss": (data, spec), "accuracy": (data, spec)} for `st.vega_lite_chart`."""
+    import pandas as pd
+
     batch_x, batch_loss, batch_accuracy = smoothed_batches(batches)
     series = [labels["batches"], labels["train"], labels["validation"]]
     rate_label = labels.get("learning_rate", "learning rate")
@@ -279,6 +283,8 @@ def clicked_cell(event) -> tuple[int, int] | None:
 
 def per_class_bars(values: np.ndarray, classes: tuple[str, ...], title: str) -> go.Figure:
     """Accuracy per class; a click on a bar selects that class (its point index is the class)."""
+    import plotly.express as px
+
     figure = px.bar(
         x=list(range(len(classes))), y=values, labels={"x": "", "y": title}, range_y=[0, 1], text_auto=".0%"
     )
@@ -306,6 +312,8 @@ def clicked_bar(event) -> int | None:
 
 
 def probability_bars(top: list[tuple[str, float]], title: str) -> go.Figure:
+    import plotly.express as px
+
     names = [name for name, _ in top][::-1]
     values = [value for _, value in top][::-1]
     figure = px.bar(x=values, y=names, orientation="h", range_x=[0, 1], text_auto=".1%", labels={"x": title, "y": ""})
@@ -444,6 +452,8 @@ def class_curves(series: list[tuple[str, object, list[dict]]], labels: dict[str,
     """The Class page's overlay: one colour per student; their training accuracy as it grows
     (smoothed batch reports, thin) and their test accuracy at each epoch's end (line with markers).
     `series`: (student, batch points, epoch records)."""
+    import plotly.express as px
+
     figure = go.Figure()
     palette = px.colors.qualitative.Plotly
     for index, (name, batches, history) in enumerate(series):
