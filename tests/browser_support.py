@@ -87,6 +87,17 @@ def settle(page, timeout: float = 60_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+def open_expander(page, title: str) -> None:
+    """Open an expander and wait for its opening animation to end: a select box inside it closes
+    its list when the animation ends (Streamlit 1.67), dropping what was typed or clicked meanwhile."""
+    from playwright.sync_api import expect
+
+    expander = page.get_by_test_id("stExpander").filter(has=page.get_by_text(title, exact=True))
+    expander.get_by_text(title, exact=True).click()
+    expect(expander.locator("details")).to_have_attribute("open", "")
+    expander.evaluate("el => Promise.all(el.getAnimations({subtree: true}).map(a => a.finished))")
+
+
 def shoot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -109,7 +120,7 @@ def start_shapes_training(page, url: str, epochs: int, limit: int | None = None)
         field.fill(str(limit))
         field.press("Enter")
         settle(page)
-    page.get_by_text("Training", exact=True).click()  # open the expander
+    open_expander(page, "Training")
     field = page.get_by_role("spinbutton", name="Epochs", exact=True)
     field.fill(str(epochs))
     field.press("Enter")

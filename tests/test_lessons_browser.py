@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, Server, launch_chromium, settle, shoot
+from browser_support import CHROMIUM, Server, launch_chromium, open_expander, settle, shoot
 from playwright.sync_api import expect
 
 from classifier import lessons
@@ -59,18 +59,15 @@ def make_lesson(teacher, server: str) -> str:
     settle(teacher)
     for label, value in (("Images per split (0 = all)", "300"), ("Epochs", "3")):
         if label == "Epochs":
-            teacher.get_by_text("Training", exact=True).click()  # open the expander
+            open_expander(teacher, "Training")
         field = teacher.get_by_role("spinbutton", name=label, exact=True)
         field.fill(value)
         field.press("Enter")
         settle(teacher)
-    teacher.get_by_text("Make a lesson of these settings (for teachers)").click()
+    open_expander(teacher, "Make a lesson of these settings (for teachers)")
     free = teacher.get_by_test_id("stMultiSelect").filter(has_text="Students may change")
-    free.click()
-    teacher.keyboard.type("Random seed")
-    # The list filters as it is typed into; a click while it redraws can land on nothing (seen in CI),
-    # so wait for the filtered list first.
-    expect(teacher.get_by_role("option")).to_have_count(1)
+    free.get_by_role("combobox").press_sequentially("Random seed")
+    expect(teacher.get_by_role("option")).to_have_count(1)  # the list filtered as it was typed into
     teacher.get_by_role("option", name="Random seed", exact=True).click()
     expect(free.get_by_text("Random seed", exact=True)).to_be_visible()  # chosen: its chip is in the box
     teacher.keyboard.press("Escape")
@@ -125,7 +122,7 @@ def test_three_students_one_lesson_and_the_teachers_class_page(server):
         ana = students[0]
         # Locked controls are greyed out: the data set cannot be changed, the seed can.
         expect(ana.get_by_role("spinbutton", name="Images per split (0 = all)")).to_be_disabled()
-        ana.get_by_text("Training", exact=True).click()  # open the expander
+        open_expander(ana, "Training")
         expect(ana.get_by_role("spinbutton", name="Random seed")).to_be_enabled()
         expect(ana.get_by_role("spinbutton", name="Epochs", exact=True)).to_be_disabled()
         shoot_tall(ana, "lesson-01-train-wide-en")
