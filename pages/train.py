@@ -126,7 +126,6 @@ def follow_linked_run() -> None:
 
 lessons.open_linked_lesson()  # /train?lesson=...: the teacher's settings, before the defaults
 train_form.ensure_defaults()
-train_form.show_matching_preset()
 follow_linked_run()
 st.title(t("train.title"))
 st.caption(t("train.intro"))

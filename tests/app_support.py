@@ -51,3 +51,10 @@ def charts(at: AppTest) -> list:
 
 def button(at: AppTest, key: str):
     return next(b for b in at.button if b.key == key)
+
+
+def picker(at: AppTest, key: str):
+    """A control drawn by ui.widgets.derived_picker: its key is `key`, "@" and the value it shows."""
+    found = [control for control in at.segmented_control if control.key and control.key.startswith(f"{key}@")]
+    assert len(found) == 1, [control.key for control in at.segmented_control]
+    return found[0]

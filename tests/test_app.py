@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from app_support import app_at, button, charts, en
+from app_support import app_at, button, charts, en, picker
 from conftest import PHOTOS
 
 from ui.i18n import TEXT
@@ -100,16 +100,35 @@ def test_train_page_summarises_the_architecture_live():
 
 def test_presets_fill_every_field():
     at = app_at("pages/train.py")
-    at.segmented_control(key="hp_preset").set_value("strong").run()
+    picker(at, "hp_preset").set_value("strong").run()
     assert at.toggle(key="hp_batch_norm").value is True
     assert at.selectbox(key="hp_optimizer").value == "adamw"
     assert set(at.pills(key="hp_augmentation").value) == {"flip", "shift"}
     assert at.radio(key="hp_tta").value == "flip"  # its final test averages each image with its mirror
     assert at.select_slider(key="hp_convs_per_block").value == 2
-    at.segmented_control(key="hp_preset").set_value("seed").run()
+    picker(at, "hp_preset").set_value("seed").run()
     assert at.toggle(key="hp_batch_norm").value is False
     assert at.radio(key="hp_tta").value == "none"
     assert next(m for m in at.metric if m.label == en("summary.total_params")).value == "122,570"
+
+
+def test_a_stale_echo_of_the_preset_control_leaves_the_form_alone():
+    """In a browser, a fragment's timer tick (the epoch-time estimate, the live view) can send the
+    preset control's previous value back after the server changed what it shows: with Streamlit
+    1.67 that fired the control's callback and the form jumped back to the seed network (seen in
+    CI: the teacher's lesson came out as CIFAR-10). Replayed here as the browser sends it: the
+    widgets it shows now, plus the old control still holding "seed"."""
+    at = app_at("pages/train.py")
+    echo = picker(at, "hp_preset")._widget_state  # "seed", as the browser holds it
+    at.number_input(key="hp_epochs").set_value(3).run()
+    assert picker(at, "hp_preset").value == "custom"
+    tick = at._tree.get_widget_states()
+    tick.widgets.append(echo)
+    at._run(tick)  # AppTest's own run, with the states the browser's tick carries
+    assert not at.exception
+    assert at.number_input(key="hp_epochs").value == 3 and picker(at, "hp_preset").value == "custom"
+    picker(at, "hp_preset").set_value("seed").run()  # a real pick still applies the preset
+    assert at.number_input(key="hp_epochs").value == 10 and picker(at, "hp_preset").value == "seed"
 
 
 def test_an_impossible_network_is_explained_and_cannot_start():

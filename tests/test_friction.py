@@ -9,7 +9,7 @@ import secrets
 
 import numpy as np
 import pytest
-from app_support import app_at, button, charts, en, zh
+from app_support import app_at, button, charts, en, picker, zh
 from conftest import PHOTOS
 from hostile_corpus import make_zip, two_classes
 
@@ -192,20 +192,20 @@ def test_my_zip_starts_with_a_prompt_not_an_error():
 
 def test_the_preset_label_says_custom_once_the_settings_match_no_preset():
     at = app_at("pages/train.py")
-    preset = at.segmented_control(key="hp_preset")
+    preset = picker(at, "hp_preset")
     assert preset.value == "seed" and en("preset.seed.help") in texts(at.caption)
     at.radio(key="hp_dataset").set_value("upload").run()
     at.number_input(key="hp_epochs").set_value(3).run()
-    assert at.segmented_control(key="hp_preset").value == "custom"
+    assert picker(at, "hp_preset").value == "custom"
     assert en("preset.custom.help") in texts(at.caption) and en("preset.seed.help") not in texts(at.caption)
     at.radio(key="hp_dataset").set_value("shapes").run()
     at.number_input(key="hp_epochs").set_value(10).run()
-    assert at.segmented_control(key="hp_preset").value == "quick"  # the seed network on shapes is the demo
-    at.segmented_control(key="hp_preset").set_value("strong").run()
-    assert at.segmented_control(key="hp_preset").value == "strong"
+    assert picker(at, "hp_preset").value == "quick"  # the seed network on shapes is the demo
+    picker(at, "hp_preset").set_value("strong").run()
+    assert picker(at, "hp_preset").value == "strong"
     assert at.number_input(key="hp_epochs").value == STRONG.epochs
     at.toggle(key="hp_batch_norm").set_value(False).run()
-    assert at.segmented_control(key="hp_preset").value == "custom"
+    assert picker(at, "hp_preset").value == "custom"
 
 
 # --- 6 and issue 13.3. which model is shown, and the latest run by default -----------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from app_support import app_at, button, charts, en, zh
+from app_support import app_at, button, charts, en, picker, zh
 from polling import wait_for
 
 from classifier import lessons
@@ -48,10 +48,16 @@ def test_a_teachers_link_opens_the_same_config_in_a_fresh_session_with_locks():
     assert (
         not student.number_input(key="hp_epochs").disabled and not student.number_input(key="hp_random_seed").disabled
     )
-    assert "hp_preset" not in {s.key for s in student.segmented_control}  # a preset would undo the locks
-    choice = student.segmented_control(key="lesson_choice_train_fraction")
+    assert not any(s.key.startswith("hp_preset@") for s in student.segmented_control)  # a preset would undo the locks
+    choice = picker(student, "lesson_choice_train_fraction")
     assert choice.options == ["20%", "50%", "100%"] and choice.value == 2  # the form's own 100% added
+    echo = choice._widget_state  # 100%, as the browser held it before the pick
     choice.set_value(0).run()
+    assert picker(student, "lesson_choice_train_fraction").value == 0
+    tick = student._tree.get_widget_states()  # a fragment tick that still carries the old choice
+    tick.widgets.append(echo)
+    student._run(tick)
+    assert picker(student, "lesson_choice_train_fraction").value == 0  # the echo changed nothing
 
     # The run really uses the teacher's settings plus the student's one choice.
     button(student, "start").click().run()
@@ -85,7 +91,7 @@ def test_a_damaged_link_is_explained_in_the_readers_language_and_the_page_still_
     assert not student.exception
     errors = [e.value for e in student.error]  # (CIFAR-10 may add its own, where it is not at hand)
     assert zh("lesson.cannot_open").format(reason=zh("msg.lesson.tampered")) in errors
-    assert "hp_preset" in {s.key for s in student.segmented_control}  # the ordinary Train page
+    assert any(s.key.startswith("hp_preset@") for s in student.segmented_control)  # the ordinary Train page
     forged = lessons.Lesson(changes={"learning_rate": 0.5})  # a valid lesson ...
     payload = json.loads(lessons._canonical(forged._payload()))
     payload["o"]["learning_rate"] = 99.0  # ... edited by hand past the limits, checksum recomputed

@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-from app_support import app_at, en, zh
+from app_support import app_at, en, picker, zh
 from engine_support import train_in_this_process
 
 from classifier import pipeline, schedules
@@ -260,7 +260,7 @@ def test_tensorboard_logs_every_nth_batch_with_its_learning_rate(tmp_path):
 
 def test_train_form_enables_each_schedule_setting_where_it_acts():
     at = app_at("pages/train.py")
-    assert at.segmented_control(key="hp_preset").value == "seed"  # the new fields' defaults are the seed's
+    assert picker(at, "hp_preset").value == "seed"  # the new fields' defaults are the seed's
     assert at.number_input(key="hp_lr_drop_every").disabled and at.number_input(key="hp_lr_patience").disabled
     assert at.selectbox(key="hp_monitor").disabled  # nothing watches a metric yet
     at.radio(key="hp_lr_schedule").set_value("step").run()
@@ -269,7 +269,7 @@ def test_train_form_enables_each_schedule_setting_where_it_acts():
     assert not at.number_input(key="hp_lr_patience").disabled and not at.selectbox(key="hp_monitor").disabled
     at.number_input(key="hp_early_stopping").set_value(3).run()
     at.toggle(key="hp_restore_best").set_value(True).run()
-    assert at.segmented_control(key="hp_preset").value == "custom"
+    assert picker(at, "hp_preset").value == "custom"
     assert not at.error and not at.exception
 
 

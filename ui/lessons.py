@@ -9,6 +9,7 @@ values put back whatever the browser sent).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -19,7 +20,7 @@ from classifier.config import Config
 from classifier.lessons import Lesson, LessonError
 from classifier.messages import ClassifierError
 from classifier.runs import RunError, RunInfo, class_viewer
-from ui import state, train_form
+from ui import state, train_form, widgets
 from ui.i18n import language, say, t
 
 LESSON, TOKEN = train_form.LESSON, "lesson_token"  # the active Lesson, and the link it came from
@@ -49,10 +50,8 @@ def open_linked_lesson() -> None:
 
 def start_lesson(lesson: Lesson) -> None:
     st.session_state[LESSON] = lesson
+    st.session_state[train_form.FORM_READY] = True  # the lesson's settings, not the seed's
     train_form.apply_config(lesson.config)
-    st.session_state[train_form.PRESET] = "seed"  # any value: the preset control is hidden in a lesson
-    for name, allowed in lesson.choices.items():
-        st.session_state[_choice_key(name)] = _index(allowed, getattr(lesson.config, name))
 
 
 def leave_lesson() -> None:
@@ -108,15 +107,14 @@ def lesson_panel() -> None:
         code = t("lesson.class_code_note", code=lesson.class_code) if lesson.class_code else ""
         st.caption(" ".join(filter(None, [shown, code])))
         for name, allowed in lesson.choices.items():
-            st.segmented_control(
+            widgets.derived_picker(
+                st,
                 train_form.field_label(name),
                 list(range(len(allowed))),
+                _index(allowed, _form_value(name, lesson)),
+                functools.partial(_choice_made, name),
                 key=_choice_key(name),
                 format_func={i: format_value(name, value) for i, value in enumerate(allowed)}.get,
-                required=True,
-                on_change=_choice_made,
-                args=(name,),
-                persist_state="session",
             )
         st.session_state.setdefault(STUDENT, st.session_state.get("share_name", ""))
         left, right = st.columns([3, 2], vertical_alignment="bottom")
@@ -135,12 +133,19 @@ def _index(allowed, value) -> int:
     return next((i for i, v in enumerate(allowed) if lessons._plain(v) == plain), 0)
 
 
-def _choice_made(name: str) -> None:
+def _form_value(name: str, lesson: Lesson):
+    """The value the form holds for a lesson's choice (the lesson's own while the form is invalid)."""
+    try:
+        return getattr(train_form.current_config(), name)
+    except ValueError:
+        return getattr(lesson.config, name)
+
+
+def _choice_made(name: str, index: int) -> None:
     lesson = st.session_state.get(LESSON)
     if lesson is None:
         return
-    value = lessons._from_json_value(name, lesson.choices[name][st.session_state[_choice_key(name)]])
-    train_form.set_field(name, value)
+    train_form.set_field(name, lessons._from_json_value(name, lesson.choices[name][index]))
 
 
 def format_value(name: str, value) -> str:

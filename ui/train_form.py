@@ -14,7 +14,7 @@ import streamlit as st
 
 from classifier import config as cfg
 from classifier.config import Config
-from ui import state
+from ui import state, widgets
 from ui.i18n import TEXT, labels, t
 
 
@@ -31,7 +31,8 @@ BATCH_SIZES = _within("batch_size", (8, 16, 32, 64, 128, 256, 512))
 KERNEL_SIZES = _within("kernel_size", (1, 3, 5, 7))
 CONVS_PER_BLOCK = tuple(range(int(cfg.LIMITS["convs_per_block"][0]), int(cfg.LIMITS["convs_per_block"][1]) + 1))
 UPLOAD = "upload"
-PRESET = "hp_preset"
+PRESET = "hp_preset"  # the preset control's key, followed by "@" and the preset it shows
+FORM_READY = "hp_form_ready"  # set once a session's form holds the seed network
 CUSTOM = "custom"  # the preset control's label once the settings match no preset
 LESSON = "lesson"  # the classifier.lessons.Lesson this session follows (ui/lessons.py sets it)
 
@@ -63,20 +64,18 @@ def apply_config(config: Config) -> None:
     st.session_state.hp_limit = config.limit or 0
 
 
-def _apply_preset() -> None:
-    if st.session_state[PRESET] in cfg.PRESETS:
-        apply_config(cfg.PRESETS[st.session_state[PRESET]])
+def _apply_preset(name: str) -> None:
+    if name in cfg.PRESETS:
+        apply_config(cfg.PRESETS[name])
 
 
-def show_matching_preset() -> None:
-    """Highlight the preset the settings are, or "custom" once they match none, so a preset's
-    promise ("about 70% on CIFAR-10 after 10 epochs") is never shown for other settings. Runs
-    before the control is drawn (a widget's value cannot change after it is drawn)."""
+def shown_preset() -> str:
+    """The preset the settings are, or "custom" once they match none, so a preset's promise
+    ("about 70% on CIFAR-10 after 10 epochs") is never shown for other settings."""
     try:
-        name = cfg.matching_preset(current_config())
+        return cfg.matching_preset(current_config()) or CUSTOM
     except ValueError:
-        name = None
-    st.session_state[PRESET] = name or CUSTOM
+        return CUSTOM
 
 
 def waiting_for_zip() -> bool:
@@ -86,8 +85,8 @@ def waiting_for_zip() -> bool:
 
 def ensure_defaults() -> None:
     """A new session's form: the seed network, as the tutorial wrote it."""
-    if PRESET not in st.session_state:
-        st.session_state[PRESET] = "seed"
+    if FORM_READY not in st.session_state:
+        st.session_state[FORM_READY] = True
         apply_config(cfg.SEED)
 
 
@@ -191,16 +190,17 @@ def _columns(*args, **kwargs) -> list[_Controls]:
 def preset_section() -> None:
     if st.session_state.get(LESSON) is not None:
         return  # a preset would overwrite the lesson's locked settings
-    st.segmented_control(
+    shown = shown_preset()
+    widgets.derived_picker(
+        st,
         t("train.preset"),
-        (*cfg.PRESET_NAMES, CUSTOM),
+        [*cfg.PRESET_NAMES, CUSTOM],
+        shown,
+        _apply_preset,
         key=PRESET,
-        on_change=_apply_preset,
         format_func=labels("preset", (*cfg.PRESET_NAMES, CUSTOM)).get,
-        required=True,
-        persist_state="session",
     )
-    st.caption(t(f"preset.{st.session_state[PRESET]}.help"))
+    st.caption(t(f"preset.{shown}.help"))
 
 
 def data_section() -> None:

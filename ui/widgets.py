@@ -28,6 +28,36 @@ def describe_run(info: RunInfo) -> str:
     return f"{when} · {dataset} · {t('status.' + info.status)}{accuracy}{sharer}"
 
 
+def derived_picker(draw, label: str, options: list, shown, on_pick, key: str, **kwargs) -> None:
+    """A segmented control that shows `shown`, a value derived from other state (the preset the
+    form's settings match, a lesson's choice the form holds), and calls `on_pick(option)` when
+    the reader picks another option.
+
+    The value is never written into session state. The server changes what is shown by keying
+    the control by it: a fragment's timer tick can carry a control's previous value back after the
+    server changed it (seen with Streamlit 1.67: the Train page's form jumped back to the seed
+    preset), and that echo always equals the shown value of its own, older key, so it is ignored."""
+    widget_key = f"{key}@{shown}"
+    if st.session_state.get(widget_key, shown) != shown:
+        del st.session_state[widget_key]  # a pick that changed nothing (e.g. "custom"): show the truth
+    draw.segmented_control(
+        label,
+        options,
+        default=shown,
+        key=widget_key,
+        on_change=_picked,
+        args=(widget_key, shown, on_pick),
+        required=True,
+        **kwargs,
+    )
+
+
+def _picked(widget_key: str, shown, on_pick) -> None:
+    option = st.session_state[widget_key]
+    if option != shown:
+        on_pick(option)
+
+
 UPLOAD = "upload"
 
 
