@@ -108,7 +108,6 @@ def lesson_panel() -> None:
         st.caption(" ".join(filter(None, [shown, code])))
         for name, allowed in lesson.choices.items():
             widgets.derived_picker(
-                st,
                 train_form.field_label(name),
                 list(range(len(allowed))),
                 _index(allowed, _form_value(name, lesson)),

@@ -192,7 +192,6 @@ def preset_section() -> None:
         return  # a preset would overwrite the lesson's locked settings
     shown = shown_preset()
     widgets.derived_picker(
-        st,
         t("train.preset"),
         [*cfg.PRESET_NAMES, CUSTOM],
         shown,

@@ -28,7 +28,7 @@ def describe_run(info: RunInfo) -> str:
     return f"{when} · {dataset} · {t('status.' + info.status)}{accuracy}{sharer}"
 
 
-def derived_picker(draw, label: str, options: list, shown, on_pick, key: str, **kwargs) -> None:
+def derived_picker(label: str, options: list, shown, on_pick, key: str, **kwargs) -> None:
     """A segmented control that shows `shown`, a value derived from other state (the preset the
     form's settings match, a lesson's choice the form holds), and calls `on_pick(option)` when
     the reader picks another option.
@@ -40,7 +40,7 @@ def derived_picker(draw, label: str, options: list, shown, on_pick, key: str, **
     widget_key = f"{key}@{shown}"
     if st.session_state.get(widget_key, shown) != shown:
         del st.session_state[widget_key]  # a pick that changed nothing (e.g. "custom"): show the truth
-    draw.segmented_control(
+    st.segmented_control(
         label,
         options,
         default=shown,
