@@ -54,7 +54,7 @@ def button(at: AppTest, key: str):
 
 
 def picker(at: AppTest, key: str):
-    """A control drawn by ui.widgets.derived_picker: its key is `key`, "@" and the value it shows."""
+    """A control drawn by ui.widgets.derived_picker: its key is `key`, "@", the value it shows, "#" and a count."""
     found = [control for control in at.segmented_control if control.key and control.key.startswith(f"{key}@")]
     assert len(found) == 1, [control.key for control in at.segmented_control]
     return found[0]

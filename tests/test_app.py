@@ -129,6 +129,8 @@ def test_a_stale_echo_of_the_preset_control_leaves_the_form_alone():
     assert at.number_input(key="hp_epochs").value == 3 and picker(at, "hp_preset").value == "custom"
     picker(at, "hp_preset").set_value("seed").run()  # a real pick still applies the preset
     assert at.number_input(key="hp_epochs").value == 10 and picker(at, "hp_preset").value == "seed"
+    picker(at, "hp_preset").set_value("custom").run()  # a pick that changes nothing: the truth again
+    assert picker(at, "hp_preset").value == "seed" and at.number_input(key="hp_epochs").value == 10
 
 
 def test_an_impossible_network_is_explained_and_cannot_start():

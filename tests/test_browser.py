@@ -193,6 +193,11 @@ def test_friction_points_as_a_teacher_and_a_student_see_them(server, browser):
     bo.set_viewport_size({"width": 420, "height": 900})
     bo.goto(server + "/train?lang=zh")
     settle(bo)
+    # "Custom" picked on the seed's own settings changes nothing, and the control says so again.
+    bo.get_by_role("radio", name="自定义").click()
+    settle(bo)
+    expect(bo.get_by_role("radio", name="基础")).to_be_checked()
+    expect(bo.get_by_role("radio", name="自定义")).not_to_be_checked()
     bo.get_by_text("上传 zip").click()
     settle(bo)
     expect(bo.get_by_text("你自己的设置")).to_be_visible()

@@ -34,25 +34,26 @@ def derived_picker(label: str, options: list, shown, on_pick, key: str, **kwargs
     the reader picks another option.
 
     The value is never written into session state. The server changes what is shown by keying
-    the control by it: a fragment's timer tick can carry a control's previous value back after the
-    server changed it (seen with Streamlit 1.67: the Train page's form jumped back to the seed
-    preset), and that echo always equals the shown value of its own, older key, so it is ignored."""
-    widget_key = f"{key}@{shown}"
-    if st.session_state.get(widget_key, shown) != shown:
-        del st.session_state[widget_key]  # a pick that changed nothing (e.g. "custom"): show the truth
+    the control by it (and by the number of picks so far): a fragment's timer tick can carry a
+    control's previous value back after the server changed it (seen with Streamlit 1.67: the Train
+    page's form jumped back to the seed preset), and that echo always equals the shown value of its
+    own, older key, so it is ignored."""
+    picks = f"{key}#picks"  # each pick draws a new control, so a pick that changed nothing shows the truth again
+    widget_key = f"{key}@{shown}#{st.session_state.get(picks, 0)}"
     st.segmented_control(
         label,
         options,
         default=shown,
         key=widget_key,
         on_change=_picked,
-        args=(widget_key, shown, on_pick),
+        args=(widget_key, picks, shown, on_pick),
         required=True,
         **kwargs,
     )
 
 
-def _picked(widget_key: str, shown, on_pick) -> None:
+def _picked(widget_key: str, picks: str, shown, on_pick) -> None:
+    st.session_state[picks] = st.session_state.get(picks, 0) + 1
     option = st.session_state[widget_key]
     if option != shown:
         on_pick(option)
