@@ -19,6 +19,12 @@ from typing import Any
 
 WORKER_MODULE = "classifier.engine.worker"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Training yields the CPU to the web server: workers run this much nicer than the server (0: as
+# nice as the server). Each worker is the leader of its own session, so with Linux's autogroup
+# scheduling (the default on desktops and most servers) the worker's group gets the same low
+# priority (`/proc/self/autogroup`); a plain nice would only count inside the server's own group.
+NICE_ENV = "CLASSIFIER_WORKER_NICE"
+DEFAULT_NICE = 10
 
 
 class WorkerProcess:
@@ -28,6 +34,7 @@ class WorkerProcess:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        env.setdefault(NICE_ENV, str(DEFAULT_NICE))
         self.process = subprocess.Popen(
             [sys.executable, "-m", WORKER_MODULE],
             stdin=subprocess.PIPE,
@@ -36,6 +43,7 @@ class WorkerProcess:
             bufsize=1,
             env=env,
             cwd=os.getcwd(),
+            start_new_session=True,  # its own scheduling group, which lower_priority makes nicer
         )
         self._stdin_lock = threading.Lock()
         self._ready = threading.Event()

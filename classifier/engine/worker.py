@@ -440,7 +440,32 @@ def _listen(stop: threading.Event) -> None:
     os._exit(3)
 
 
+def lower_priority(nice: int) -> None:
+    """Yield the CPU to the web server: `nice` more than now for this process, and the same for its
+    scheduling autogroup (this process leads its own session: the engine starts it so), which is
+    what Linux's scheduler weighs against the server's group. Best effort: never fails the run."""
+    if nice <= 0:
+        return
+    try:
+        os.nice(nice)
+    except OSError:
+        pass
+    if os.getsid(0) != os.getpid():
+        return  # the group is shared with whoever started us (the server, say): leave it alone
+    try:
+        with open("/proc/self/autogroup", "w") as handle:
+            handle.write(str(min(19, nice)))
+    except OSError:
+        pass  # no autogroup scheduling here (or not our own group): the process nice is what counts
+
+
 def main() -> None:
+    from classifier.engine.local import DEFAULT_NICE, NICE_ENV
+
+    try:
+        lower_priority(int(os.environ.get(NICE_ENV, DEFAULT_NICE)))
+    except ValueError:
+        lower_priority(DEFAULT_NICE)
     events = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # Keras's progress and TF's logs go to stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the engine, which asks us to stop
