@@ -177,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_learn(commands)
     add_challenge_commands(commands)
     _add_lessons(commands)
+    _add_rehearse(commands)
     return parser
 
 
@@ -435,6 +436,8 @@ def main(argv: list[str] | None = None) -> int:
         return _attach(args)
     if args.command == "lessons":
         return _lessons(args)
+    if args.command == "rehearse":
+        return _rehearse(args)
     return run_challenge_command(args)
 
 
@@ -851,4 +854,58 @@ def _lessons(args: argparse.Namespace) -> int:
                 "query": lesson.query(args.lang),
             }
         )
+    return 0
+
+
+# --- rehearse: a lesson before class (classifier/rehearse.py) ---------------------------------------
+
+
+def _add_rehearse(commands) -> None:
+    rehearse = commands.add_parser(
+        "rehearse", help="how many trainings N students need for a lesson here, and the last one's wait (JSON)"
+    )
+    which = rehearse.add_mutually_exclusive_group(required=True)
+    which.add_argument("--lesson", help="a built-in lesson's id (python -m classifier lessons lists them)")
+    which.add_argument("--link", help="a lesson link, or its token")
+    rehearse.add_argument("--class-code", help="the class code the lesson is given with (built-in lessons)")
+    rehearse.add_argument("--students", type=_positive_int, default=30)
+    rehearse.add_argument(
+        "--choices",
+        default="",
+        help="how many values the class tries for each free field: conv_filters=2,dense_units=3 "
+        "(a lesson's choice fields count their listed values)",
+    )
+    rehearse.add_argument("--concurrent", type=_positive_int, help="trainings at once (default: the engine's)")
+    rehearse.add_argument(
+        "--run-seconds", type=float, help="one training's seconds (default: measured here, a few timed steps)"
+    )
+
+
+def _rehearse(args: argparse.Namespace) -> int:
+    from classifier import estimate, lessons, rehearse
+    from classifier.engine import DEFAULT_MAX_CONCURRENT
+    from classifier.engine.plan import planned_images
+
+    try:
+        lesson = lessons.builtin(args.lesson).lesson if args.lesson else lessons.open_link(args.link)
+        if args.class_code:
+            lesson = lesson.with_class(args.class_code)
+        tried = {}
+        for part in filter(None, (p.strip() for p in args.choices.split(","))):
+            name, _, count = part.partition("=")
+            if not count.strip().isdigit():
+                raise lessons.LessonError("rehearse.bad_count", field=name.strip()[:40], most=rehearse.MAX_VALUES)
+            tried[name.strip()] = int(count)
+        seconds = args.run_seconds
+        if seconds is None:
+            sizes = planned_images(lesson.config)
+            rates = estimate.measured_rates(lesson.config, sizes[2]) if sizes else None
+            seconds = rehearse.run_seconds(lesson, rates)
+        result = rehearse.rehearse(lesson, args.students, tried, args.concurrent or DEFAULT_MAX_CONCURRENT, seconds)
+    except lessons.LessonError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for note in result.notes:
+        print(str(note), file=sys.stderr)
+    _emit(result.to_dict())
     return 0

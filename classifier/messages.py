@@ -103,6 +103,9 @@ ENGLISH: dict[str, str] = {
     "engine.checkpoint_unwritable_kept": "could not save epoch {epoch} ({detail}); the checkpoint from epoch {kept} is kept",
     "engine.checkpoint_unwritable_none": "could not save epoch {epoch} ({detail}); no checkpoint is saved yet",
     "engine.worker_died": "the training process ended unexpectedly (exit status {code}); the run can be resumed from its last checkpoint",
+    # the same training done once (classifier/sharing.py)
+    "share.left": "you left the shared training after {epochs} epoch(s); your run keeps what was trained until then, and the others on it train on",
+    "share.left_queued": "you left the queue before the shared training started; the others on it keep their place",
     # runs (classifier/runs.py)
     "run.not_found": "no such run: {run_id}",
     "run.damaged": "run {run_id} is damaged: {detail}",
@@ -290,6 +293,18 @@ ENGLISH.update(
     {
         "timeline.unwritable": "the filters and feature maps of this epoch could not be recorded ({detail}); "
         "training goes on, but the replay over epochs will miss them",
+    }
+)
+
+
+# rehearse.py: a lesson rehearsed before class
+ENGLISH.update(
+    {
+        "rehearse.not_free": "students cannot change {field} in this lesson (it is locked), so it cannot vary in the rehearsal",
+        "rehearse.bad_count": "the number of values the class tries for {field} must be between 1 and {most}",
+        "rehearse.bad_students": "the number of students must be between 1 and {most}",
+        "rehearse.all_locked": "every setting of this lesson is locked: all {students} students ask for the same training, which is trained once",
+        "rehearse.no_class_code": "this lesson has no class code, so its runs cannot share trainings: every student's run is trained on its own; give the lesson a class code to share",
     }
 )
 

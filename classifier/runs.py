@@ -74,6 +74,11 @@ class RunInfo:
     node: str = ""  # the Ray node that trains it (backend "ray")
     stopped_epoch: int | None = None  # early stopping ended training after this epoch
     best_epoch: int | None = None  # the model holds this epoch's weights (restore best); None: the last's
+    # The same training done once (classifier/sharing.py): an entry follows a shared training
+    # (`follows`, its files are the training's) until its student leaves; `shared` keeps which one.
+    follows: str = ""
+    shared: str = ""
+    recipe: str = ""  # a shared training's recipe key
 
     @property
     def duration(self) -> float | None:
@@ -167,6 +172,10 @@ class RunStore:
             raise RunError("run.damaged", run_id=run_id, detail=str(error)[:200]) from None
         if not can_view(info, viewer):
             raise RunError("run.not_found", run_id=run_id)  # do not reveal that it exists
+        if info.follows and info.follows != run_id:
+            from classifier.sharing import merged
+
+            return merged(self, info)  # the training's progress, read like the entry's own
         return _with_liveness(info)
 
     def list(self, viewer: str | None = None) -> list[RunInfo]:

@@ -3,10 +3,13 @@ overlaid), a way into each student's run, and the built-in lessons to hand out."
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
-from classifier import lessons
+from classifier import lessons, rehearse
+from classifier.engine import plan
 from classifier.lessons import LessonError
 from classifier.runs import class_viewer
 from ui import charts, require_app, state, train_form
@@ -56,11 +59,13 @@ def class_view(group: str) -> None:
     names = {info.run_id: lesson_ui.student_name(info, runs) for info in runs}
 
     tested = [p.test_accuracy for p in progress.values() if p.test_accuracy is not None]
-    cells = st.columns(4)
+    cells = st.columns(5)
     cells[0].metric(t("class.students"), len({info.owner for info in runs}))
     cells[1].metric(t("class.training"), sum(not p.done for p in progress.values()))
     cells[2].metric(t("class.finished"), sum(p.status == "finished" for p in progress.values()))
     cells[3].metric(t("class.best"), f"{max(tested):.1%}" if tested else "–")
+    trainings = len({info.shared or info.run_id for info in runs})
+    cells[4].metric(t("class.trainings"), trainings, help=t("class.trainings_help"))
 
     st.markdown(f"**{t('class.leaderboard')}**")
     st.dataframe(
@@ -114,12 +119,30 @@ def leaderboard(runs, progress, names) -> pd.DataFrame:
         for name in differing:
             row[train_form.field_label(name)] = lesson_ui.format_value(name, getattr(info.config, name))
         row[t("class.col.time")] = format_duration(snap.elapsed) if snap.started else "–"
+        row[t("class.col.queue")] = queue_cell(snap)
+        row[t("class.col.shared")] = snap.students or 1
         rows.append(row)
     table = pd.DataFrame(rows)
     score = table[t("class.col.final")].fillna(table[t("class.col.now")]).fillna(-1.0)
     table = table.iloc[score.sort_values(ascending=False, kind="stable").index].reset_index(drop=True)
     table.insert(0, t("class.col.rank"), range(1, len(table) + 1))
     return table
+
+
+def queue_cell(snap) -> str:
+    """A queued run's place and expected start and end (measured epoch time); "–" once it trains."""
+    if snap.status != "queued":
+        return "–"
+    position = snap.queue_position or 1
+    if snap.expected_start is None or snap.expected_end is None:
+        return t("queue.cell_unknown", position=position)
+    now = time.time()
+    return t(
+        "queue.cell",
+        position=position,
+        start=format_duration(max(0.0, snap.expected_start - now)),
+        end=format_duration(max(0.0, snap.expected_end - now)),
+    )
 
 
 def give_a_lesson(group: str | None) -> None:
@@ -154,6 +177,94 @@ def give_a_lesson(group: str | None) -> None:
             )  # fmt: skip
 
 
+def rehearse_a_lesson() -> None:
+    """Before class: how many trainings N students need for a lesson on this server, and how long the
+    last one waits (classifier/rehearse.py), with the run time measured here."""
+    with st.expander(t("rehearse.title"), icon=":material/event_upcoming:", expanded=False):
+        st.caption(t("rehearse.intro"))
+        ids = [entry.id for entry in lessons.BUILTIN]
+        names = {"": t("rehearse.own_link"), **{i: lesson_ui.title(lessons.builtin(i).lesson) for i in ids}}
+        chosen = st.selectbox(
+            t("rehearse.lesson"),
+            ["", *ids],
+            format_func=names.get,
+            index=2,
+            key="rehearse_lesson",
+        )
+        try:
+            if chosen:
+                lesson = lessons.builtin(chosen).lesson
+            else:
+                typed = st.text_input(t("rehearse.link"), key="rehearse_link")
+                if not typed.strip():
+                    return
+                lesson = lessons.open_link(typed)
+        except LessonError as error:
+            st.error(say(error))
+            return
+        students = st.number_input(t("rehearse.students"), 1, rehearse.MAX_STUDENTS, 30, key="rehearse_students")
+        tried = {}
+        for name, values in lesson.choices.items():
+            st.caption(t("rehearse.choice_field", field=train_form.field_label(name), count=len(values)))
+        for name in lesson.free:
+            tried[name] = st.number_input(
+                t("rehearse.free_field", field=train_form.field_label(name)),
+                1,
+                rehearse.MAX_VALUES,
+                2,
+                key=f"rehearse_free_{name}",
+            )
+        config = lesson.config
+        sizes = plan.planned_images(config)
+        rates = state.epoch_rates(config, sizes[2]) if sizes else None
+        seconds = rehearse.run_seconds(lesson, rates) if isinstance(rates, dict) else None
+        try:
+            result = rehearse.rehearse(lesson, int(students), tried, state.engine().max_concurrent, seconds)
+        except LessonError as error:
+            st.error(say(error))
+            return
+        for note in result.notes:
+            st.info(say(note))
+        cells = st.columns(3)
+        cells[0].metric(
+            t("rehearse.trainings"),
+            f"{result.trainings_expected:g}",
+            help=t("rehearse.trainings_help", most=result.trainings_most, combinations=result.combinations),
+        )
+        if result.last_start_s is None:
+            waiting = t("rehearse.measuring") if rates == state.MEASURING else t("rehearse.unknown")
+            cells[1].metric(t("rehearse.last_wait"), "–", help=waiting)
+            st.caption(waiting)
+            if rates == state.MEASURING:
+                st.fragment(_rerun_when_measured, run_every=1.0)(config, sizes[2])
+            return
+        cells[1].metric(
+            t("rehearse.last_wait"),
+            format_duration(result.last_start_s),
+            help=t("rehearse.last_end", end=format_duration(result.last_end_s)),
+        )
+        cells[2].metric(
+            t("rehearse.unshared"),
+            format_duration(result.unshared_last_start_s),
+            help=t("rehearse.last_end", end=format_duration(result.unshared_last_end_s)),
+        )
+        st.caption(
+            t(
+                "rehearse.summary",
+                students=result.students,
+                most=result.trainings_most,
+                slots=result.slots,
+                run=format_duration(result.run_seconds),
+                end=format_duration(result.last_end_s),
+            )
+        )
+
+
+def _rerun_when_measured(config, num_classes: int) -> None:
+    if state.epoch_rates(config, num_classes) != state.MEASURING:
+        st.rerun()
+
+
 def _follow(code: str) -> None:
     st.session_state.class_input = code
 
@@ -164,4 +275,5 @@ group = pick_group()
 if group is not None:
     st.fragment(class_view, run_every=REFRESH_SECONDS)(group)
 give_a_lesson(group)
+rehearse_a_lesson()
 st.caption(t("class.privacy"))

@@ -103,6 +103,8 @@ def finished_panel(run_id: str, notes_shown: dict | None = None) -> None:
         st.warning(t("train.interrupted", reason=say(info.reason)))
     elif info.status in ("finished", "stopped"):
         st.success(t(f"train.{info.status}"))
+        if info.status == "stopped" and info.reason is not None and info.reason.code.startswith("share."):
+            st.caption(say(info.reason))
         widgets.share_panel(info, key="train_share")
         widgets.run_results(info, key="train_results", notes_shown=(notes_shown or {}).get(info.config.dataset, ()))
 

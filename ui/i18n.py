@@ -162,6 +162,31 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Waiting for a free training slot: you are number {position} in the queue.",
         "zh": "正在等待空闲的训练位置：你排在第 {position} 位。",
     },
+    "queue.expected": {
+        "en": "Expected to start in about {start} and to finish in about {end} (around {at}), from the epoch time "
+        "measured on this server.",
+        "zh": "预计约 {start} 后开始，约 {end} 后结束（{at} 左右），依据本服务器实测的每轮用时。",
+    },
+    "queue.expected_unknown": {
+        "en": "The expected start appears once this server has measured how long an epoch of this network takes.",
+        "zh": "本服务器测出这个网络每轮的用时后，这里会显示预计开始时间。",
+    },
+    "queue.cell": {
+        "en": "#{position} · starts in {start} · ends in {end}",
+        "zh": "第 {position} 位 · {start} 后开始 · {end} 后结束",
+    },
+    "queue.cell_unknown": {"en": "#{position}", "zh": "第 {position} 位"},
+    "share.note": {
+        "en": "Shared training: {students} student(s) of this lesson asked for exactly these settings, so it is "
+        "trained once for all of them.",
+        "zh": "共享训练：本课有 {students} 位同学选择了完全相同的设置，所以只为大家训练一次。",
+    },
+    "share.help": {
+        "en": "Same network, data, hyperparameters, seed, precision and code: the very training you asked for. "
+        "Stop leaves it (your run keeps what was trained so far); it stops only when everyone has left.",
+        "zh": "网络、数据、超参数、随机种子、精度和代码都相同：正是你要的那次训练。点击“停止”会退出共享"
+        "（你的记录保留到那时为止的结果）；只有所有人都退出后训练才会停止。",
+    },
     "train.progress": {
         "en": "Epoch {epoch} of {epochs}: batch {step} of {steps}",
         "zh": "第 {epoch}/{epochs} 轮：第 {step}/{steps} 批",
@@ -613,6 +638,15 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "应要求在第 {epochs} 轮后停止",
     },
     "msg.engine.cancelled_in_queue": {"en": "cancelled while waiting in the queue", "zh": "排队等待时已取消"},
+    "msg.share.left": {
+        "en": "you left the shared training after {epochs} epoch(s); your run keeps what was trained until then, "
+        "and the others on it train on",
+        "zh": "你在第 {epochs} 轮后退出了共享训练；你的记录保留了到那时为止训练的结果，其他同学继续训练",
+    },
+    "msg.share.left_queued": {
+        "en": "you left the queue before the shared training started; the others on it keep their place",
+        "zh": "你在共享训练开始之前退出了排队；其他同学仍保留他们的位置",
+    },
     "msg.engine.out_of_memory": {
         "en": "out of memory: try a smaller batch size, network or subset",
         "zh": "内存不足：请减小批大小、网络规模或数据子集",
@@ -1921,6 +1955,53 @@ TEXT.update(
         "class.col.now": {"en": "Test accuracy now", "zh": "当前测试准确率"},
         "class.col.final": {"en": "Final test accuracy", "zh": "最终测试准确率"},
         "class.col.time": {"en": "Time", "zh": "用时"},
+        "class.col.queue": {"en": "Queue", "zh": "排队"},
+        "rehearse.title": {"en": "Rehearse a lesson before class", "zh": "课前预演一个练习"},
+        "rehearse.intro": {
+            "en": "How many trainings will the class need on this server, and how long will the last student wait? "
+            "Students who pick exactly the same settings share one training.",
+            "zh": "全班在这台服务器上需要训练多少次？最后一位同学要等多久？选择完全相同设置的同学共享一次训练。",
+        },
+        "rehearse.lesson": {"en": "Lesson", "zh": "练习"},
+        "rehearse.own_link": {"en": "A lesson link of my own…", "zh": "我自己的练习链接……"},
+        "rehearse.link": {"en": "Lesson link", "zh": "练习链接"},
+        "rehearse.students": {"en": "Students", "zh": "学生人数"},
+        "rehearse.choice_field": {
+            "en": "{field}: students choose one of {count} values.",
+            "zh": "{field}：学生从 {count} 个取值中选一个。",
+        },
+        "rehearse.free_field": {
+            "en": "{field}: how many different values will the class try?",
+            "zh": "{field}：全班会尝试几种不同的取值？",
+        },
+        "rehearse.trainings": {"en": "Trainings (expected)", "zh": "训练次数（预计）"},
+        "rehearse.trainings_help": {
+            "en": "Students picking at random among {combinations} combinations; at most {most}.",
+            "zh": "学生在 {combinations} 种组合中随机选择；最多 {most} 次。",
+        },
+        "rehearse.last_wait": {"en": "Last student waits", "zh": "最后一位同学等待"},
+        "rehearse.last_end": {"en": "Their training ends after {end}.", "zh": "其训练在 {end} 后结束。"},
+        "rehearse.unshared": {"en": "Without sharing, the last waits", "zh": "不共享时最后一位等待"},
+        "rehearse.summary": {
+            "en": "{students} students need at most {most} training(s); this server trains {slots} at a time, "
+            "{run} each (measured here): the class is done after {end}.",
+            "zh": "{students} 位学生最多需要 {most} 次训练；本服务器一次训练 {slots} 个，每次 {run}（本机实测）："
+            "全班在 {end} 后完成。",
+        },
+        "rehearse.measuring": {
+            "en": "Measuring how long one training takes on this server…",
+            "zh": "正在测量本服务器上一次训练需要多长时间……",
+        },
+        "rehearse.unknown": {
+            "en": "The run time is measured when nothing trains (or cannot be known for this data set).",
+            "zh": "训练用时会在没有训练进行时测量（或者这个数据集无法预先得知）。",
+        },
+        "class.col.shared": {"en": "Shared by", "zh": "共享人数"},
+        "class.trainings": {"en": "Trainings", "zh": "实际训练次数"},
+        "class.trainings_help": {
+            "en": "Students who asked for exactly the same settings share one training: this many are really trained.",
+            "zh": "设置完全相同的同学共享一次训练：实际只需训练这么多次。",
+        },
         "class.curves": {"en": "Everyone's curves", "zh": "全班的曲线"},
         "class.curves_caption": {
             "en": "One colour per student: the thin line is training accuracy as it grows, the line with dots "
@@ -1968,6 +2049,28 @@ TEXT.update(
         },
         # Messages of classifier.lessons
         "msg.lesson.empty": {"en": "no lesson link was given", "zh": "没有提供练习链接"},
+        "msg.rehearse.not_free": {
+            "en": "students cannot change {field} in this lesson (it is locked), so it cannot vary in the rehearsal",
+            "zh": "本练习中学生不能修改 {field}（已锁定），所以预演中它不会变化",
+        },
+        "msg.rehearse.bad_count": {
+            "en": "the number of values the class tries for {field} must be between 1 and {most}",
+            "zh": "全班为 {field} 尝试的取值个数必须在 1 到 {most} 之间",
+        },
+        "msg.rehearse.bad_students": {
+            "en": "the number of students must be between 1 and {most}",
+            "zh": "学生人数必须在 1 到 {most} 之间",
+        },
+        "msg.rehearse.all_locked": {
+            "en": "every setting of this lesson is locked: all {students} students ask for the same training, "
+            "which is trained once",
+            "zh": "本练习的所有设置都已锁定：{students} 位学生要的是同一次训练，只需训练一次",
+        },
+        "msg.rehearse.no_class_code": {
+            "en": "this lesson has no class code, so its runs cannot share trainings: every student's run is "
+            "trained on its own; give the lesson a class code to share",
+            "zh": "这个练习没有班级代码，学生之间不能共享训练：每个人的训练都单独进行；给练习加上班级代码即可共享",
+        },
         "msg.lesson.too_long": {
             "en": "the lesson link is {length} characters long, more than a lesson link can be ({limit}); copy it again",
             "zh": "练习链接有 {length} 个字符，超过了练习链接的最大长度（{limit}）；请重新复制",

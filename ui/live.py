@@ -8,6 +8,8 @@ nothing here can slow it down except the CPU this fragment and the browser use.
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from classifier.runs import RunError
@@ -28,6 +30,19 @@ REFRESH_SECONDS = 0.9  # a little under a second: each redraw itself takes a few
 LIVE_ACTIVE = "live_active"  # set while a run is live, so its end reruns the whole page once
 
 
+def expected_wait(snap) -> str:
+    """When a queued run should start and end, from the epoch time measured on this server."""
+    if snap.expected_start is None or snap.expected_end is None:
+        return t("queue.expected_unknown")
+    now = time.time()
+    return t(
+        "queue.expected",
+        start=format_duration(max(0.0, snap.expected_start - now)),
+        end=format_duration(max(0.0, snap.expected_end - now)),
+        at=time.strftime("%H:%M", time.localtime(snap.expected_end)),
+    )
+
+
 def live_panel(run_id: str, notes_shown: dict | None = None) -> None:
     """`notes_shown`: data-set notes the page already shows, by data set (each note appears once)."""
     engine = state.engine()
@@ -36,8 +51,11 @@ def live_panel(run_id: str, notes_shown: dict | None = None) -> None:
         snap = engine.progress(run_id, state.owner())
     except RunError:
         return
+    if snap.students:
+        st.caption(t("share.note", students=snap.students), help=t("share.help"))
     if snap.status == "queued":
         st.info(t("train.queued", position=snap.queue_position or 1))
+        st.caption(expected_wait(snap))
         if job is not None:
             st.button(t("train.cancel"), on_click=job.request_stop, key="cancel")
         return

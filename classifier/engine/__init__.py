@@ -19,25 +19,32 @@ import threading
 import time
 from typing import Any
 
+from classifier import sharing
 from classifier.config import Config
+from classifier.engine import plan
 from classifier.engine.local import WorkerProcess
 from classifier.engine.progress import BatchPoint, Progress
 from classifier.messages import ClassifierError, Message
 from classifier.runs import ACTIVE, PROCESS_TOKEN, RunError, RunInfo, RunStore, can_modify, can_view
 
-__all__ = ["BatchPoint", "Engine", "Progress", "TrainingJob", "create_engine"]
+__all__ = ["BatchPoint", "Engine", "FollowerJob", "Progress", "TrainingJob", "create_engine"]
 
 DEFAULT_MAX_CONCURRENT = max(1, (os.cpu_count() or 2) // 2)
+STARTUP_SECONDS = 5.0  # a run's loading, building and testing, until one has been measured here
+PLAN_SECONDS = 1.0  # many pages ask for the queue's times at once: worked out once a second
+FAIR_WINDOW_S = 3 * 3600  # runs started this recently count towards a student's turn (about a lesson)
 
 
 class TrainingJob:
     """One run as the engine sees it: its live record, its stop switch, its worker."""
 
-    def __init__(self, engine: Engine, info: RunInfo, resume: bool, verbose: int):
+    def __init__(self, engine: Engine, info: RunInfo, resume: bool, verbose: int, teacher: bool = False):
         self.engine = engine
         self.info = info
         self.resume = resume
         self.verbose = verbose
+        self.teacher = teacher  # goes before the students' runs in the queue
+        self.arrival = engine._next_arrival()
         history = engine.store.history(info.run_id)[: info.checkpoint_epoch] if resume else []
         self._progress = Progress.from_info(info, history)
         self._stop = threading.Event()
@@ -56,7 +63,15 @@ class TrainingJob:
         """The record as it stands (immutable: safe to keep and read without locks)."""
         progress = self._progress
         if progress.status == "queued":
-            return dataclasses.replace(progress, queue_position=self.engine.queue_position(self.run_id))
+            start, end = self.engine.expected_times(self.run_id)
+            return dataclasses.replace(
+                progress,
+                queue_position=self.engine.queue_position(self.run_id),
+                expected_start=start,
+                expected_end=end,
+            )
+        if not progress.done:
+            return dataclasses.replace(progress, expected_end=self.engine.expected_times(self.run_id)[1])
         return progress
 
     def request_stop(self) -> None:
@@ -115,6 +130,63 @@ class TrainingJob:
         self.engine._job_ended(self)
 
 
+class FollowerJob:
+    """A student's entry on a shared training (classifier/sharing.py), as the engine sees it: the
+    training's live record under the entry's own id, and a Stop that is the student's alone (it
+    leaves; the training stops only when the last student has left)."""
+
+    def __init__(self, engine: Engine, info: RunInfo, training: TrainingJob | None):
+        self.engine = engine
+        self.info = info
+        self.training = training
+        self._stop = threading.Event()
+        self._done = threading.Event()
+        if training is None:
+            self._done.set()
+
+    @property
+    def run_id(self) -> str:
+        return self.info.run_id
+
+    @property
+    def config(self) -> Config:
+        return self.info.config
+
+    @property
+    def training_id(self) -> str:
+        return self.info.shared
+
+    def snapshot(self) -> Progress:
+        students = len(sharing.followers(self.engine.store, self.training_id))
+        training = self.training
+        if training is not None and not self._done.is_set():
+            progress = training.snapshot()
+        else:
+            progress = Progress.from_store(self.engine.store, self.run_id)
+        return dataclasses.replace(progress, run_id=self.run_id, students=students)
+
+    def request_stop(self) -> None:
+        """Leave the shared training: this entry keeps what was trained so far."""
+        if not self._stop.is_set():
+            self._stop.set()
+            self.engine._leave(self)
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def _finished(self) -> None:
+        self._done.set()
+        self.engine._entry_ended(self)
+
+
 class Engine:
     """A process-wide queue of training runs, with a limit on how many train at once."""
 
@@ -122,15 +194,28 @@ class Engine:
     backend = "local"
 
     def __init__(
-        self, store: RunStore | None = None, max_concurrent: int = DEFAULT_MAX_CONCURRENT, keep_spare: bool = True
+        self,
+        store: RunStore | None = None,
+        max_concurrent: int = DEFAULT_MAX_CONCURRENT,
+        keep_spare: bool = True,
+        share: bool | None = None,
     ):
         self.store = store or RunStore()
         self.max_concurrent = max(1, int(max_concurrent))
         self.keep_spare = keep_spare
+        self.share = sharing.enabled() if share is None else share  # the same training done once
         self._lock = threading.Lock()
+        self._share_lock = threading.RLock()  # joining and leaving shared trainings, one at a time
         self._jobs: dict[str, TrainingJob] = {}  # queued and training; ended jobs are dropped
+        self._entries: dict[str, FollowerJob] = {}  # students' entries on a live shared training
+        self._finished_recipes: dict[str, str] | None = None  # recipe -> finished training, read once
         self._queue: list[TrainingJob] = []
         self._running: set[str] = set()
+        self._arrivals = 0
+        self._started: list[tuple[float, frozenset[str]]] = []  # (when, whom for) of runs started here
+        self._epoch_rates: dict[str, float] = {}  # seconds per training image, measured here, by network
+        self._startup: float | None = None  # a run's seconds outside its epochs, measured here
+        self._plan: tuple[float, dict[str, tuple[float, float] | None], list[str]] = (0.0, {}, [])
         self._spare: WorkerProcess | None = WorkerProcess() if keep_spare else None
 
     def submit(
@@ -141,21 +226,33 @@ class Engine:
         verbose: int = 0,
         dataset_label: str = "",
         lesson: dict[str, str] | None = None,
-    ) -> TrainingJob:
+        teacher: bool = False,
+    ) -> TrainingJob | FollowerJob:
         """Queue a run and return its job at once; it starts when a slot is free.
         `verbose` is passed to Keras's fit (progress on stderr), for the CLI; `dataset_label`
         names an uploaded data set as its owner knows it (uploads are stored under random names);
-        `lesson`: the lesson it comes from (classifier.lessons.Lesson.tag), kept with the run."""
+        `lesson`: the lesson it comes from (classifier.lessons.Lesson.tag), kept with the run;
+        `teacher`: the run goes before the students' in the queue. A lesson run whose recipe is
+        already queued, training or trained in its class follows that training (a FollowerJob)."""
+        recipe = sharing.recipe_key(config, lesson) if self.share and not dataset_label else None
+        if recipe is not None:
+            return self._join(recipe, config, owner, public, lesson, teacher, verbose)
         info = self.store.create(config, owner=owner, public=public, dataset_name=dataset_label, lesson=lesson)
-        return self._enqueue(self.job_type(self, info, resume=False, verbose=verbose))
+        return self._enqueue(self.job_type(self, info, resume=False, verbose=verbose, teacher=teacher))
 
-    def resume(self, run_id: str, viewer: str | None = None, verbose: int = 0) -> TrainingJob:
-        """Continue an interrupted or stopped run from its last checkpoint to its planned epochs."""
+    def resume(self, run_id: str, viewer: str | None = None, verbose: int = 0) -> TrainingJob | FollowerJob:
+        """Continue an interrupted or stopped run from its last checkpoint to its planned epochs
+        (a student's entry on a shared training resumes that training, for everyone on it)."""
         info = self.store.load(run_id, viewer)
         if not can_modify(info, viewer):
             raise RunError("run.not_owner_resume")
         if self.job(run_id) is not None or info.status in ACTIVE:
             raise RunError("run.still_training")
+        if info.follows:
+            with self._share_lock:
+                training = self.resume(info.follows, None, verbose)
+                self._follow_again(training)
+                return self._entries.get(run_id) or FollowerJob(self, info, None)
         if info.epochs_completed >= info.config.epochs:
             raise RunError("run.all_epochs_done")
         if self.store.model_path(run_id) is None:
@@ -175,10 +272,11 @@ class Engine:
         self.store.save(info)
         return self._enqueue(self.job_type(self, info, resume=True, verbose=verbose))
 
-    def job(self, run_id: str) -> TrainingJob | None:
-        """The job of a queued or training run of this engine; None once it has ended."""
+    def job(self, run_id: str) -> TrainingJob | FollowerJob | None:
+        """The job of a queued or training run of this engine (or a student's entry on a shared
+        training); None once it has ended."""
         with self._lock:
-            return self._jobs.get(run_id)
+            return self._jobs.get(run_id) or self._entries.get(run_id)
 
     def progress(self, run_id: str, viewer: str | None = None) -> Progress:
         """A run's record: live while this engine trains it, else from its folder."""
@@ -195,10 +293,77 @@ class Engine:
     def queue_position(self, run_id: str) -> int | None:
         """1 for the next job to start; None when not queued."""
         with self._lock:
-            for position, job in enumerate(self._queue, start=1):
-                if job.run_id == run_id:
-                    return position
-        return None
+            order = [job.run_id for job in self._ordered_queue()]
+        return order.index(run_id) + 1 if run_id in order else None
+
+    def expected_times(self, run_id: str) -> tuple[float | None, float | None]:
+        """(expected start, expected end) of a queued run, or (None, expected end) of a training
+        one, as times since the epoch; None where this server cannot tell yet."""
+        times = self._planned()[1].get(run_id)
+        return times if times is not None else (None, None)
+
+    def _planned(self) -> tuple[float, dict[str, tuple[float, float] | None], list[str]]:
+        checked = self._plan[0]
+        if time.time() - checked < PLAN_SECONDS:
+            return self._plan
+        with self._lock:
+            queue, running = self._ordered_queue(), [self._jobs[i] for i in self._running if i in self._jobs]
+        now = time.time()
+        remaining = [self._remaining(job) for job in running]
+        times = plan.expected_times(self.max_concurrent, remaining, [self._duration(job) for job in queue], now)
+        planned: dict[str, tuple[float, float] | None] = dict(zip((job.run_id for job in queue), times))
+        for job, left in zip(running, remaining):
+            planned[job.run_id] = (job._progress.started or now, now + left) if left is not None else None
+        self._plan = (now, planned, [job.run_id for job in queue])
+        return self._plan
+
+    # -- how long runs take here ------------------------------------------------------------------
+
+    def _network(self, config: Config) -> str:
+        from classifier import estimate
+
+        sizes = plan.planned_images(config)
+        return estimate.cache_key(config, sizes[2] if sizes else 10)
+
+    def _duration(self, job: TrainingJob) -> float | None:
+        """Seconds a queued run will take from its start: epochs × the epoch time measured here."""
+        sizes = plan.planned_images(job.config)
+        if sizes is None:
+            return None
+        trained, validated, classes = sizes
+        rate = self._epoch_rates.get(self._network(job.config))
+        if rate is not None:
+            epoch = rate * trained
+        else:
+            from classifier import estimate
+
+            rates = estimate.cached_rates(job.config, classes)
+            if rates is None:
+                return None
+            epoch = estimate.epoch_seconds(rates, trained, validated)
+        epochs = job.config.epochs - (job.info.checkpoint_epoch if job.resume else 0)
+        return epochs * epoch + (self._startup if self._startup is not None else STARTUP_SECONDS)
+
+    def _remaining(self, job: TrainingJob) -> float | None:
+        progress = job._progress
+        if progress.eta is not None:
+            return progress.eta
+        duration = self._duration(job)
+        if duration is None:
+            return None
+        return max(0.0, duration - progress.elapsed)
+
+    def _learn_timing(self, job: TrainingJob) -> None:
+        """A finished run's epochs teach the plan how fast this machine trains this network."""
+        progress = job._progress
+        epochs = [r for r in progress.history if r.get("images_per_second")]
+        if not epochs or progress.status != "finished" or not job.info.train_images:
+            return
+        seconds = sorted(r["seconds"] for r in epochs)[len(epochs) // 2]
+        self._epoch_rates[self._network(job.config)] = seconds / job.info.train_images
+        if progress.started and progress.finished:
+            outside = (progress.finished - progress.started) - sum(r["seconds"] for r in progress.history)
+            self._startup = max(0.0, outside)
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """True when a spare worker has TensorFlow loaded (what a server has soon after it starts)."""
@@ -221,10 +386,32 @@ class Engine:
         self._start_ready()
         return job
 
+    def _next_arrival(self) -> int:
+        with self._lock:
+            self._arrivals += 1
+            return self._arrivals
+
+    def _owners(self, job: TrainingJob) -> frozenset[str]:
+        """Whom a run is for: its owner, or every student following a shared training."""
+        if job.info.recipe:
+            owners = {e.info.owner or "" for e in self._entries.values() if e.training is job}
+            return frozenset(owners) or frozenset({job.run_id})
+        return frozenset({job.info.owner or job.run_id})
+
+    def _ordered_queue(self) -> list[TrainingJob]:
+        """The queue in fair order (classifier/engine/plan.py); call with the lock held."""
+        by_id = {job.run_id: job for job in self._queue}
+        waiting = [plan.Waiting(job.run_id, self._owners(job), job.teacher, job.arrival) for job in self._queue]
+        recent = time.time() - FAIR_WINDOW_S
+        self._started = [(when, owners) for when, owners in self._started if when >= recent]
+        return [by_id[w.run_id] for w in plan.fair_order(waiting, [owners for _, owners in self._started])]
+
     def _start_ready(self) -> None:
         with self._lock:
             while self._queue and len(self._running) < self.max_concurrent:
-                job = self._queue.pop(0)
+                job = self._ordered_queue()[0]
+                self._queue.remove(job)
+                self._started.append((time.time(), self._owners(job)))
                 self._running.add(job.run_id)
                 worker, self._spare = self._spare, None
                 if worker is None or not worker.alive():
@@ -232,12 +419,14 @@ class Engine:
                 job._start(worker)
             if self.keep_spare and self._spare is None:
                 self._spare = WorkerProcess()
+        self._plan = (0.0, {}, [])  # the queue moved: work the times out again
 
     def _cancel_if_queued(self, job: TrainingJob) -> bool:
         with self._lock:
             if job not in self._queue:
                 return False
             self._queue.remove(job)
+        self._plan = (0.0, {}, [])
         info = job.info
         info.status, info.reason, info.finished = "stopped", Message("engine.cancelled_in_queue"), time.time()
         try:
@@ -249,10 +438,100 @@ class Engine:
         return True
 
     def _job_ended(self, job: TrainingJob) -> None:
+        self._learn_timing(job)
         with self._lock:
             self._running.discard(job.run_id)
             self._jobs.pop(job.run_id, None)
+            entries = [entry for entry in self._entries.values() if entry.training is job]
+        if job.info.recipe and job._progress.status == "finished" and self._finished_recipes is not None:
+            self._finished_recipes[job.info.recipe] = job.run_id
+        for entry in entries:  # their status is the training's, read from its folder from now on
+            entry._finished()
         self._start_ready()
+
+    # -- the same training done once (classifier/sharing.py) --------------------------------------
+
+    def _join(self, recipe, config, owner, public, lesson, teacher, verbose) -> FollowerJob:
+        """A student's entry on the training of `recipe`: the live one, a finished one, or a new one."""
+        with self._share_lock:
+            training = self._live_training(recipe)
+            finished = None if training is not None else self._finished_training(recipe)
+            new = training is None and finished is None
+            if new:
+                info = self.store.create(config, owner=sharing.SHARED_OWNER)
+                info.recipe = recipe
+                self.store.save(info)
+                training = self.job_type(self, info, resume=False, verbose=verbose, teacher=teacher)
+            training_id = training.run_id if training is not None else finished
+            entry_info = self.store.create(config, owner=owner, public=public, lesson=lesson)
+            entry_info.follows = entry_info.shared = training_id
+            self.store.save(entry_info)
+            sharing.link(self.store, entry_info.run_id, training_id)
+            sharing.write_followers(
+                self.store, training_id, [*sharing.followers(self.store, training_id), entry_info.run_id]
+            )
+            entry = FollowerJob(self, self.store.load(entry_info.run_id), training)
+            if training is not None:
+                training.teacher = training.teacher or teacher
+                with self._lock:
+                    self._entries[entry.run_id] = entry
+                if training.done:  # it ended as we joined: the entry reads it from its folder
+                    entry._finished()
+            if new:
+                self._enqueue(training)
+            self._plan = (0.0, {}, [])
+            return entry
+
+    def _live_training(self, recipe: str) -> TrainingJob | None:
+        with self._lock:
+            jobs = list(self._jobs.values())
+        return next((j for j in jobs if j.info.recipe == recipe and not j.stop_requested and not j.done), None)
+
+    def _finished_training(self, recipe: str) -> str | None:
+        if self._finished_recipes is None:  # once per engine: the trainings finished before it started
+            self._finished_recipes = {
+                info.recipe: info.run_id
+                for info in reversed(self.store.list())
+                if info.recipe and info.owner == sharing.SHARED_OWNER and info.status == "finished"
+            }
+        return self._finished_recipes.get(recipe)
+
+    def _leave(self, entry: FollowerJob) -> None:
+        """A student stops their entry: it keeps a copy of what was trained so far; the training
+        stops only when no one follows it any more."""
+        with self._share_lock:
+            if entry.done:
+                return  # the training ended first: the entry has its results
+            training_id = entry.training_id
+            staying = [i for i in sharing.followers(self.store, training_id) if i != entry.run_id]
+            sharing.write_followers(self.store, training_id, staying)
+            training = entry.training
+            queued = training is not None and training._progress.status == "queued"
+            epochs = sharing.keep_copy(self.store, entry.run_id)
+            info = self.store.load(entry.run_id)
+            self.store.save(sharing.left_at(info, epochs, queued))
+            entry.info = self.store.load(entry.run_id)
+        if training is not None and not staying:
+            training.request_stop()  # the last one to leave
+        entry._finished()
+        self._plan = (0.0, {}, [])
+
+    def _entry_ended(self, entry: FollowerJob) -> None:
+        with self._lock:
+            if self._entries.get(entry.run_id) is entry:
+                del self._entries[entry.run_id]
+
+    def _follow_again(self, training: TrainingJob) -> None:
+        """The students still on a training (after a restart, or a resume) follow it live again."""
+        for entry_id in sharing.followers(self.store, training.run_id):
+            try:
+                info = self.store.load(entry_id)
+            except RunError:
+                continue
+            if info.follows == training.run_id:
+                with self._lock:
+                    if entry_id not in self._entries:
+                        self._entries[entry_id] = FollowerJob(self, info, training)
 
 
 RAY_ADDRESS_ENV = "CLASSIFIER_RAY_ADDRESS"

@@ -260,8 +260,8 @@ class RunActor:
 class ClusterJob(TrainingJob):
     """A run on the cluster as the server sees it: its actor, a follower thread, the live record."""
 
-    def __init__(self, engine: ClusterEngine, info: RunInfo, resume: bool, verbose: int):
-        super().__init__(engine, info, resume, verbose)
+    def __init__(self, engine: ClusterEngine, info: RunInfo, resume: bool, verbose: int, teacher: bool = False):
+        super().__init__(engine, info, resume, verbose, teacher)
         self.actor = None
         self.training_started = False  # the actor exists and has begun (no longer pending in Ray)
         self._cancelled = False
@@ -449,6 +449,8 @@ class ClusterEngine(Engine):
         self._pending: tuple[float, list[str]] = (0.0, [])
         if adopt:
             self.adopt_all()
+            for job in list(self._jobs.values()):  # students on a shared training follow it again
+                self._follow_again(job)
 
     # -- the queue is Ray's -------------------------------------------------------------------------
 

@@ -56,6 +56,9 @@ class Progress:
     eta: float | None = None
     loading: float | None = None  # data-loading progress 0..1 while loading, else None
     queue_position: int | None = None
+    expected_start: float | None = None  # while queued: when it should start (time since the epoch)
+    expected_end: float | None = None  # while queued or training: when it should end
+    students: int = 0  # a shared training's entry: how many students follow that training
     test_accuracy: float | None = None
     test_loss: float | None = None
     precision: str = ""  # the arithmetic the run really used: float32 or bfloat16
@@ -116,7 +119,13 @@ class Progress:
     @classmethod
     def from_store(cls, store: RunStore, run_id: str, viewer: str | None = None) -> Progress:
         """The record of a run as its folder has it (status, history, saved batch points)."""
-        return cls.from_info(store.load(run_id, viewer), store.history(run_id), load_batches(store, run_id))
+        info = store.load(run_id, viewer)
+        progress = cls.from_info(info, store.history(run_id), load_batches(store, run_id))
+        if info.shared:  # a student's entry on a shared training: how many shared it
+            from classifier.sharing import followers
+
+            progress = dataclasses.replace(progress, students=len(followers(store, info.shared)))
+        return progress
 
     @classmethod
     def from_info(cls, info: RunInfo, history: list[dict[str, Any]], batches: tuple[BatchPoint, ...] = ()) -> Progress:
