@@ -2,6 +2,8 @@
 
     python -m bench.cluster makespan --backend local|ray [--runs 6] [--epochs 2] [--limit N]
     python -m bench.cluster load --backend local|ray [--students 30] [--training 2]
+    python -m bench.cluster lesson --students 30 [--no-share] [--epochs 2] [--limit N] [--arrival 10]
+    python -m bench.cluster queue [--runs 6] [--epochs 2] [--limit N]   (expected vs actual start and end)
 
 makespan: `runs` seed-network runs submitted at once, to the in-process engine (worker processes
 on this machine, `nodes` at a time) or to a Ray cluster of `nodes` nodes of one logical CPU each
@@ -14,7 +16,13 @@ load: `students` simulated students, each a websocket session speaking Streamlit
 (feature maps and Grad-CAM computed on the server), Predict and Runs, while `training` runs train:
 in-process (worker processes sharing the server's cores) or on a Ray worker node pinned to the
 other cores (as another machine would be). One real Chromium session beside them checks that a
-browser still gets its answer. Each prints one JSON line; `measure(children, sizes)` is the
+browser still gets its answer.
+
+lesson (issue 22): `students` students, each a Streamlit protocol session, open a shapes lesson
+whose only free setting is the learning rate (three values), pick one and press Start: trainings
+actually run, makespan (first Start to the last run's end) and the p95 time from Start to the
+student's first epoch being there to show, with the same training done once or (--no-share) every
+run trained on its own, on the same cores. Each prints one JSON line; `measure(children, sizes)` is the
 section of `make bench`.
 """
 
@@ -270,6 +278,185 @@ def _wait_until_training(runs: Path, count: int, timeout: float = 300) -> None:
     raise RuntimeError(f"{count} runs were not training after {timeout} s")
 
 
+# --- a lesson's class pressing Start (issue 22): the same training done once, or every run alone ----
+
+LESSON_RATES = (0.001, 0.01, 0.1)  # the one setting students may change, among three values
+LESSON_CODE = "BENCH1"
+
+
+def bench_lesson(epochs: int, limit: int | None):
+    from classifier.lessons import Lesson
+
+    changes = {"dataset": "shapes", "epochs": epochs, "learning_rate": LESSON_RATES[0]}
+    if limit is not None:
+        changes["limit"] = limit
+    return Lesson(preset="seed", changes=changes, choices={"learning_rate": LESSON_RATES}, class_code=LESSON_CODE)
+
+
+async def _rerun(socket, page: str, query: str, widgets: list | None, timeout: float) -> tuple[dict[str, str], str]:
+    """One script run of `page` through Streamlit's protocol: the widgets it drew (id of each, by
+    the key at the end of the id) and the query string the page set."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    request = BackMsg()
+    request.rerun_script.page_name = page
+    request.rerun_script.query_string = query
+    for widget in widgets or ():
+        request.rerun_script.widget_states.widgets.append(widget)
+    await socket.send(request.SerializeToString())
+    drawn, query_now = {}, query
+    while True:
+        message = ForwardMsg()
+        message.ParseFromString(await asyncio.wait_for(socket.recv(), timeout))
+        kind = message.WhichOneof("type")
+        if kind == "script_finished":
+            return drawn, query_now
+        if kind == "page_info_changed":
+            query_now = message.page_info_changed.query_string
+        elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            element = message.delta.new_element
+            widget = getattr(element, element.WhichOneof("type") or "", None)
+            widget_id = getattr(widget, "id", "")
+            if widget_id.startswith("$$ID-"):
+                drawn[widget_id.split("-", 2)[-1]] = widget_id
+
+
+async def lesson_student(url: str, token: str, choice: int, arrival: float, timeout: float) -> tuple[str, float]:
+    """A student opens the lesson link, picks a learning rate, presses Start: (run id, Start time)."""
+    import urllib.parse
+
+    import websockets
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    await asyncio.sleep(arrival)
+    query = f"lesson={token}"
+    stream = url.replace("http://", "ws://") + "/_stcore/stream"
+    async with websockets.connect(stream, subprotocols=["streamlit"], max_size=None) as socket:
+        drawn, _ = await _rerun(socket, "train", query, None, timeout)
+        picker = next(i for key, i in drawn.items() if key.startswith("lesson_choice_learning_rate@"))
+        if choice:
+            pick = WidgetState(id=picker)
+            pick.int_array_value.data.append(choice)
+            drawn, _ = await _rerun(socket, "train", query, [pick], timeout)
+        started = time.time()
+        press = WidgetState(id=drawn["start"], trigger_value=True)
+        _, query_now = await _rerun(socket, "train", query, [press], timeout)
+        run_id = urllib.parse.parse_qs(query_now).get("run", [""])[0]
+        if not run_id:
+            raise RuntimeError("Start did not start a run")
+        return run_id, started
+
+
+def lesson_class(students: int, share: bool, epochs: int, limit: int | None, arrival: float) -> dict[str, Any]:
+    """`students` simulated students each start one run of a shapes lesson whose only free setting
+    is the learning rate (three values), against one server on this machine's cores."""
+    sys.path.insert(0, str(TESTS))
+    from browser_support import Server
+
+    from classifier import sharing
+    from classifier.data import load_dataset
+    from classifier.runs import RunStore
+
+    load_dataset("shapes")  # made before the clock starts (it is generated, then kept in memory)
+    work = Path(tempfile.mkdtemp(prefix=f"lesson-{'shared' if share else 'alone'}-"))
+    env = {"CLASSIFIER_RUNS_DIR": str(work / "runs"), sharing.SHARE_ENV: "1" if share else "0"}
+    lesson = bench_lesson(epochs, limit)
+    server = Server(work, extra_env=env).start(timeout=120)
+    store = RunStore(work / "runs")
+    try:
+        chance = __import__("random").Random(0)
+        arrivals = [chance.uniform(0.0, arrival) for _ in range(students)]
+
+        async def whole_class():
+            return await asyncio.gather(
+                *(lesson_student(server.url, lesson.token(), n % 3, arrivals[n], 300) for n in range(students)),
+                return_exceptions=True,
+            )
+
+        first_start = time.time()
+        outcomes = asyncio.run(whole_class())
+        started = {o[0]: o[1] for o in outcomes if isinstance(o, tuple)}
+        errors = [f"{type(o).__name__}: {o}"[:200] for o in outcomes if not isinstance(o, tuple)]
+        first_epoch: dict[str, float] = {}  # when each student's first epoch was there to be shown
+        deadline = time.time() + 3600
+        while time.time() < deadline:
+            infos = {run_id: store.load(run_id) for run_id in started}
+            for run_id, info in infos.items():
+                if run_id not in first_epoch and info.epochs_completed >= 1:
+                    first_epoch[run_id] = time.time()
+            if all(info.status not in ("queued", "running") for info in infos.values()):
+                break
+            time.sleep(0.2)
+        makespan = time.time() - min(started.values(), default=first_start)
+        infos = [store.load(run_id) for run_id in started]
+    finally:
+        server.stop()
+    waits = [first_epoch[run_id] - started[run_id] for run_id in started if run_id in first_epoch]
+    trained = {info.shared or info.run_id for info in infos}
+    return {
+        "students": students,
+        "shared": share,
+        "trainings": len(trained),
+        "distinct_recipes": len({repr(info.config) for info in infos}),
+        "makespan_s": round(makespan, 1),
+        "p95_wait_s": round(percentile(waits, 0.95), 1) if waits else None,
+        "p50_wait_s": round(statistics.median(waits), 1) if waits else None,
+        "statuses": sorted({info.status for info in infos}),
+        "errors": errors,
+        "epochs": epochs,
+        "limit": limit,
+        "cpu_count": os.cpu_count(),
+        "runs_dir": str(work),
+    }
+
+
+# --- the queue's expected times against what happens ------------------------------------------------
+
+
+def queue_accuracy(runs: int, epochs: int, limit: int | None) -> dict[str, Any]:
+    """One run trains first (the engine measures this network's epoch time from it); then `runs`
+    more are queued at once, one slot: each one's expected start and end as the page showed them at
+    submission, against when it really started and ended."""
+    from classifier.config import Config
+    from classifier.data import load_dataset
+    from classifier.engine import Engine
+    from classifier.runs import RunStore
+
+    load_dataset("shapes")
+    store = RunStore(tempfile.mkdtemp(prefix="queue-"))
+    engine = Engine(store, max_concurrent=1)
+    config = Config(dataset="shapes", epochs=epochs, limit=limit)
+    first = engine.submit(config, owner="first-student-00")
+    first.wait()
+    jobs = [engine.submit(config, owner=f"student-{n:02d}-0000000") for n in range(runs)]
+    engine._plan = (0.0, {}, [])  # noqa: SLF001 - the page's view right after everyone pressed Start
+    expected = {job.run_id: (job.snapshot().expected_start, job.snapshot().expected_end) for job in jobs}
+    submitted = time.time()
+    for job in jobs:
+        job.wait()
+    engine.close()
+    rows = []
+    for job in jobs:
+        info = store.load(job.run_id)
+        start, end = expected[job.run_id]
+        rows.append(
+            {
+                "expected_wait_s": round(start - submitted, 1) if start else None,
+                "actual_wait_s": round(info.started - submitted, 1),
+                "expected_end_s": round(end - submitted, 1) if end else None,
+                "actual_end_s": round(info.finished - submitted, 1),
+            }
+        )
+    errors = [
+        abs(row["expected_end_s"] - row["actual_end_s"]) / row["actual_end_s"]
+        for row in rows
+        if row["expected_end_s"] is not None
+    ]
+    return {"runs": runs, "epochs": epochs, "limit": limit, "rows": rows,
+            "max_end_error": round(max(errors), 3) if errors else None}  # fmt: skip
+
+
 # --- the section of make bench ----------------------------------------------------------------------
 
 
@@ -340,8 +527,10 @@ def measure(children, sizes) -> tuple[dict[str, Any], list]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.cluster")
-    parser.add_argument("what", choices=("makespan", "load"))
-    parser.add_argument("--backend", choices=("local", "ray"), required=True)
+    parser.add_argument("what", choices=("makespan", "load", "lesson", "queue"))
+    parser.add_argument("--backend", choices=("local", "ray"), default="local")
+    parser.add_argument("--no-share", action="store_true", help="lesson: every student's run trained on its own")
+    parser.add_argument("--arrival", type=float, default=10.0, help="lesson: students press Start within this many s")
     parser.add_argument("--runs", type=int, default=6)
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--limit", type=int)
@@ -350,7 +539,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--training", type=int, default=2)
     args = parser.parse_args(argv)
-    if args.what == "makespan":
+    if args.what == "queue":
+        result = queue_accuracy(args.runs, args.epochs, args.limit)
+    elif args.what == "lesson":
+        result = lesson_class(args.students, not args.no_share, args.epochs, args.limit, args.arrival)
+    elif args.what == "makespan":
         result = makespan(args.backend, args.runs, args.epochs, args.limit, args.nodes, args.dataset)
     else:
         result = class_load(args.backend, args.students, args.training, args.limit or 2000, args.dataset)
