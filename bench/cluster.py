@@ -476,6 +476,9 @@ def measure(children, sizes) -> tuple[dict[str, Any], list]:
         raw[f"load-{backend}"] = children.run(
             f"class-load-{backend}", "bench.cluster", "load", "--backend", backend, "--students", students
         )
+    for side in ("shared", "alone"):  # a lesson's class pressing Start, the same training done once or not
+        off = ["--no-share"] if side == "alone" else []
+        raw[f"lesson-{side}"] = children.run(f"lesson-{side}", "bench.cluster", "lesson", "--students", students, *off)
     local, ray = raw["makespan-local"], raw["makespan-ray"]
     data = "full CIFAR-10" if sizes.limit is None else f"{sizes.limit:,} images per split"
     rows = [
@@ -495,6 +498,32 @@ def measure(children, sizes) -> tuple[dict[str, Any], list]:
             "—",
             "info",
         ),
+    ]
+    shared, alone = raw["lesson-shared"], raw["lesson-alone"]
+    about = f"{shared['students']} students start a shapes lesson (learning rate: 3 choices)"
+    rows += [
+        Row(
+            f"{about}: trainings actually run, shared vs every run alone",
+            str(shared["trainings"]),
+            str(alone["trainings"]),
+            "—",
+            "= distinct recipes",
+            verdict(shared["trainings"] == shared["distinct_recipes"]),
+        ),
+        ratio_row(
+            f"{about}: makespan, shared vs alone",
+            shared["makespan_s"],
+            alone["makespan_s"],
+            report.seconds,
+            at_most=0.15,
+        ),  # fmt: skip
+        ratio_row(
+            f"{about}: p95 Start to first epoch, shared vs alone",
+            shared["p95_wait_s"],
+            alone["p95_wait_s"],
+            report.seconds,
+            at_most=0.2,
+        ),  # fmt: skip
     ]
     for backend in ("local", "ray"):
         load = raw[f"load-{backend}"]
