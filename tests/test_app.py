@@ -294,7 +294,7 @@ def test_a_queued_run_shows_its_place_and_can_leave_the_queue():
         assert engine.queue_position(run_id) is None
     finally:
         for blocker in blockers:
-            blocker.request_stop()
+            blocker.request_stop(viewer=None)
         for blocker in blockers:
             blocker.wait(60)
 

@@ -25,6 +25,11 @@ _WHITESPACE = re.compile(r"\s+")
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
+class Markdown(str):
+    """Text already safe as Markdown: a template from the translation table with its values escaped
+    (what `ui.i18n.t` and `say` return), or the output of `plain`. Not escaped a second time."""
+
+
 def shown(value: object, limit: int = LIMIT) -> str:
     """The value as one line of visible text: invisible controls removed, whitespace collapsed,
     at most `limit` characters (cut with an ellipsis)."""
@@ -32,9 +37,21 @@ def shown(value: object, limit: int = LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def plain(value: object, limit: int = LIMIT) -> str:
-    """The value for a Markdown context, shown exactly as text (every Markdown character escaped)."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", shown(value, limit))
+def plain(value: object, limit: int = LIMIT, paragraphs: bool = False) -> Markdown:
+    """The value for a Markdown context, shown exactly as text (every Markdown character escaped).
+    `paragraphs`: keep the value's line breaks (a lesson's task), each line its own paragraph."""
+    if isinstance(value, Markdown):
+        return value
+    if paragraphs:
+        text = str(value)[:limit]
+        return Markdown("\n\n".join(plain(line, limit) for line in text.splitlines() if line.strip()))
+    return Markdown(_MARKDOWN_PUNCTUATION.sub(r"\\\1", shown(value, limit)))
+
+
+def markdown_value(value: object) -> object:
+    """A value to fill into a Markdown template: text is escaped (unless already Markdown), numbers
+    and other values keep their type so that the template's format specs still apply."""
+    return plain(value) if isinstance(value, str) else value
 
 
 def for_chart(value: object, limit: int = LIMIT) -> str:
