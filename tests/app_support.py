@@ -72,4 +72,4 @@ def shown_text(markdown: str) -> str:
     of Streamlit's renderer), tags dropped, entities decoded. User text is escaped when sent
     (ui.text.plain), so tests compare what is read, never the escaped source."""
     rendered = _COMMONMARK.render(markdown)
-    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip()
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).replace("\u2060", "").strip()  # word joiners are unseen

@@ -32,6 +32,10 @@ def _isolated_dirs(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CLASSIFIER_RUNS_DIR", str(tmp_path_factory.getbasetemp() / "runs"))
         patch.setenv("CLASSIFIER_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+        # The app's one engine serves every page test of the session, as a server serves a whole
+        # school: per-student limits are tested on their own (tests/test_safety.py), not by accident.
+        patch.setenv("CLASSIFIER_MAX_ACTIVE_RUNS", "1000")
+        patch.setenv("CLASSIFIER_MAX_KEPT_RUNS", "100000")
         yield
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from app_support import app_at, button, zh
+from app_support import app_at, button, shown_text, zh
 from hostile_corpus import make_zip
 from polling import wait_for
 
@@ -38,7 +38,7 @@ def test_bad_and_empty_zips_are_explained_in_chinese():
     ]:
         at.file_uploader(key="dataset_zip").set_value((name, content, "application/zip")).run()
         assert at.error, name
-        assert name in at.error[0].value  # named as the student knows the file, not by its stored name
+        assert name in shown_text(at.error[0].value)  # named as the student knows the file, not by its stored name
         assert english_sentences(at) == [], (name, english_sentences(at))
 
 

@@ -23,6 +23,11 @@ _WHITESPACE = re.compile(r"\s+")
 # CommonMark lets a backslash escape any ASCII punctuation: escaped, none of it starts a link, an
 # image, emphasis, code, a heading or list, HTML, math ($), or Streamlit's :color[] and :emoji: codes.
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Streamlit's renderer links bare "http://", "www." and e-mail addresses in the decoded text, whatever
+# the escapes (checked in Chromium): an invisible word joiner before ":" and "@" and inside "www."
+# leaves the text as it reads but matches no link pattern.
+_AUTOLINK = re.compile(r"(?=[:@])|(?<=www)(?=\.)", re.IGNORECASE)
+_WORD_JOINER = "\u2060"
 
 
 class Markdown(str):
@@ -45,7 +50,8 @@ def plain(value: object, limit: int = LIMIT, paragraphs: bool = False) -> Markdo
     if paragraphs:
         text = str(value)[:limit]
         return Markdown("\n\n".join(plain(line, limit) for line in text.splitlines() if line.strip()))
-    return Markdown(_MARKDOWN_PUNCTUATION.sub(r"\\\1", shown(value, limit)))
+    unlinked = _AUTOLINK.sub(_WORD_JOINER, shown(value, limit))
+    return Markdown(_MARKDOWN_PUNCTUATION.sub(r"\\\1", unlinked))
 
 
 def markdown_value(value: object) -> object:
