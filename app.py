@@ -7,7 +7,10 @@ from ui.i18n import language_switch, t
 from ui.state import remember_owner, warm_up
 
 enter_app()
-st.set_page_config(page_title="CNN Classroom", page_icon=":material/neurology:", layout="wide")
+# The browser tab's icon is an emoji (drawn by the browser itself): a Material icon there, the page's own
+# included, makes every visitor's browser fetch it from fonts.gstatic.com (Streamlit 1.67's frontend).
+FAVICON = "🧠"
+st.set_page_config(page_title="CNN Classroom", page_icon=FAVICON, layout="wide")
 language_switch()
 with st.sidebar:
     remember_owner()
@@ -23,6 +26,7 @@ navigation = st.navigation(
         st.Page("pages/class_.py", title=t("nav.class"), icon=":material/groups:", url_path="class"),
     ]
 )
+st.set_page_config(page_icon=FAVICON)  # again after navigation, which puts the page's icon in the tab
 try:
     navigation.run()
 finally:

@@ -261,7 +261,7 @@ def _follow(job, engine, quiet: bool = False) -> int:
                 shown = len(history)
     except KeyboardInterrupt:
         print("stopping after this batch...", file=sys.stderr)
-        job.request_stop()
+        job.request_stop(viewer=None)  # the person at the terminal runs the server
         job.wait()
     return _final_line(engine.store, job.run_id)
 
@@ -703,7 +703,7 @@ def _sweep(args: argparse.Namespace) -> int:
                 print(json.dumps(result), file=sys.__stdout__, flush=True)
         except KeyboardInterrupt:
             print("stopping the sweep...", file=sys.stderr)
-            sweep.request_stop()
+            sweep.request_stop(viewer=None)
             for point in sweep.points:
                 point.job.wait()
             return 1

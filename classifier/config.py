@@ -139,7 +139,7 @@ class Config:
         for filters in self.conv_filters:
             _check_number("conv_filters", filters, integer=True)
         if not isinstance(self.pool_after, tuple) or len(self.pool_after) != len(self.conv_filters):
-            got = len(self.pool_after) if isinstance(self.pool_after, tuple) else repr(self.pool_after)
+            got = len(self.pool_after) if isinstance(self.pool_after, tuple) else echo(self.pool_after)
             raise ConfigError("config.pool_count", field="pool_after", blocks=len(self.conv_filters), got=got)
         if not all(isinstance(p, bool) for p in self.pool_after):
             raise ConfigError("config.yes_no", field="pool_after")
@@ -216,9 +216,18 @@ class Config:
         return Config.from_dict({**self.to_dict(), **changes})
 
 
+ECHO_LIMIT = 60  # a value quoted back in a message (it may come from a forged link) is cut here
+
+
+def echo(value: Any) -> str:
+    """A rejected value as a message quotes it: its repr, at most ECHO_LIMIT characters."""
+    text = repr(value)
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
+
+
 def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise ConfigError("config.choice", field=name, choices=", ".join(choices), value=repr(value))
+        raise ConfigError("config.choice", field=name, choices=", ".join(choices), value=echo(value))
 
 
 def _check_number(name: str, value: Any, integer: bool = False) -> None:
@@ -226,9 +235,9 @@ def _check_number(name: str, value: Any, integer: bool = False) -> None:
     kind = int if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, kind):
         code = "config.whole_number" if integer else "config.number"
-        raise ConfigError(code, field=name, low=low, high=high, value=repr(value))
+        raise ConfigError(code, field=name, low=low, high=high, value=echo(value))
     if not low <= value <= high:  # also False for NaN
-        raise ConfigError("config.range", field=name, low=low, high=high, value=repr(value))
+        raise ConfigError("config.range", field=name, low=low, high=high, value=echo(value))
 
 
 SEED = Config()
@@ -290,7 +299,7 @@ PRESET_NAMES = tuple(PRESETS)
 def preset(name: str, **overrides: Any) -> Config:
     """A named preset, optionally with some fields changed; validated."""
     if name not in PRESETS:
-        raise ConfigError("config.choice", field="preset", choices=", ".join(PRESETS), value=repr(name))
+        raise ConfigError("config.choice", field="preset", choices=", ".join(PRESETS), value=echo(name))
     return PRESETS[name].replace(**overrides)
 
 

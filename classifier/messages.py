@@ -106,6 +106,11 @@ ENGLISH: dict[str, str] = {
     # the same training done once (classifier/sharing.py)
     "share.left": "you left the shared training after {epochs} epoch(s); your run keeps what was trained until then, and the others on it train on",
     "share.left_queued": "you left the queue before the shared training started; the others on it keep their place",
+    # limits per student (classifier/limits.py)
+    "limits.active_runs": "you already have {count} run(s) queued or training (the limit for each student is {limit}); wait for one to finish, or stop one, then start again: your settings are kept",
+    "limits.kept_runs": "you have {count} saved runs (the limit for each student is {limit}); delete some on the Runs page, then start again: your settings are kept",
+    "limits.sweep_runs": "this experiment needs {count} runs and you have {active} queued or training; at most {limit} may wait at once. Choose fewer shares, or wait for your runs to finish",
+    "limits.not_a_number": "the server setting {variable} must be a whole number of at least 1 (it is '{value}')",
     # runs (classifier/runs.py)
     "run.not_found": "no such run: {run_id}",
     "run.damaged": "run {run_id} is damaged: {detail}",
@@ -160,7 +165,7 @@ ENGLISH: dict[str, str] = {
     # export.py
     "export.no_runtime": "the LiteRT runtime (ai-edge-litert) is not installed: "
     "pip install -r requirements-challenges.txt",
-    "export.flavour": "unknown export flavour {flavour!r}; choose one of {choices}",
+    "export.flavour": "unknown export flavour '{flavour}'; choose one of {choices}",
     "export.failed": "the model could not be converted to {flavour}: {reason}",
     "export.flex_ops": "the {flavour} file needs TensorFlow operators a phone's LiteRT runtime lacks: {ops}",
     "export.not_integer": "this model cannot be made full-integer int8: {ops} would still compute in "
@@ -175,7 +180,7 @@ ENGLISH: dict[str, str] = {
     "explain.class": "class {index} does not exist; the model has {count} classes",
     # sweep.py
     "sweep.fraction": "each fraction must be more than 0 and at most 1 (got {value})",
-    "sweep.fraction_text": "fractions must be numbers separated by commas, like 0.02,0.1,1 (got {text!r})",
+    "sweep.fraction_text": "fractions must be numbers separated by commas, like 0.02,0.1,1 (got '{text}')",
     "sweep.empty": "choose at least one fraction of the training set",
     "sweep.too_many": "{count} runs is too many for one sweep; the limit is {limit}",
     # federated.py
@@ -314,19 +319,19 @@ ENGLISH.update(
     {
         "lesson.empty": "no lesson link was given",
         "lesson.too_long": "the lesson link is {length} characters long, more than a lesson link can be ({limit}); copy it again",
-        "lesson.version": "this lesson link was made by another version of the app (format {version!r}); ask the teacher for a new link",
+        "lesson.version": "this lesson link was made by another version of the app (format '{version}'); ask the teacher for a new link",
         "lesson.damaged": "the lesson link is damaged (cut short or changed on the way); copy the whole link again",
         "lesson.tampered": "the lesson link does not match its checksum: it was changed or cut short; copy the whole link again",
         "lesson.stale_field": "the lesson link sets {field}, which this version of the app no longer has; ask the teacher for a new link",
-        "lesson.preset": "the lesson link starts from a preset {preset!r} this app does not have (presets: {choices})",
+        "lesson.preset": "the lesson link starts from a preset '{preset}' this app does not have (presets: {choices})",
         "lesson.bad_value": "the lesson link asks for a value this app refuses: {reason}",
         "lesson.free_and_choice": "the lesson link both frees {field} and limits it to a list of choices",
         "lesson.choice_count": "the lesson link offers {field} with fewer than 2 or more than {most} choices",
         "lesson.choice_default": "the lesson link opens on a value of {field} that is not among its own choices",
         "lesson.task_too_long": "the task is longer than {limit} characters; one paragraph, please",
         "lesson.title_too_long": "the title is longer than {limit} characters",
-        "lesson.class_code": "{text!r} is not a class code: 4 to 16 letters and digits, like K7QM2X",
-        "lesson.unknown_builtin": "there is no built-in lesson called {lesson!r}",
+        "lesson.class_code": "'{text}' is not a class code: 4 to 16 letters and digits, like K7QM2X",
+        "lesson.unknown_builtin": "there is no built-in lesson called '{lesson}'",
         "lesson.dataset": "a lesson trains on one of the app's own data sets ({choices}), not an uploaded one",
     }
 )

@@ -65,11 +65,11 @@ class Sweep:
     def run_ids(self) -> list[str]:
         return [point.run_id for point in self.points]
 
-    def request_stop(self) -> None:
-        """Stop the run in progress and take the waiting ones out of the queue."""
+    def request_stop(self, viewer: str | None) -> None:
+        """Stop the run in progress and take the waiting ones out of the queue (their owner only)."""
         for point in reversed(self.points):  # the queued ones first: none starts in the meantime
             if point.job is not None:
-                point.job.request_stop()
+                point.job.request_stop(viewer)
 
 
 def plan(base: Config, fractions, augmentations=((),)) -> list[tuple[float, tuple[str, ...], Config]]:
@@ -93,10 +93,14 @@ def submit(
     from classifier.data import describe_source
 
     planned = plan(base, fractions, augmentations)
+    allowance = engine.limits.sweep_runs
+    active = engine.active_runs(owner) if owner is not None else 0
+    if owner is not None and active + len(planned) > allowance:
+        raise ClassifierError("limits.sweep_runs", count=len(planned), active=active, limit=allowance)
     points = []
     for fraction, options, config in planned:
         label = f"{describe_source(config.dataset)} · {fraction:.0%}" + (f" · {'+'.join(options)}" if options else "")
-        job = engine.submit(config, owner=owner, verbose=verbose, dataset_label=label)
+        job = engine.submit(config, owner=owner, verbose=verbose, dataset_label=label, allowance=allowance)
         points.append(Point(fraction, options, job.run_id, job))
     return Sweep(tuple(points))
 

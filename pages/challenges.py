@@ -15,6 +15,7 @@ from classifier.messages import ClassifierError, Message
 from classifier.model import resolved_precision
 from ui import challenges, charts, require_app, state, widgets
 from ui.i18n import format_duration, labels, say, t
+from ui.text import plain
 
 require_app()
 
@@ -92,7 +93,7 @@ def little_data() -> None:
         key="ch_sweep_start",
     )
     if st.session_state.get("ch_sweep_error"):
-        st.error(st.session_state.ch_sweep_error)
+        st.error(plain(st.session_state.ch_sweep_error))
     if current:
         st.fragment(_sweep_panel, run_every=2.0 if active else None)()
 
@@ -120,7 +121,7 @@ def _stop_sweep(points: list[dict]) -> None:
     for point in reversed(points):  # the queued ones first, so none starts in the meantime
         job = state.engine().job(point["run_id"])
         if job is not None:
-            job.request_stop()
+            job.request_stop(state.owner())
 
 
 def _sweep_panel() -> None:

@@ -15,6 +15,7 @@ from classifier.runs import class_viewer
 from ui import charts, require_app, state, train_form
 from ui import lessons as lesson_ui
 from ui.i18n import format_duration, say, t
+from ui.text import plain, shown
 
 require_app()
 
@@ -51,9 +52,10 @@ def class_view(group: str) -> None:
     key = next(iter(by_lesson))
     if len(by_lesson) > 1:  # one class code used for several lessons
         titles = {k: lesson_ui.title(tag=v[0].lesson) for k, v in by_lesson.items()}
-        key = st.selectbox(t("class.lesson"), list(by_lesson), format_func=titles.get, key="class_lesson")
+        pick = {k: shown(title) for k, title in titles.items()}.get
+        key = st.selectbox(t("class.lesson"), list(by_lesson), format_func=pick, key="class_lesson")
     runs = by_lesson[key]
-    st.subheader(lesson_ui.plain(lesson_ui.title(tag=runs[0].lesson)))
+    st.subheader(plain(lesson_ui.title(tag=runs[0].lesson)))
     viewer = class_viewer(group)
     progress = {info.run_id: engine.progress(info.run_id, viewer) for info in runs}
     names = {info.run_id: lesson_ui.student_name(info, runs) for info in runs}
@@ -92,7 +94,7 @@ def class_view(group: str) -> None:
         for info in looked:
             row.page_link(
                 "pages/inside.py",
-                label=names[info.run_id],
+                label=plain(names[info.run_id]),
                 icon=":material/visibility:",
                 query_params={"run": info.run_id, "class": group},
             )
@@ -157,7 +159,7 @@ def give_a_lesson(group: str | None) -> None:
             key="class_give",
         )
         entry = lessons.builtin(chosen)
-        st.markdown(lesson_ui.task(entry.lesson))
+        st.markdown(plain(lesson_ui.task(entry.lesson), limit=lessons.MAX_TASK, paragraphs=True))
         free = [train_form.field_label(name) for name in (*entry.lesson.free, *entry.lesson.choices)]
         st.caption(t("class.give_free", fields=", ".join(free) or t("config.none")))
         code = group if group and not group.startswith("link-") else None

@@ -10,6 +10,7 @@ from classifier.images import ImageError, load_input
 from ui import charts, lessons, require_app, state, widgets
 from ui import timeline as timeline_view
 from ui.i18n import class_names, labels, say, t
+from ui.text import plain
 
 require_app()
 
@@ -101,7 +102,7 @@ def prediction_section(loaded, image: np.ndarray, result) -> None:
 
 def feature_maps_section(result) -> None:
     names = list(result.feature_maps)
-    tabs = st.tabs(names)
+    tabs = st.tabs([plain(name) for name in names])  # layer names: an uploaded model chose them
     for tab, name in zip(tabs, names):
         maps = np.moveaxis(result.feature_maps[name], -1, 0)  # (channels, h, w)
         with tab:

@@ -11,7 +11,8 @@ from classifier.runs import ACTIVE, RunError, can_modify
 from ui import charts, lessons, require_app, state, widgets
 from ui import timeline as timeline_view
 from ui.config_rows import config_rows
-from ui.i18n import format_duration, say, t
+from ui.i18n import format_duration, say, t, t_text
+from ui.text import plain, shown
 
 require_app()
 
@@ -24,7 +25,7 @@ def table(runs) -> pd.DataFrame:
             {
                 t("runs.col.when"): widgets.describe_run(info).split(" · ")[0],
                 t("runs.col.status"): t(f"status.{info.status}"),
-                t("runs.col.dataset"): info.dataset_name or c.dataset,
+                t("runs.col.dataset"): shown(info.dataset_name or c.dataset),
                 t("runs.col.network"): "-".join(map(str, c.conv_filters)) + (" BN" if c.batch_norm else ""),
                 t("runs.col.optimizer"): f"{c.optimizer} {c.learning_rate:g}",
                 t("runs.col.batch"): c.batch_size,
@@ -35,7 +36,7 @@ def table(runs) -> pd.DataFrame:
                 t("runs.col.test"): info.test_accuracy,
                 t("runs.col.duration"): format_duration(info.duration) if info.duration else "–",
                 t("runs.col.owner"): whose(info),
-                t("runs.col.lesson"): lessons.lesson_label(info),
+                t("runs.col.lesson"): shown(lessons.lesson_label(info)),
             }
         )
     return pd.DataFrame(rows)
@@ -56,7 +57,7 @@ def whose(info) -> str:
     """Mine, or who shared it with the class (by the name they gave)."""
     if info.owner == state.owner():
         return t("runs.mine")
-    return t("runs.shared_by", name=info.shared_as) if info.shared_as else t("runs.shared")
+    return t_text("runs.shared_by", name=info.shared_as) if info.shared_as else t("runs.shared")
 
 
 def compare(selected) -> None:
@@ -83,7 +84,7 @@ def compare(selected) -> None:
 def actions(info) -> None:
     engine = state.engine()
     mine = can_modify(info, state.owner())
-    st.markdown(f"#### {widgets.describe_run(info)}")
+    st.markdown(f"#### {plain(widgets.describe_run(info))}")
     if info.reason:
         st.caption(say(info.reason))
     if info.lesson:

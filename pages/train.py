@@ -13,6 +13,7 @@ from classifier.model import describe_layers
 from classifier.runs import RunError
 from ui import charts, lessons, live, require_app, state, train_form, widgets
 from ui.i18n import class_names, format_duration, labels, say, t
+from ui.text import plain
 
 require_app()
 
@@ -63,7 +64,7 @@ def preview_section(dataset, name: str) -> None:
     shown = dict(zip(dataset.classes, class_names(dataset.classes)))
     for name, pictures in list(dataset.examples_per_class(8).items())[:12]:
         cells = st.columns([1, 4], vertical_alignment="center")
-        cells[0].markdown(f"**{shown.get(name, name)}**")
+        cells[0].markdown(f"**{plain(shown.get(name, name))}**")
         cells[1].image(charts.enlarge(np.concatenate(list(pictures), axis=1), 2), output_format="PNG")
 
 

@@ -3,7 +3,11 @@ app.py runs with st.navigation, then switch_page to the page under test."""
 
 from __future__ import annotations
 
+import html
+import re
+
 from conftest import ROOT
+from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from ui.i18n import TEXT
@@ -58,3 +62,14 @@ def picker(at: AppTest, key: str):
     found = [control for control in at.segmented_control if control.key and control.key.startswith(f"{key}@")]
     assert len(found) == 1, [control.key for control in at.segmented_control]
     return found[0]
+
+
+_COMMONMARK = MarkdownIt("commonmark")
+
+
+def shown_text(markdown: str) -> str:
+    """What a reader sees of a Markdown source the page sent: rendered as CommonMark (the grammar
+    of Streamlit's renderer), tags dropped, entities decoded. User text is escaped when sent
+    (ui.text.plain), so tests compare what is read, never the escaped source."""
+    rendered = _COMMONMARK.render(markdown)
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).replace("\u2060", "").strip()  # word joiners are unseen

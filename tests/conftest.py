@@ -32,6 +32,14 @@ def _isolated_dirs(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CLASSIFIER_RUNS_DIR", str(tmp_path_factory.getbasetemp() / "runs"))
         patch.setenv("CLASSIFIER_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+        # The app's one engine serves every page test of the session, as a server serves a whole
+        # school: per-student limits are tested on their own (tests/test_safety.py), not by accident.
+        patch.setenv("CLASSIFIER_MAX_ACTIVE_RUNS", "1000")
+        patch.setenv("CLASSIFIER_MAX_KEPT_RUNS", "100000")
+        # Training workers as nice as the tests: on a machine shared with other work a nice worker
+        # also waits for everyone else's processes, and tests' time-outs would measure that. The
+        # engine's own priority is tested on its own (tests/test_classroom.py).
+        patch.setenv("CLASSIFIER_WORKER_NICE", "0")
         yield
 
 

@@ -22,6 +22,6 @@ def train_in_this_process(
         if on_event:
             on_event(event, stop)
 
-    trainer = worker.Worker(store, info.run_id, emit, stop, resume=False)
+    trainer = worker.Worker(worker.FolderSink(store, info.run_id), emit, stop, resume=False)
     trainer.run()
     return trainer, events

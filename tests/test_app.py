@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from app_support import app_at, button, charts, en, picker
+from app_support import app_at, button, charts, en, picker, shown_text
 from conftest import PHOTOS
 
 from ui.i18n import TEXT
@@ -179,7 +179,7 @@ def test_predict_page_with_good_and_bad_files():
     )
     at.run()
     assert not at.exception
-    assert [e.value for e in at.error] == [f"notes.png: {en('msg.image.unknown')}"]
+    assert [shown_text(e.value) for e in at.error] == [f"notes.png: {en('msg.image.unknown')}"]
     verdict = next(m.value for m in at.markdown if m.value.startswith("**dog.jpg**"))
     assert "%" in verdict
     assert len(charts(at)) == 1
@@ -200,7 +200,7 @@ def test_inside_page_shows_filters_maps_and_grad_cam():
     assert at.selectbox(key="inside_filter_layer").value == first.name
     images = at.image
     assert len(images) >= 3  # filters, the input, the Grad-CAM overlay
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(shown_text(c.value) for c in at.caption)
     assert f"{first.filters} filters of 3×3" in captions and f"{first.name}: {first.filters} maps" in captions
     at.segmented_control(key="inside_source").set_value("class").run()
     at.selectbox(key="inside_class").set_value(3).run()
@@ -294,7 +294,7 @@ def test_a_queued_run_shows_its_place_and_can_leave_the_queue():
         assert engine.queue_position(run_id) is None
     finally:
         for blocker in blockers:
-            blocker.request_stop()
+            blocker.request_stop(viewer=None)
         for blocker in blockers:
             blocker.wait(60)
 

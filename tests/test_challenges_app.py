@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from app_support import app_at, button, charts, en
+from app_support import app_at, button, charts, en, shown_text
 from polling import wait_for
 
 from ui.i18n import TEXT
@@ -82,7 +82,8 @@ def test_export_measures_every_flavour_of_a_run_and_offers_the_files():
     assert job.wait(180) and job.snapshot().status == "finished"
     at.run()
     at.selectbox(key="ch_export_model").set_value(job.run_id).run()  # options are keyed by run id
-    assert any(c.value == en("ch.export.plan").format(images=300, dataset="shapes (first 300)") for c in at.caption)
+    plan = en("ch.export.plan").format(images=300, dataset="shapes (first 300)")
+    assert any(shown_text(c.value) == plan for c in at.caption)
     button(at, "ch_export_start").click().run()
     task = challenges.task(at.session_state["ch_export_task"])
     assert task.wait(600)
@@ -136,7 +137,7 @@ def test_a_private_federated_run_reports_epsilon_and_stops_on_request():
     accountant = rdp.RdpAccountant()
     accountant.compose(dp_accounting.GaussianDpEvent(1.0), done)
     assert result.rounds[-1].epsilon == pytest.approx(accountant.get_epsilon(1e-5), rel=1e-6)
-    shown = next(m for m in at.metric if m.label == TEXT["ch.privacy.epsilon"]["en"].format(delta="1e-05"))
+    shown = next(m for m in at.metric if shown_text(m.label) == TEXT["ch.privacy.epsilon"]["en"].format(delta="1e-05"))
     assert shown.value == f"{result.rounds[-1].epsilon:.2f}"
     assert [s.value for s in at.subheader][-2:] == [en("ch.privacy.leaves"), en("ch.privacy.stays")]
 

@@ -78,7 +78,7 @@ def test_students_on_one_shared_training_see_it_shared_with_their_place_and_expe
         assert training.status == "stopped" and training.reason.code == "engine.cancelled_in_queue"
     finally:
         engine.max_concurrent = saved
-        blocker.request_stop()
+        blocker.request_stop(None)
         blocker.wait(120)
 
 

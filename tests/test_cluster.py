@@ -103,7 +103,7 @@ def test_two_sessions_train_on_two_nodes_live_pending_in_ray_stop_and_results(ap
     third = engine.submit(Config(epochs=1, **LONG), owner="cara-" + "c" * 16)
     assert wait_for(lambda: engine.queue_position(third.run_id), timeout=30) == 1
     assert third.snapshot().status == "queued" and third.snapshot().queue_position == 1
-    third.request_stop()
+    third.request_stop("cara-" + "c" * 16)
     assert third.wait(60) and third.snapshot().status == "stopped"
     assert engine.queue_position(third.run_id) is None
 
@@ -202,6 +202,35 @@ def test_a_cli_run_outlives_the_cli_and_attach_follows_it_to_the_end(cluster, tm
     assert (final["run_id"], final["status"], final["epochs_completed"]) == (run_id, "finished", 4)
     assert final["backend"] == "ray" and final["node"] == store.load(run_id).node != ""
     assert len(final["epoch_seconds"]) == 4 and final["test_accuracy"] is not None
+
+
+def test_restore_best_on_ray_keeps_the_best_epoch_on_the_server(cluster, tmp_path):
+    """Early stopping with restore-best on a worker node: the best epoch's weights are what the
+    server's model.keras holds (the worker writes through the sink that ships files back)."""
+    import numpy as np
+
+    from classifier import pipeline
+    from classifier.data import load_dataset
+    from classifier.engine.cluster import ClusterEngine
+
+    # The seed network on 60 shapes soon learns them by heart: its validation loss then rises.
+    overfits = Config(dataset="shapes", limit=60, epochs=40, batch_size=16, learning_rate=0.003,
+                      precision="float32", early_stopping=3, monitor="val_loss", restore_best=True)  # fmt: skip
+    store = RunStore(tmp_path / "runs")
+    engine = ClusterEngine(store, cluster[0].address)
+    job = engine.submit(overfits)
+    assert job.wait(300)
+    info = store.load(job.run_id)
+    assert info.status == "finished" and info.backend == "ray", info.reason
+    losses = [record["val_loss"] for record in store.history(job.run_id)]
+    best = int(np.argmin(losses)) + 1
+    assert info.best_epoch == best < len(losses) == info.stopped_epoch  # the last epoch was not the best
+    assert abs(losses[-1] - losses[best - 1]) > 1e-4  # so the last epoch's weights would show
+    dataset = load_dataset("shapes", overfits.limit)
+    saved = keras.saving.load_model(store.model_path(job.run_id))  # the server's copy
+    loss, accuracy = saved.evaluate(pipeline.evaluation_batches(dataset.x_test, dataset.y_test), verbose=0)
+    assert loss == pytest.approx(losses[best - 1], rel=1e-5)
+    assert accuracy == pytest.approx(info.test_accuracy)  # the best epoch's test accuracy, as recorded
 
 
 def test_a_worker_node_killed_mid_run_leaves_it_interrupted_and_resumable(cluster, tmp_path):

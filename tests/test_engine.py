@@ -110,7 +110,10 @@ def test_stop_takes_effect_after_the_batch_in_flight(tmp_path, monkeypatch):
 def test_stop_reaches_a_run_in_its_worker(engine):
     job = engine.submit(TINY.replace(epochs=200, limit=600), owner="ana")
     wait_for(lambda: job.snapshot().batches)
-    job.request_stop()
+    with pytest.raises(RunError) as refused:  # a classmate's stop, sent to the engine by hand
+        job.request_stop("bo")
+    assert refused.value.message.code == "run.not_owner_stop" and not job.stop_requested
+    job.request_stop("ana")
     assert job.wait(60)
     snap = job.snapshot()
     assert snap.status == "stopped" and snap.reason.code == "engine.stopped_by_request"
@@ -146,8 +149,8 @@ def test_jobs_queue_beyond_the_concurrency_limit_and_can_be_cancelled(engine):
     third = engine.submit(TINY, owner="cy")
     assert engine.queue_position(second.run_id) == 1 and engine.queue_position(third.run_id) == 2
     assert third.snapshot().status == "queued" and third.snapshot().queue_position == 2
-    second.request_stop()
-    assert second.wait(5) and second.snapshot().status == "stopped"
+    second.request_stop("bo")
+    assert second.wait(60) and second.snapshot().status == "stopped"
     assert second.snapshot().reason.code == "engine.cancelled_in_queue"
     assert engine.queue_position(third.run_id) == 1
     assert first.wait(120) and third.wait(120)

@@ -9,7 +9,7 @@ import secrets
 
 import numpy as np
 import pytest
-from app_support import app_at, button, charts, en, picker, zh
+from app_support import app_at, button, charts, en, picker, shown_text, zh
 from conftest import PHOTOS
 from hostile_corpus import make_zip, two_classes
 
@@ -39,7 +39,8 @@ def finished_run():
 
 
 def texts(elements) -> list[str]:
-    return [e.value for e in elements]
+    """What the reader reads of each element (user text in it is sent escaped)."""
+    return [shown_text(e.value) for e in elements]
 
 
 def table_rows(at, first_column: str) -> dict[str, str]:
@@ -344,7 +345,7 @@ def test_class_names_read_in_chinese_on_results_and_predictions(finished_run):
     at = app_at("pages/predict.py", lang="zh")
     at.file_uploader(key="predict_files").set_value([("dog.jpg", (PHOTOS / "dog.jpg").read_bytes(), "image/jpeg")])
     at.run()
-    verdict = next(m.value for m in at.markdown if m.value.startswith("**dog.jpg**"))
+    verdict = next(m.value for m in at.markdown if shown_text(m.value).startswith("dog.jpg"))
     label = verdict.split("：")[1].split("（")[0]
     assert label in [TEXT[f"class.cifar10.{name}"]["zh"] for name in CIFAR10_CLASSES], verdict
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_support import app_at, button
+from app_support import app_at, button, shown_text
 from conftest import ROOT
 from hostile_corpus import EVIL, image_cases, model_cases, small_png, zip_cases
 
@@ -168,16 +168,16 @@ def test_images_through_the_predict_page():
     at.file_uploader(key="predict_files").set_value([(c.name, c.content, "application/octet-stream") for c in IMAGES])
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    errors = [e.value for e in at.error]
+    errors = [shown_text(e.value) for e in at.error]
     assert len(errors) == len(BAD_IMAGES), errors  # one message per bad file, no page-wide failure
     for case, message in zip(BAD_IMAGES, errors):
         with pytest.raises(ImageError) as error:
             images.load_input(case.content)
         assert error.value.message.code == case.expect
         assert message == f"{case.name}: {in_english(error.value)}", message
-    verdicts = [m.value for m in at.markdown if m.value.startswith("**")]
+    verdicts = [shown_text(m.value) for m in at.markdown if m.value.startswith("**")]
     for case in GOOD_IMAGES:
-        assert any(v.startswith(f"**{case.name}**: ") and v.endswith("%)") for v in verdicts), (case.name, verdicts)
+        assert any(v.startswith(f"{case.name}: ") and v.endswith("%)") for v in verdicts), (case.name, verdicts)
     assert len(at.get("plotly_chart")) == len(GOOD_IMAGES)
 
 
@@ -234,7 +234,7 @@ def test_zips_through_the_train_page(contained, tmp_path_factory):
         at.file_uploader(key="dataset_zip").set_value((case.name, case.content, "application/zip"))
         at.run()
         assert not at.exception, (case.name, [e.value for e in at.exception])
-        errors = [e.value for e in at.error]
+        errors = [shown_text(e.value) for e in at.error]
         if case.expect:
             assert len(errors) == 1 and errors[0].startswith(failed), (case.name, errors)
             assert_specific(errors[0], case.expect)
@@ -247,7 +247,7 @@ def test_zips_through_the_train_page(contained, tmp_path_factory):
         else:
             assert not errors, (case.name, errors)
             assert not button(at, "start").disabled, case.name
-            notes = [i.value for i in at.info]
+            notes = [shown_text(i.value) for i in at.info]
             flat = TEXT["msg.data.note_no_test_folder"]["en"].split("{")[
                 0
             ]  # normal for a zip without test/: information
@@ -270,7 +270,7 @@ def test_train_page_shows_the_notes_of_an_odd_but_usable_zip():
         case = next(c for c in ZIPS if c.name == name)
         at.file_uploader(key="dataset_zip").set_value((case.name, case.content, "application/zip"))
         at.run()
-        assert any(note in i.value for i in at.info), (name, [i.value for i in at.info])
+        assert any(note in shown_text(i.value) for i in at.info), (name, [i.value for i in at.info])
 
 
 # --- model files -----------------------------------------------------------------------------
@@ -306,7 +306,7 @@ def test_models_through_the_predict_page(models):
         at.file_uploader(key="predict_model_file").set_value((case.name, case.content, "application/octet-stream"))
         at.run()
         assert not at.exception, (case.name, [e.value for e in at.exception])
-        errors = [e.value for e in at.error]
+        errors = [shown_text(e.value) for e in at.error]
         assert len(errors) == 1 and errors[0].startswith(prefix), (case.name, errors)
         assert_specific(errors[0], case.expect)
         assert not marker.exists(), f"uploading {case.name} ran code from the file"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from app_support import app_at, button, zh
+from app_support import app_at, button, shown_text, zh
 from hostile_corpus import make_zip
 from polling import wait_for
 
@@ -38,7 +38,7 @@ def test_bad_and_empty_zips_are_explained_in_chinese():
     ]:
         at.file_uploader(key="dataset_zip").set_value((name, content, "application/zip")).run()
         assert at.error, name
-        assert name in at.error[0].value  # named as the student knows the file, not by its stored name
+        assert name in shown_text(at.error[0].value)  # named as the student knows the file, not by its stored name
         assert english_sentences(at) == [], (name, english_sentences(at))
 
 
@@ -77,7 +77,7 @@ def test_a_run_cancelled_in_the_queue_says_so_in_chinese():
         assert english_sentences(at) == [], english_sentences(at)
     finally:
         for blocker in blockers:
-            blocker.request_stop()
+            blocker.request_stop(viewer=None)
         for blocker in blockers:
             blocker.wait(60)
     assert engine.progress(run_id).reason.code == "engine.cancelled_in_queue"
@@ -97,6 +97,6 @@ def test_a_data_set_loading_is_described_in_chinese(monkeypatch):
     assert "正在解码训练图像：2,000/50,000" in bar.proto.text
     assert english_sentences(at) == [], english_sentences(at)
     monkeypatch.undo()
-    job.request_stop()
+    job.request_stop(viewer=None)
     assert job.wait(120)
     wait_for(lambda: state.engine().job(job.run_id) is None)

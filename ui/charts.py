@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import plotly.graph_objects as go
 
+from ui.text import for_chart
+
 if TYPE_CHECKING:  # pandas and plotly.express load on first use: the first page a server draws needs neither
     import pandas as pd
 
@@ -225,6 +227,7 @@ def confusion_heatmap(matrix: np.ndarray, classes: tuple[str, ...], labels: dict
     Plotly cannot select a heatmap cell, so (as on the Learn page) an invisible point sits at each
     cell centre carrying (true, predicted); with `hoverdistance=-1` a click anywhere in a cell
     selects its point. Axes are numeric with the class names as tick labels (names may repeat)."""
+    classes = tuple(for_chart(name) for name in classes)  # a zip's folder names: shown as text
     n = len(classes)
     figure = go.Figure(
         go.Heatmap(
@@ -285,6 +288,7 @@ def per_class_bars(values: np.ndarray, classes: tuple[str, ...], title: str) -> 
     """Accuracy per class; a click on a bar selects that class (its point index is the class)."""
     import plotly.express as px
 
+    classes = tuple(for_chart(name) for name in classes)
     figure = px.bar(
         x=list(range(len(classes))), y=values, labels={"x": "", "y": title}, range_y=[0, 1], text_auto=".0%"
     )
@@ -314,7 +318,7 @@ def clicked_bar(event) -> int | None:
 def probability_bars(top: list[tuple[str, float]], title: str) -> go.Figure:
     import plotly.express as px
 
-    names = [name for name, _ in top][::-1]
+    names = [for_chart(name) for name, _ in top][::-1]
     values = [value for _, value in top][::-1]
     figure = px.bar(x=values, y=names, orientation="h", range_x=[0, 1], text_auto=".1%", labels={"x": title, "y": ""})
     figure.update_layout(height=60 + 32 * len(top), margin={"l": 10, "r": 10, "t": 10, "b": 10})
@@ -325,6 +329,7 @@ def runs_overlay(series: list[tuple[str, list[dict]]], metric: str, labels: dict
     """One line per run: `metric` over epochs."""
     figure = go.Figure()
     for name, history in series:
+        name = for_chart(name)  # a run's or sharer's name
         figure.add_trace(
             go.Scatter(
                 x=[r["epoch"] for r in history], y=[r.get(metric) for r in history], mode="lines+markers", name=name
@@ -457,6 +462,7 @@ def class_curves(series: list[tuple[str, object, list[dict]]], labels: dict[str,
     figure = go.Figure()
     palette = px.colors.qualitative.Plotly
     for index, (name, batches, history) in enumerate(series):
+        name = for_chart(name)  # the name a student gave
         colour = palette[index % len(palette)]
         batch_x, _, batch_accuracy = smoothed_batches(batches)
         figure.add_trace(

@@ -11,6 +11,7 @@ import functools
 import streamlit as st
 
 from classifier.messages import Message, as_message, render
+from ui.text import Markdown, markdown_value, shown
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 DEFAULT_LANGUAGE = "en"
@@ -683,6 +684,22 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "cannot create a run in {folder}: {detail}. Check that the runs folder exists, is writable and the disk is not full.",
         "zh": "无法在 {folder} 中创建训练记录：{detail}。请检查该文件夹存在、可写，且磁盘未满。",
     },
+    "msg.limits.active_runs": {
+        "en": "you already have {count} run(s) queued or training (the limit for each student is {limit}); wait for one to finish, or stop one, then start again: your settings are kept",
+        "zh": "你已有 {count} 次训练在排队或进行中（每位学生最多 {limit} 次）；请等其中一次结束，或停止一次，然后再开始：你的设置会保留",
+    },
+    "msg.limits.kept_runs": {
+        "en": "you have {count} saved runs (the limit for each student is {limit}); delete some on the Runs page, then start again: your settings are kept",
+        "zh": "你已保存 {count} 次训练（每位学生最多 {limit} 次）；请在“训练记录”页删除一些，然后再开始：你的设置会保留",
+    },
+    "msg.limits.sweep_runs": {
+        "en": "this experiment needs {count} runs and you have {active} queued or training; at most {limit} may wait at once. Choose fewer shares, or wait for your runs to finish",
+        "zh": "这个实验需要 {count} 次训练，而你已有 {active} 次在排队或进行中；同时最多 {limit} 次。请少选几个比例，或等你的训练结束",
+    },
+    "msg.limits.not_a_number": {
+        "en": "the server setting {variable} must be a whole number of at least 1 (it is '{value}')",
+        "zh": "服务器设置 {variable} 必须是不小于 1 的整数（现在是 '{value}'）",
+    },
     "msg.run.not_owner_share": {
         "en": "only the person who started this run can share it",
         "zh": "只有开始这次训练的人才能分享它",
@@ -1087,8 +1104,8 @@ TEXT.update(
             "zh": "没有安装 LiteRT 运行时（ai-edge-litert）：请运行 pip install -r requirements-challenges.txt",
         },
         "msg.export.flavour": {
-            "en": "unknown export flavour {flavour!r}; choose one of {choices}",
-            "zh": "未知的导出格式 {flavour!r}；请从 {choices} 中选择",
+            "en": "unknown export flavour '{flavour}'; choose one of {choices}",
+            "zh": "未知的导出格式 '{flavour}'；请从 {choices} 中选择",
         },
         "msg.export.failed": {
             "en": "the model could not be converted to {flavour}: {reason}",
@@ -1132,8 +1149,8 @@ TEXT.update(
             "zh": "每个比例都必须大于 0 且不超过 1（现在是 {value}）",
         },
         "msg.sweep.fraction_text": {
-            "en": "fractions must be numbers separated by commas, like 0.02,0.1,1 (got {text!r})",
-            "zh": "比例必须是用逗号分隔的数字，例如 0.02,0.1,1（现在是 {text!r}）",
+            "en": "fractions must be numbers separated by commas, like 0.02,0.1,1 (got '{text}')",
+            "zh": "比例必须是用逗号分隔的数字，例如 0.02,0.1,1（现在是 '{text}'）",
         },
         "msg.sweep.empty": {"en": "choose at least one fraction of the training set", "zh": "请至少选择一个训练集比例"},
         "msg.sweep.too_many": {
@@ -1202,26 +1219,46 @@ def language() -> str:
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def t(key: str, **values) -> str:
-    """The text for `key` in the current language, with `values` filled in."""
+def _template(key: str) -> str:
     entry = TEXT[key]
-    text = entry.get(language()) or entry[DEFAULT_LANGUAGE]
-    return text.format(**values) if values else text
+    return entry.get(language()) or entry[DEFAULT_LANGUAGE]
 
 
-def say(message: Message | BaseException) -> str:
-    """A package message (or any exception) in the reader's language."""
+def t(key: str, **values) -> Markdown:
+    """The text for `key` in the current language, with `values` filled in, for anything Streamlit
+    renders as Markdown (nearly every element and label): text values are escaped, so a run name,
+    file name, class name or URL parameter always reads as typed and never becomes a link or image."""
+    text = _template(key)
+    return Markdown(text.format(**{k: markdown_value(v) for k, v in values.items()}) if values else text)
+
+
+def t_text(key: str, **values) -> str:
+    """The same text for widgets that show text as text (select-box and multiselect options, table
+    cells, Vega-Lite charts): values are only trimmed (`ui.text.shown`), never escaped."""
+    text = _template(key)
+    return text.format(**{k: shown(v) if isinstance(v, str) else v for k, v in values.items()}) if values else text
+
+
+def say(message: Message | BaseException) -> Markdown:
+    """A package message (or any exception) in the reader's language, as Markdown: the message's
+    parameters (file names, values echoed back, reasons) are escaped and cut to a readable length."""
     if isinstance(message, BaseException):
         message = as_message(message)
-    return render(_field_labels(message), _message_templates(language()))
+    return Markdown(render(_shown_params(message), _message_templates(language())))
 
 
-def _field_labels(message: Message) -> Message:
-    """A hyperparameter named as its control is labelled, in this message and the reasons inside it."""
-    params = {k: _field_labels(v) if isinstance(v, Message) else v for k, v in message.params.items()}
-    field = params.get("field")
-    if isinstance(field, str) and f"train.{field}" in TEXT:
-        params["field"] = t(f"train.{field}")
+def _shown_params(message: Message) -> Message:
+    """Parameters made safe to show: a hyperparameter's name becomes its control's label, nested
+    messages are treated alike, any other text is escaped (`ui.text.plain`)."""
+    params = {}
+    for name, value in message.params.items():
+        if isinstance(value, Message):
+            value = _shown_params(value)
+        elif name == "field" and isinstance(value, str) and f"train.{value}" in TEXT:
+            value = t(f"train.{value}")
+        else:
+            value = markdown_value(value)
+        params[name] = value
     return Message(message.code, params)
 
 
@@ -2076,8 +2113,8 @@ TEXT.update(
             "zh": "练习链接有 {length} 个字符，超过了练习链接的最大长度（{limit}）；请重新复制",
         },
         "msg.lesson.version": {
-            "en": "this lesson link was made by another version of the app (format {version!r}); ask the teacher for a new link",
-            "zh": "这个练习链接来自另一个版本的应用（格式 {version!r}）；请向老师要一个新链接",
+            "en": "this lesson link was made by another version of the app (format '{version}'); ask the teacher for a new link",
+            "zh": "这个练习链接来自另一个版本的应用（格式 '{version}'）；请向老师要一个新链接",
         },
         "msg.lesson.damaged": {
             "en": "the lesson link is damaged (cut short or changed on the way); copy the whole link again",
@@ -2092,8 +2129,8 @@ TEXT.update(
             "zh": "练习链接设置了 {field}，而这个版本的应用已经没有这一项；请向老师要一个新链接",
         },
         "msg.lesson.preset": {
-            "en": "the lesson link starts from a preset {preset!r} this app does not have (presets: {choices})",
-            "zh": "练习链接使用了本应用没有的预设 {preset!r}（可用预设：{choices}）",
+            "en": "the lesson link starts from a preset '{preset}' this app does not have (presets: {choices})",
+            "zh": "练习链接使用了本应用没有的预设 '{preset}'（可用预设：{choices}）",
         },
         "msg.lesson.bad_value": {
             "en": "the lesson link asks for a value this app refuses: {reason}",
@@ -2120,12 +2157,12 @@ TEXT.update(
             "zh": "标题超过了 {limit} 个字符",
         },
         "msg.lesson.class_code": {
-            "en": "{text!r} is not a class code: 4 to 16 letters and digits, like K7QM2X",
-            "zh": "{text!r} 不是有效的班级代码：应为 4 到 16 个字母或数字，例如 K7QM2X",
+            "en": "'{text}' is not a class code: 4 to 16 letters and digits, like K7QM2X",
+            "zh": "'{text}' 不是有效的班级代码：应为 4 到 16 个字母或数字，例如 K7QM2X",
         },
         "msg.lesson.unknown_builtin": {
-            "en": "there is no built-in lesson called {lesson!r}",
-            "zh": "没有名为 {lesson!r} 的内置练习",
+            "en": "there is no built-in lesson called '{lesson}'",
+            "zh": "没有名为 '{lesson}' 的内置练习",
         },
         "msg.lesson.dataset": {
             "en": "a lesson trains on one of the app's own data sets ({choices}), not an uploaded one",

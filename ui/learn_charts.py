@@ -13,6 +13,8 @@ import plotly.express as px
 import plotly.graph_objects as go
 from PIL import Image
 
+from ui.text import for_chart
+
 HIGHLIGHT = "#e11d48"  # the chosen cell and the patch under it
 MAP_HEIGHT = 340
 _CLICK_CONFIG = {"displayModeBar": False}
@@ -157,6 +159,7 @@ def chosen_cell(event) -> tuple[int, int] | None:
 
 def probability_bars(classes: tuple[str, ...], probabilities: np.ndarray, true: int, label: str) -> go.Figure:
     colours = [HIGHLIGHT if i == true else "#94a3b8" for i in range(len(classes))]
+    classes = [for_chart(name) for name in classes]
     figure = go.Figure(
         go.Bar(x=list(classes), y=probabilities, marker_color=colours, text=[f"{p:.1%}" for p in probabilities])
     )
@@ -231,6 +234,7 @@ def sweep_chart(
     colours = ("#2563eb", "#ea580c")
     figure = go.Figure()
     for n, (name, probabilities, predicted, classes) in enumerate(series):
+        name, classes = for_chart(name), [for_chart(c) for c in classes]  # a model's file and class names
         right = predicted == true
         figure.add_trace(
             go.Scatter(

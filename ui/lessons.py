@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 
 import streamlit as st
 
@@ -22,6 +21,7 @@ from classifier.messages import ClassifierError
 from classifier.runs import RunError, RunInfo, class_viewer
 from ui import state, train_form, widgets
 from ui.i18n import language, say, t
+from ui.text import plain
 
 LESSON, TOKEN = train_form.LESSON, "lesson_token"  # the active Lesson, and the link it came from
 STUDENT = "lesson_student"  # the name a student gives the class
@@ -79,12 +79,6 @@ def _in_language(texts) -> str:
     return texts.get(language()) or texts["en"]
 
 
-def plain(text: str) -> str:
-    """Text from a link, for st.markdown: every markdown character escaped, so a forged task cannot
-    pull in remote images, links, icons, colours or LaTeX; it reads as the teacher typed it."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~:$<>])", r"\\\1", text)
-
-
 # --- the student's lesson panel ----------------------------------------------------------------
 
 
@@ -100,9 +94,9 @@ def lesson_panel() -> None:
     if lesson is None:
         return
     with st.container(border=True, key="lesson_panel"):
-        st.markdown(f"#### :material/school: {t('lesson.heading', title=plain(title(lesson)))}")
+        st.markdown(f"#### :material/school: {t('lesson.heading', title=title(lesson))}")
         if task(lesson):
-            st.markdown(plain(task(lesson)))
+            st.markdown(plain(task(lesson), limit=lessons.MAX_TASK, paragraphs=True))
         shown = t("lesson.locked_hidden") if lesson.hide_locked else t("lesson.locked_shown")
         code = t("lesson.class_code_note", code=lesson.class_code) if lesson.class_code else ""
         st.caption(" ".join(filter(None, [shown, code])))

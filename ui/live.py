@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from classifier.runs import RunError
+from classifier.runs import RunError, can_modify
 from classifier.schedules import rate_drops
 from ui import charts, state, widgets
 from ui.i18n import format_duration, say, t
@@ -27,6 +27,7 @@ STILL_PAGE = """<style>
 }
 </style>"""
 REFRESH_SECONDS = 0.9  # a little under a second: each redraw itself takes a few tens of ms
+STOP_REFUSED = "stop_refused"  # the engine's answer to a refused stop, shown once
 LIVE_ACTIVE = "live_active"  # set while a run is live, so its end reruns the whole page once
 
 
@@ -43,21 +44,34 @@ def expected_wait(snap) -> str:
     )
 
 
+def _stop(job) -> None:
+    """Stop or Cancel: the engine checks the owner again (a widget message can be replayed by hand)."""
+    try:
+        job.request_stop(state.owner())
+    except RunError as error:
+        st.session_state[STOP_REFUSED] = error.message
+
+
 def live_panel(run_id: str, notes_shown: dict | None = None) -> None:
     """`notes_shown`: data-set notes the page already shows, by data set (each note appears once)."""
     engine = state.engine()
     job = engine.job(run_id)
+    if job is not None and not can_modify(job.info, state.owner()):
+        job = None  # a classmate's run (shared, or opened by its link): watched, never stopped from here
     try:
         snap = engine.progress(run_id, state.owner())
     except RunError:
         return
     if snap.students:
         st.caption(t("share.note", students=snap.students), help=t("share.help"))
+    refused = st.session_state.pop(STOP_REFUSED, None)
+    if refused is not None:
+        st.error(say(refused))
     if snap.status == "queued":
         st.info(t("train.queued", position=snap.queue_position or 1))
         st.caption(expected_wait(snap))
         if job is not None:
-            st.button(t("train.cancel"), on_click=job.request_stop, key="cancel")
+            st.button(t("train.cancel"), on_click=_stop, args=(job,), key="cancel")
         return
     if snap.loading is not None:
         st.progress(min(max(snap.loading, 0.0), 1.0), text=t("data.loading", detail=say(snap.phase)))
@@ -74,7 +88,8 @@ def live_panel(run_id: str, notes_shown: dict | None = None) -> None:
     if job is not None and not snap.done:
         cells[4].button(
             t("train.stop"),
-            on_click=job.request_stop,
+            on_click=_stop,
+            args=(job,),
             type="primary",
             key="stop",
             disabled=job.stop_requested,

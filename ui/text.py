@@ -23,6 +23,16 @@ _WHITESPACE = re.compile(r"\s+")
 # CommonMark lets a backslash escape any ASCII punctuation: escaped, none of it starts a link, an
 # image, emphasis, code, a heading or list, HTML, math ($), or Streamlit's :color[] and :emoji: codes.
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Streamlit's renderer links bare "http://", "www." and e-mail addresses in the decoded text, whatever
+# the escapes (checked in Chromium): an invisible word joiner before ":" and "@" and inside "www."
+# leaves the text as it reads but matches no link pattern.
+_AUTOLINK = re.compile(r"(?=[:@])|(?<=www)(?=\.)", re.IGNORECASE)
+_WORD_JOINER = "\u2060"
+
+
+class Markdown(str):
+    """Text already safe as Markdown: a template from the translation table with its values escaped
+    (what `ui.i18n.t` and `say` return), or the output of `plain`. Not escaped a second time."""
 
 
 def shown(value: object, limit: int = LIMIT) -> str:
@@ -32,9 +42,22 @@ def shown(value: object, limit: int = LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def plain(value: object, limit: int = LIMIT) -> str:
-    """The value for a Markdown context, shown exactly as text (every Markdown character escaped)."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", shown(value, limit))
+def plain(value: object, limit: int = LIMIT, paragraphs: bool = False) -> Markdown:
+    """The value for a Markdown context, shown exactly as text (every Markdown character escaped).
+    `paragraphs`: keep the value's line breaks (a lesson's task), each line its own paragraph."""
+    if isinstance(value, Markdown):
+        return value
+    if paragraphs:
+        text = str(value)[:limit]
+        return Markdown("\n\n".join(plain(line, limit) for line in text.splitlines() if line.strip()))
+    unlinked = _AUTOLINK.sub(_WORD_JOINER, shown(value, limit))
+    return Markdown(_MARKDOWN_PUNCTUATION.sub(r"\\\1", unlinked))
+
+
+def markdown_value(value: object) -> object:
+    """A value to fill into a Markdown template: text is escaped (unless already Markdown), numbers
+    and other values keep their type so that the template's format specs still apply."""
+    return plain(value) if isinstance(value, str) else value
 
 
 def for_chart(value: object, limit: int = LIMIT) -> str:

@@ -14,9 +14,10 @@ from classifier.config import PRESETS, SEED, matching_preset
 from classifier.data import DatasetError, describe_source
 from classifier.messages import ClassifierError, Message
 from classifier.predict import ModelError, default_model_info
-from classifier.runs import RunError, RunInfo
+from classifier.runs import RunError, RunInfo, can_modify
 from ui import charts, state
-from ui.i18n import class_names, say, t
+from ui.i18n import class_names, say, t, t_text
+from ui.text import plain, shown
 
 
 def describe_run(info: RunInfo) -> str:
@@ -71,7 +72,8 @@ def model_picker(key: str) -> state.ModelChoice | None:
     choices.sort(key=lambda c: (c.run_id is not None, c.run_id != current))
     by_key = {c.key: c for c in choices}
     labels = {
-        c.key: (t("model.current", name=c.label) if c.run_id and c.run_id == current else c.label) for c in choices
+        c.key: (t_text("model.current", name=c.label) if c.run_id and c.run_id == current else shown(c.label))
+        for c in choices
     }
     labels[UPLOAD] = t("model.upload_option")
     default = state.default_choice(choices)
@@ -244,7 +246,7 @@ def image_grid(images: list[np.ndarray], captions: list[str], columns: int = 8, 
     for start in range(0, len(images), columns):
         cells = st.columns(columns)
         for cell, image, caption in zip(cells, images[start : start + columns], captions[start : start + columns]):
-            cell.image(charts.enlarge(image, scale), caption=caption, width="stretch", output_format="PNG")
+            cell.image(charts.enlarge(image, scale), caption=plain(caption), width="stretch", output_format="PNG")
 
 
 def run_results(info: RunInfo, key: str, notes_shown=()) -> None:
@@ -258,7 +260,8 @@ def run_results(info: RunInfo, key: str, notes_shown=()) -> None:
     columns[2].metric(t("results.epochs"), f"{info.epochs_completed} / {info.config.epochs}")
     run_warnings(info.warnings, skip=notes_shown)
     model_path = store.model_path(info.run_id)
-    if model_path is not None:
+    # The trained file goes to its owner, or to anyone once shared; a class viewer only looks.
+    if model_path is not None and (info.public or can_modify(info, state.owner())):
         st.download_button(
             t("results.download"),
             data=model_path.read_bytes(),

@@ -4,8 +4,8 @@ A page (or the CLI) submits a Config and gets a TrainingJob back at once. Jobs w
 until one of `max_concurrent` slots is free; then a worker process (classifier/engine/worker.py)
 trains the run and writes its folder, while its progress events stream back into the job's
 `Progress` record, which anyone may read at any time (`job.snapshot()`, or `engine.progress(id)`,
-which also serves runs this engine never saw, from their folders). `job.request_stop()` ends
-training after the batch in flight.
+which also serves runs this engine never saw, from their folders). `job.request_stop(viewer)` ends
+training after the batch in flight (its owner's request only).
 
 The web server never trains in its own interpreter: Streamlit's script runs (which clear
 Keras's state after every rerun) and the live charts cannot hold the training back.
@@ -24,6 +24,7 @@ from classifier.config import Config
 from classifier.engine import plan
 from classifier.engine.local import WorkerProcess
 from classifier.engine.progress import BatchPoint, Progress
+from classifier.limits import Limits
 from classifier.messages import ClassifierError, Message
 from classifier.runs import ACTIVE, PROCESS_TOKEN, RunError, RunInfo, RunStore, can_modify, can_view
 
@@ -74,9 +75,16 @@ class TrainingJob:
             return dataclasses.replace(progress, expected_end=self.engine.expected_times(self.run_id)[1])
         return progress
 
-    def request_stop(self) -> None:
-        """Stop after the batch in flight (or leave the queue, if not started yet)."""
+    def request_stop(self, viewer: str | None) -> None:
+        """Stop after the batch in flight (or leave the queue, if not started yet). Only the run's
+        owner may: any other viewer gets `run.not_owner_stop`, whatever the page showed them
+        (`viewer=None` is the server's own code: the CLI, a sweep stopping its own runs)."""
+        if not can_modify(self.info, viewer):
+            raise RunError("run.not_owner_stop")
         self._stop.set()
+        self._halt()
+
+    def _halt(self) -> None:
         if not self.engine._cancel_if_queued(self) and self._worker is not None:
             self._worker.stop()
 
@@ -165,8 +173,11 @@ class FollowerJob:
             progress = Progress.from_store(self.engine.store, self.run_id)
         return dataclasses.replace(progress, run_id=self.run_id, students=students)
 
-    def request_stop(self) -> None:
-        """Leave the shared training: this entry keeps what was trained so far."""
+    def request_stop(self, viewer: str | None) -> None:
+        """Leave the shared training: this entry keeps what was trained so far. Only the entry's
+        owner may (`run.not_owner_stop` for anyone else); the training itself has no owner to ask."""
+        if not can_modify(self.info, viewer):
+            raise RunError("run.not_owner_stop")
         if not self._stop.is_set():
             self._stop.set()
             self.engine._leave(self)
@@ -198,11 +209,14 @@ class Engine:
         store: RunStore | None = None,
         max_concurrent: int = DEFAULT_MAX_CONCURRENT,
         keep_spare: bool = True,
+        limits: Limits | None = None,
         share: bool | None = None,
     ):
         self.store = store or RunStore()
         self.max_concurrent = max(1, int(max_concurrent))
         self.keep_spare = keep_spare
+        self.limits = limits or Limits.from_env()
+        self._admit_lock = threading.Lock()  # a limit's check and the run it admits are one step
         self.share = sharing.enabled() if share is None else share  # the same training done once
         self._lock = threading.Lock()
         self._share_lock = threading.RLock()  # joining and leaving shared trainings, one at a time
@@ -226,19 +240,41 @@ class Engine:
         verbose: int = 0,
         dataset_label: str = "",
         lesson: dict[str, str] | None = None,
+        allowance: int | None = None,
         teacher: bool = False,
     ) -> TrainingJob | FollowerJob:
         """Queue a run and return its job at once; it starts when a slot is free.
         `verbose` is passed to Keras's fit (progress on stderr), for the CLI; `dataset_label`
         names an uploaded data set as its owner knows it (uploads are stored under random names);
         `lesson`: the lesson it comes from (classifier.lessons.Lesson.tag), kept with the run;
+        `allowance`: how many of the owner's runs may be queued or training with this one
+        (default: `limits.active_runs`; a sweep asks for its own size). A student over a limit
+        gets `limits.active_runs` or `limits.kept_runs` and nothing is created.
         `teacher`: the run goes before the students' in the queue. A lesson run whose recipe is
         already queued, training or trained in its class follows that training (a FollowerJob)."""
-        recipe = sharing.recipe_key(config, lesson) if self.share and not dataset_label else None
-        if recipe is not None:
-            return self._join(recipe, config, owner, public, lesson, teacher, verbose)
-        info = self.store.create(config, owner=owner, public=public, dataset_name=dataset_label, lesson=lesson)
-        return self._enqueue(self.job_type(self, info, resume=False, verbose=verbose, teacher=teacher))
+        with self._admit_lock:
+            if owner is not None:
+                self._check_limits(owner, allowance or self.limits.active_runs, new_run=True)
+            recipe = sharing.recipe_key(config, lesson) if self.share and not dataset_label else None
+            if recipe is not None:
+                return self._join(recipe, config, owner, public, lesson, teacher, verbose)
+            info = self.store.create(config, owner=owner, public=public, dataset_name=dataset_label, lesson=lesson)
+            return self._enqueue(self.job_type(self, info, resume=False, verbose=verbose, teacher=teacher))
+
+    def active_runs(self, owner: str) -> int:
+        """How many of this owner's runs are queued or training here (entries on shared trainings too)."""
+        with self._lock:
+            jobs = [*self._jobs.values(), *self._entries.values()]
+        return sum(job.info.owner == owner for job in jobs)
+
+    def _check_limits(self, owner: str, allowance: int, new_run: bool) -> None:
+        active = self.active_runs(owner)
+        if active >= allowance:
+            raise ClassifierError("limits.active_runs", count=active, limit=allowance)
+        if new_run:
+            kept = sum(info.owner == owner for info in self.store.list(owner))
+            if kept >= self.limits.kept_runs:
+                raise ClassifierError("limits.kept_runs", count=kept, limit=self.limits.kept_runs)
 
     def resume(self, run_id: str, viewer: str | None = None, verbose: int = 0) -> TrainingJob | FollowerJob:
         """Continue an interrupted or stopped run from its last checkpoint to its planned epochs
@@ -249,12 +285,16 @@ class Engine:
         if self.job(run_id) is not None or info.status in ACTIVE:
             raise RunError("run.still_training")
         if info.follows:
+            if viewer is not None:
+                self._check_limits(viewer, self.limits.active_runs, new_run=False)
             with self._share_lock:
                 training = self.resume(info.follows, None, verbose)
                 self._follow_again(training)
                 return self._entries.get(run_id) or FollowerJob(self, info, None)
         if info.epochs_completed >= info.config.epochs:
             raise RunError("run.all_epochs_done")
+        if viewer is not None:
+            self._check_limits(viewer, self.limits.active_runs, new_run=False)
         if self.store.model_path(run_id) is None:
             info.checkpoint_epoch = 0  # nothing to continue from: start again, same run
         info = dataclasses.replace(
@@ -512,7 +552,7 @@ class Engine:
             self.store.save(sharing.left_at(info, epochs, queued))
             entry.info = self.store.load(entry.run_id)
         if training is not None and not staying:
-            training.request_stop()  # the last one to leave
+            training.request_stop(None)  # the last one to leave: the engine's own request
         entry._finished()
         self._plan = (0.0, {}, [])
 

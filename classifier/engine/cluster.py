@@ -223,13 +223,7 @@ class RunActor:
         tf.config.threading.set_intra_op_parallelism_threads(max(1, cpus))
         tf.config.threading.set_inter_op_parallelism_threads(max(1, min(cpus, 2)))
         worker = Worker(
-            self.sink.store,
-            self.run_id,
-            self.events.append,
-            self.stop_flag,
-            resume=self.resume,
-            sink=self.sink,
-            load_data=lambda report: dataset,
+            self.sink, self.events.append, self.stop_flag, resume=self.resume, load_data=lambda report: dataset
         )
         try:
             worker.run()
@@ -271,9 +265,8 @@ class ClusterJob(TrainingJob):
     def node(self) -> str:
         return self.info.node
 
-    def request_stop(self) -> None:
+    def _halt(self) -> None:
         """After the batch in flight; a run still pending in Ray leaves the queue at once."""
-        self._stop.set()
         if self.actor is None:
             return
         if self.training_started:

@@ -80,25 +80,28 @@ class FolderSink:
     def truncate_timeline(self, epoch: int) -> None:
         timeline.truncate(self.store, self.run_id, epoch)
 
+    def folder(self) -> Path:
+        """The run's folder, for writers that need a directory of their own (TensorBoard's events);
+        a shipping sink sends what appears there too."""
+        return self.store.path(self.run_id)
+
 
 class Worker:
-    """Trains one run; `emit` sends each progress event to whoever watches, `sink` takes its files
-    (default: the run's folder in `store`), `load_data(progress)` gives its data set (default: read
-    it here, from the config's source)."""
+    """Trains one run; `emit` sends each progress event to whoever watches, `sink` takes every file
+    it writes (the run's folder, or on Ray a scratch folder shipped back to the server: the worker
+    never writes anywhere else), `load_data(progress)` gives its data set (default: read it here,
+    from the config's source)."""
 
     def __init__(
         self,
-        store: RunStore,
-        run_id: str,
+        sink: FolderSink,
         emit,
         stop: threading.Event,
         resume: bool,
         verbose: int = 0,
-        sink: FolderSink | None = None,
         load_data: Callable[..., data_module.Dataset] | None = None,
     ):
-        self.store = store
-        self.sink = sink or FolderSink(store, run_id)
+        self.sink = sink
         self.info = self.sink.load()
         self._load_data = load_data
         self.resume = resume
@@ -106,7 +109,7 @@ class Worker:
         self.stop = stop
         self._emit = emit
         self._lock = threading.Lock()  # data decoding reports progress from several threads
-        self.progress = Progress(run_id, epochs=self.info.config.epochs)
+        self.progress = Progress(sink.run_id, epochs=self.info.config.epochs)
         self.probe = None  # the fixed image whose feature maps are recorded each epoch (timeline)
         self._timeline = None  # its Recorder, made for the model being trained
 
@@ -252,7 +255,7 @@ class Worker:
         """runs/<id>/tensorboard, for keras.callbacks.TensorBoard; None (and a warning) if it cannot be made."""
         from classifier.schedules import TENSORBOARD_DIR
 
-        folder = self.store.path(self.info.run_id) / TENSORBOARD_DIR
+        folder = self.sink.folder() / TENSORBOARD_DIR
         try:
             folder.mkdir(exist_ok=True)
         except OSError as error:
@@ -268,7 +271,7 @@ class Worker:
         if outcome.best_epoch is None or outcome.best_epoch == self.info.checkpoint_epoch:
             return
         try:
-            self.store.save_model(self.info.run_id, model)
+            self.sink.save_model(model)
         except Exception as error:  # noqa: BLE001 - as in epoch_finished: a warning, never the run
             detail = getattr(error, "strerror", None) or str(error)
             kept = self.info.checkpoint_epoch
@@ -483,7 +486,8 @@ def main() -> None:
         events.write(json.dumps(event) + "\n")
 
     store = RunStore(job["runs_root"])
-    Worker(store, job["run_id"], send, stop, resume=job["resume"], verbose=job.get("verbose", 0)).run()
+    sink = FolderSink(store, job["run_id"])
+    Worker(sink, send, stop, resume=job["resume"], verbose=job.get("verbose", 0)).run()
     events.flush()
     os._exit(0)  # skip TensorFlow's slow teardown: everything is on disk
 
