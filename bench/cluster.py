@@ -311,7 +311,13 @@ async def _rerun(socket, page: str, query: str, widgets: list | None, timeout: f
         message.ParseFromString(await asyncio.wait_for(socket.recv(), timeout))
         kind = message.WhichOneof("type")
         if kind == "script_finished":
-            return drawn, query_now
+            # A page that calls st.rerun() finishes early and runs again at once: wait for that run.
+            if message.script_finished not in (
+                ForwardMsg.FINISHED_EARLY_FOR_RERUN,
+                ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+            ):
+                return drawn, query_now
+            continue
         if kind == "page_info_changed":
             query_now = message.page_info_changed.query_string
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
@@ -337,8 +343,9 @@ async def lesson_student(url: str, token: str, choice: int, arrival: float, time
         picker = next(i for key, i in drawn.items() if key.startswith("lesson_choice_learning_rate@"))
         if choice:
             pick = WidgetState(id=picker)
-            pick.int_array_value.data.append(choice)
-            drawn, _ = await _rerun(socket, "train", query, [pick], timeout)
+            pick.string_array_value.data.append(f"{LESSON_RATES[choice]:g}")  # the option as it is labelled
+            again, _ = await _rerun(socket, "train", query, [pick], timeout)
+            drawn |= again  # the Start button's id is its key's: the same in every run
         started = time.time()
         press = WidgetState(id=drawn["start"], trigger_value=True)
         _, query_now = await _rerun(socket, "train", query, [press], timeout)
