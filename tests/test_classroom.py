@@ -254,3 +254,33 @@ def test_a_shared_training_survives_a_server_restart(tmp_path):
         assert len(trainings(store)) == 1
     finally:
         engine.close()
+
+
+# --- point 3: rehearse a lesson -------------------------------------------------------------------------
+
+
+def test_rehearse_counts_the_trainings_and_the_last_wait_from_the_command_line(capsys):
+    from classifier import cli
+
+    args = ["rehearse", "--lesson", "learning_rate", "--students", "30", "--run-seconds", "100", "--concurrent", "2"]
+    assert cli.main(args) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (result["trainings_most"], result["trainings_expected"], result["combinations"]) == (4, 4.0, 4)
+    assert (result["last_start_s"], result["last_end_s"]) == (100.0, 200.0)  # 4 trainings, 2 at a time
+    assert (result["unshared_last_start_s"], result["unshared_last_end_s"]) == (1400.0, 1500.0)
+
+    free = ["rehearse", "--lesson", "filters_or_layers", "--choices", "conv_filters=2,convs_per_block=3",
+            "--students", "4", "--run-seconds", "60", "--concurrent", "1"]  # fmt: skip
+    assert cli.main(free) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["combinations"] == 6 and result["trainings_most"] == 4
+    assert result["trainings_expected"] == round(6 * (1 - (5 / 6) ** 4), 1)
+
+    assert cli.main(["rehearse", "--lesson", "seed", "--run-seconds", "60"]) == 0  # nothing free
+    captured = capsys.readouterr()
+    assert json.loads(captured.out.strip().splitlines()[-1])["trainings_most"] == 1
+    assert "every setting of this lesson is locked" in captured.err
+
+    locked = ["rehearse", "--lesson", "filters_or_layers", "--choices", "epochs=3", "--run-seconds", "60"]
+    assert cli.main(locked) == 2  # a locked field cannot vary: said, not a traceback
+    assert "cannot change epochs" in capsys.readouterr().err
