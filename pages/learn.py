@@ -14,6 +14,7 @@ from classifier import learn, probe
 from ui import learn_charts as charts
 from ui import require_app, widgets
 from ui.i18n import labels, say, t
+from ui.text import Markdown, plain
 
 require_app()
 
@@ -174,7 +175,7 @@ def conv_numbers(explained: learn.ConvExplanation, detail: int) -> None:
     i, j, c = explained.at
     layer, f = explained.layer, explained.activation
     if explained.stages:
-        names = ", ".join(f"**{stage.layer}**" for stage in explained.stages)
+        names = Markdown(", ".join(f"**{plain(stage.layer)}**" for stage in explained.stages))
         st.markdown(t("learn.conv.covers_split", layer=layer, stages=names))
     else:
         st.markdown(t("learn.conv.covers_fused", layer=layer, activation=f))
