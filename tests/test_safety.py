@@ -157,6 +157,38 @@ def test_a_zip_whose_folders_and_name_carry_markup_is_shown_as_text(tmp_path, mo
     assert "&lt;img src=x onerror=alert(1)&gt;" in figures and "<img" not in figures  # ticks and hovers
 
 
+def test_file_names_and_an_uploaded_models_layer_names_are_text_on_predict_inside_and_learn(tmp_path):
+    """Predict names each photo by its file name; an uploaded .keras file is named by its file name,
+    and Inside and Learn name its layers as the file does."""
+    import keras
+    from conftest import PHOTOS
+
+    photo_name = "[dog](http://evil.example/d).jpg"
+    bad_name = "<img src=x onerror=alert(1)>.png"
+    at = app_at("pages/predict.py")
+    photos = [(photo_name, (PHOTOS / "dog.jpg").read_bytes(), "image/jpeg"), (bad_name, b"not a picture", "image/png")]
+    at.file_uploader(key="predict_files").set_value(photos).run()
+    assert len(at.error) == 1
+    assert_shown_as_text(at, photo_name, bad_name)
+
+    inputs = keras.Input((32, 32, 3))
+    hidden = keras.layers.Conv2D(4, 3, activation="relu", name="conv_[x](javascript:alert(1))")(inputs)
+    hidden = keras.layers.MaxPooling2D(name="pool_<b>bold<b>")(hidden)
+    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(hidden))
+    path = tmp_path / "net.keras"
+    keras.Model(inputs, outputs).save(path)
+    model_name = "![m](http://evil.example/m.png).keras"
+    for page, key in (("pages/predict.py", "predict_model"), ("pages/inside.py", "inside_model")):
+        at = app_at(page, session={key: "upload"})
+        at.file_uploader(key=f"{key}_file").set_value((model_name, path.read_bytes(), "application/octet-stream")).run()
+        assert_shown_as_text(at, model_name)
+    assert "conv_[x](javascript:alert(1))" in " ".join(shown_text(tab.label) for tab in at.tabs)  # its feature maps
+    at = app_at("pages/learn.py", session={"learn_model": "upload"})
+    at.file_uploader(key="learn_model_file").set_value((model_name, path.read_bytes(), "application/octet-stream"))
+    at.run()
+    assert_shown_as_text(at, model_name)
+
+
 # --- actions on a run: only its owner -------------------------------------------------------------
 
 
