@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from classifier.images import ImageError
+from classifier.messages import ClassifierError
 from classifier.predict import predict_many
-from ui import charts, require_app, widgets
+from ui import charts, ondevice, require_app, widgets
 from ui.i18n import class_names, labels, say, t
+from ui.text import plain
 
 require_app()
 
@@ -53,6 +55,56 @@ with_mirror = st.toggle(
     t("predict.tta"), value=widgets.tested_tta(choice) == "flip", key="predict_tta", help=t("predict.tta_help")
 )
 tta = "flip" if with_mirror else "none"
+builtin = choice is not None and choice.run_id is None and choice.upload is None
+BROWSER_FAILED = "predict_browser_failed"  # why this browser could not run the model (from the component)
+
+
+def device_url() -> tuple[str | None, str | None]:
+    """The model file for the browser, or why on-device prediction is not possible here."""
+    if not ondevice.runtime_installed():
+        return None, t("predict.no_runtime")
+    if choice.upload is not None:
+        return None, t("predict.upload_model_server")
+    if st.session_state.get(BROWSER_FAILED):
+        return None, t("predict.browser_cannot", reason=plain(st.session_state[BROWSER_FAILED]))
+    try:
+        return ondevice.model_url(choice), None
+    except ClassifierError as error:
+        return None, t("predict.export_failed", reason=say(error))
+
+
+if st.query_params.get("where") == "server" and "predict_where" not in st.session_state:
+    st.session_state.predict_where = "server"  # a link can open the page on server prediction
+with st.spinner(t("predict.preparing")):
+    url, why_not = device_url() if loaded is not None else (None, None)
+where = "server"
+if loaded is not None and url is not None:
+    where = st.radio(
+        t("predict.where"),
+        ("device", "server"),
+        key="predict_where",
+        horizontal=True,
+        format_func=labels("predict.where", ("device", "server")).get,
+        help=t("predict.where_help"),
+    )
+elif why_not:
+    st.info(why_not)
+
+if loaded is not None and where == "device":
+    answer = ondevice.predictor(
+        url,
+        class_names(loaded.classes),
+        top_k=min(top_k, len(loaded.classes)),
+        tta=tta,
+        fit=fit,
+        builtin=builtin,
+        key="predict_ondevice",
+    )
+    if isinstance(answer, dict) and answer.get("state") == "unavailable":
+        st.session_state[BROWSER_FAILED] = str(answer.get("reason") or "?")
+        st.rerun()
+    st.stop()
+
 uploads = st.file_uploader(
     t("predict.upload"), accept_multiple_files=True, key="predict_files", help=t("predict.upload_help")
 )
@@ -68,7 +120,7 @@ if loaded is not None and files:
         loaded, [content for _, content in files], top=min(top_k, len(loaded.classes)), fit=fit, preview=True, tta=tta
     )
     shown = dict(zip(loaded.classes, class_names(loaded.classes)))
-    builtin = choice.run_id is None and choice.upload is None
+    st.caption(t("predict.computed_server"))
     for index, ((name, _), result) in enumerate(zip(files, results)):
         show(index, name, result, shown, builtin)
 elif loaded is not None:

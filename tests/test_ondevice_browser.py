@@ -1,0 +1,191 @@
+"""On-device prediction in real Chromium: the browser's 32x32 input and probabilities equal the
+server's, no image byte leaves the page, and the page falls back to the server when it must."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from browser_support import Server, launch_chromium, settle, upload
+from conftest import PHOTOS
+from playwright.sync_api import expect, sync_playwright
+
+from ui.ondevice import runtime_installed
+
+pytestmark = pytest.mark.skipif(
+    not runtime_installed(), reason="LiteRT.js is not installed (make run / make test install it with npm)"
+)
+
+PHOTO_FILES = sorted(PHOTOS.glob("*.jpg"))
+COMPONENT = "ondevice_predictor"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    running = Server(tmp_path_factory.mktemp("ondevice")).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def builtin():
+    from classifier.predict import load_model
+
+    return load_model("default")
+
+
+def predictor_frame(page):
+    """The on-device predictor's frame, once its model is loaded."""
+    page.wait_for_selector(f"iframe[src*='{COMPONENT}']", timeout=120_000)
+    frame = next(f for f in page.frames if COMPONENT in f.url)
+    frame.wait_for_selector("body[data-state='ready']", timeout=120_000)
+    return frame
+
+
+def predict_in_browser(frame, paths) -> list[dict]:
+    done = int(frame.evaluate("document.body.dataset.done || 0"))
+    frame.set_input_files("#files", [str(p) for p in paths])
+    frame.wait_for_selector(f"body[data-done='{done + 1}']", timeout=120_000)
+    return frame.evaluate("window.ondeviceResults")
+
+
+def cifar_pngs(folder, count: int = 4) -> list:
+    """A few CIFAR-10 test images through the project's loader, written losslessly."""
+    from PIL import Image
+
+    from classifier.data import load_dataset
+
+    data = load_dataset("cifar10", limit=count)
+    paths = []
+    for index, image in enumerate(data.x_test[:count]):
+        path = folder / f"cifar-test-{index}.png"
+        Image.fromarray(image).save(path)
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.cifar
+def test_browser_input_and_probabilities_equal_the_server(server, browser, builtin, tmp_path):
+    from classifier.predict import prepare
+
+    page = browser.new_page()
+    page.goto(f"{server.url}/predict")
+    frame = predictor_frame(page)
+    paths = [*PHOTO_FILES, *cifar_pngs(tmp_path)]
+    results = predict_in_browser(frame, paths)
+    assert [r["name"] for r in results] == [p.name for p in paths]
+    tta = "flip"  # the built-in model's own setting, on by default on the page
+    for path, result in zip(paths, results):
+        assert "error" not in result, result
+        browser_input = np.asarray(result["input"], dtype=np.uint8).reshape(32, 32, 3)
+        _, server_input = prepare(path.read_bytes(), "crop")
+        difference = np.abs(browser_input.astype(int) - server_input.astype(int))
+        assert difference.max() <= 1, (path.name, int(difference.max()))
+        keras = builtin.probabilities(browser_input[None], tta)[0]
+        np.testing.assert_allclose(result["probabilities"], keras, atol=1e-3, err_msg=path.name)
+    # What the student sees: where it was computed, the verdict and the bars, per photo.
+    expect(frame.get_by_text("Predictions are computed on this device")).to_be_visible()
+    expect(frame.locator(".card")).to_have_count(len(paths))
+    expect(frame.locator(".where").first).to_contain_text("Computed on this device in")
+    page.close()
+
+
+def test_squashed_photos_match_too_in_chinese(server, browser):
+    """The other way to make a photo square, and the page's texts in Chinese."""
+    from classifier.predict import prepare
+
+    page = browser.new_page()
+    page.goto(f"{server.url}/predict?lang=zh")
+    settle(page)
+    page.get_by_text("压缩变形", exact=True).click()
+    frame = predictor_frame(page)
+    frame.wait_for_selector("body[data-fit='squash']")
+    results = predict_in_browser(frame, PHOTO_FILES)
+    for path, result in zip(PHOTO_FILES, results):
+        _, server_input = prepare(path.read_bytes(), "squash")
+        browser_input = np.asarray(result["input"], dtype=np.uint8).reshape(32, 32, 3)
+        assert np.abs(browser_input.astype(int) - server_input.astype(int)).max() <= 1, path.name
+    expect(frame.get_by_text("你的照片不会被发送到任何地方", exact=False)).to_be_visible()
+    expect(frame.get_by_text("在这台设备上计算", exact=False).first).to_be_visible()
+    page.close()
+
+
+def test_no_image_byte_leaves_the_page(server, browser):
+    """Every request and websocket frame the page sends while predicting several photos is recorded:
+    no upload, no request body, and every frame far smaller than the smallest photo."""
+    page = browser.new_page()
+    sent_frames: list[int] = []
+    requests: list[tuple[str, str, int]] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent_frames.append(len(payload))))
+    page.goto(f"{server.url}/predict")
+    frame = predictor_frame(page)
+    settle(page)
+    sent_frames.clear()
+    page.on("request", lambda r: requests.append((r.method, r.url, len(r.post_data_buffer or b""))))
+    results = predict_in_browser(frame, PHOTO_FILES * 2)
+    assert len(results) == 2 * len(PHOTO_FILES) and all("probabilities" in r for r in results)
+    settle(page)
+    smallest_photo = min(p.stat().st_size for p in PHOTO_FILES)
+    assert all(method == "GET" and size == 0 for method, _, size in requests), requests
+    assert not any("upload" in url for _, url, _ in requests), requests
+    # A 32x32 input alone is 3,072 bytes; a photo is over 100 KB. Streamlit's own frames are tiny.
+    assert all(size < 2048 for size in sent_frames), sent_frames
+    assert smallest_photo > 50 * 2048
+    page.close()
+
+
+def test_falls_back_to_the_server_when_the_browser_cannot_run_it(server, browser):
+    """The runtime does not load (blocked here): the page says so and predicts on the server."""
+    page = browser.new_page()
+    page.route("**/vendor/litert.js", lambda route: route.abort())
+    page.goto(f"{server.url}/predict")
+    expect(page.get_by_text("This browser cannot run the network itself")).to_be_visible(timeout=120_000)
+    settle(page)
+    upload(page, PHOTOS / "dog.jpg")
+    expect(page.get_by_text("Computed on the server")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("dog.jpg:", exact=False).first).to_be_visible()
+    page.close()
+
+
+def test_the_reader_can_choose_the_server(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server.url}/predict")
+    predictor_frame(page)
+    page.get_by_text("on the server", exact=True).click()
+    settle(page)
+    upload(page, PHOTOS / "horses.jpg")
+    expect(page.get_by_text("Computed on the server")).to_be_visible(timeout=60_000)
+    assert not [f for f in page.frames if COMPONENT in f.url]
+    page.close()
+
+
+def test_a_png_with_transparency_matches(server, browser, tmp_path):
+    """Transparency is composited on white as the server does (opaque and fully clear pixels)."""
+    from PIL import Image
+
+    from classifier.predict import prepare
+
+    rng = np.random.default_rng(0)
+    rgba = rng.integers(0, 256, (90, 120, 4), dtype=np.uint8)
+    rgba[..., 3] = np.where(rng.random((90, 120)) < 0.5, 0, 255)
+    path = tmp_path / "clear.png"
+    buffer = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buffer, "PNG")
+    path.write_bytes(buffer.getvalue())
+    page = browser.new_page()
+    page.goto(f"{server.url}/predict")
+    frame = predictor_frame(page)
+    (result,) = predict_in_browser(frame, [path])
+    _, server_input = prepare(path.read_bytes(), "crop")
+    browser_input = np.asarray(result["input"], dtype=np.uint8).reshape(32, 32, 3)
+    assert np.abs(browser_input.astype(int) - server_input.astype(int)).max() <= 1
+    page.close()
