@@ -90,7 +90,27 @@ if loaded is not None and url is not None:
 elif why_not:
     st.info(why_not)
 
+
+def phone_section() -> None:
+    """A link and QR code of the phone page for the model shown (its run's token: readers only)."""
+    with st.expander(t("predict.phone"), icon=":material/smartphone:"):
+        try:
+            link = ondevice.phone_link(choice)
+        except ClassifierError as error:
+            st.error(say(error))
+            return
+        st.caption(t("predict.phone_caption"))
+        code, text = st.columns([1, 3])
+        code.image(ondevice.qr_png(link), width=180)
+        text.code(link, language=None, wrap_lines=True)
+        if choice.run_id is not None and choice.mine and text.button(t("predict.phone_revoke"), key="phone_revoke"):
+            ondevice.revoke(choice)
+            st.toast(t("predict.phone_revoked"))
+            st.rerun()
+
+
 if loaded is not None and where == "device":
+    phone_section()
     answer = ondevice.predictor(
         url,
         class_names(loaded.classes),

@@ -11,7 +11,7 @@ from browser_support import Server, launch_chromium, settle, upload
 from conftest import PHOTOS
 from playwright.sync_api import expect, sync_playwright
 
-from ui.ondevice import runtime_installed
+from ui.ondevice import SERVED, runtime_installed
 
 pytestmark = pytest.mark.skipif(
     not runtime_installed(), reason="LiteRT.js is not installed (make run / make test install it with npm)"
@@ -188,4 +188,52 @@ def test_a_png_with_transparency_matches(server, browser, tmp_path):
     _, server_input = prepare(path.read_bytes(), "crop")
     browser_input = np.asarray(result["input"], dtype=np.uint8).reshape(32, 32, 3)
     assert np.abs(browser_input.astype(int) - server_input.astype(int)).max() <= 1
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def finished_run(server, saved_model_path):
+    """A finished run of another browser (owner "alice") with a real checkpoint, in the server's folder."""
+    import shutil
+
+    from classifier.config import Config
+    from classifier.runs import RunStore
+
+    store = RunStore(server.env["CLASSIFIER_RUNS_DIR"])
+    info = store.create(Config(dataset="shapes", epochs=2), owner="alice")
+    shutil.copy(saved_model_path, store.path(info.run_id) / "model.keras")
+    info.status = "finished"
+    info.classes = ("circle", "square", "triangle", "cross", "ring", "stripes")[:6]
+    store.save(info)
+    return store, info.run_id
+
+
+def test_a_phone_opens_a_run_by_its_token_and_nothing_else(server, browser, finished_run):
+    from classifier import ondevice
+
+    store, run_id = finished_run
+    token = ondevice.device_token(store, run_id, "alice")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto(f"{server.url}/phone?m={run_id}")  # the run id alone is not a key
+    expect(page.get_by_text("This phone link does not open any model")).to_be_visible(timeout=60_000)
+    page.goto(f"{server.url}/phone?m={token}")
+    frame = predictor_frame(page)
+    results = predict_in_browser(frame, PHOTO_FILES[:2])
+    assert all(len(r["probabilities"]) == 6 for r in results)
+    expect(frame.get_by_text("Median time per image in this browser")).to_be_visible()
+    ondevice.revoke_token(store, run_id, "alice", SERVED)
+    page.goto(f"{server.url}/phone?m={token}")
+    expect(page.get_by_text("This phone link does not open any model")).to_be_visible(timeout=60_000)
+    phone.close()
+
+
+def test_the_predict_page_shows_a_phone_link_and_qr_code(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server.url}/predict?lang=zh")
+    predictor_frame(page)
+    page.get_by_test_id("stExpander").get_by_text("在手机上打开", exact=True).click()
+    link = page.locator("[data-testid='stCode']").filter(has_text="/phone?")
+    expect(link).to_contain_text("/phone?lang=zh")  # the built-in model needs no token
+    expect(page.locator("[data-testid='stExpander'] img").first).to_be_visible()
     page.close()

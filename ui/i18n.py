@@ -339,6 +339,37 @@ TEXT: dict[str, dict[str, str]] = {
         "也可能根本不属于它认识的任何类别。",
     },
     "predict.bad_file": {"en": "{name}: {reason}", "zh": "{name}：{reason}"},
+    "nav.phone": {"en": "On a phone", "zh": "在手机上"},
+    "phone.title": {"en": "Predict on this phone", "zh": "在这部手机上预测"},
+    "phone.builtin": {
+        "en": "The built-in model runs in this phone's browser: photos stay on the phone.",
+        "zh": "内置模型在这部手机的浏览器中运行：照片只留在手机上。",
+    },
+    "phone.run": {
+        "en": "A student's own network runs in this phone's browser: photos stay on the phone.",
+        "zh": "学生自己训练的网络在这部手机的浏览器中运行：照片只留在手机上。",
+    },
+    "phone.bad_link": {
+        "en": "This phone link does not open any model: it was withdrawn, or mistyped. Ask for a new one.",
+        "zh": "这个手机链接打不开任何模型：它已被撤销或输入有误。请重新获取一个。",
+    },
+    "phone.cannot": {
+        "en": "This browser cannot run the network; open the app's Predict page to predict on the server.",
+        "zh": "这个浏览器无法运行网络；请打开应用的“预测”页面在服务器上预测。",
+    },
+    "predict.phone": {"en": "Open it on a phone", "zh": "在手机上打开"},
+    "predict.phone_caption": {
+        "en": "Scan the code or open the link on a phone (same server, no login): this model then runs in the "
+        "phone's browser, with its camera, and the time per image is measured there. Anyone with the link can "
+        "use this model, nobody can see the photos.",
+        "zh": "用手机扫码或打开链接（同一台服务器，无需登录）：这个模型会在手机浏览器中运行，可以用手机摄像头，"
+        "每张图片的用时也在手机上测量。有链接的人都能使用这个模型，但没有人能看到照片。",
+    },
+    "predict.phone_revoke": {"en": "Withdraw this link", "zh": "撤销这个链接"},
+    "predict.phone_revoked": {
+        "en": "The old link no longer works; a new one is shown.",
+        "zh": "旧链接已失效；下面是新的链接。",
+    },
     "predict.preparing": {"en": "Preparing the model for the browser…", "zh": "正在为浏览器准备模型……"},
     "predict.where": {"en": "Where the network runs", "zh": "网络在哪里运行"},
     "predict.where.device": {"en": "on this device", "zh": "在这台设备上"},

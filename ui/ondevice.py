@@ -52,6 +52,35 @@ def run_url(choice: state.ModelChoice) -> str:
     return _served(str(path), path.stat().st_mtime, run_token(choice))
 
 
+def served_for_token(keras_path: Path, token: str) -> str:
+    """A run's model file for whoever holds its token (the phone page; the token was checked)."""
+    return _served(str(keras_path), keras_path.stat().st_mtime, token)
+
+
+def phone_link(choice: state.ModelChoice) -> str:
+    """The phone page's address for the model shown, on the host this browser reached the app by."""
+    base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0] or ""
+    query = "" if choice.run_id is None else f"m={run_token(choice)}&"
+    return f"{base}/phone?{query}lang={language()}"
+
+
+def qr_png(link: str) -> bytes:
+    """The link as a QR code (segno, pure Python), big enough to scan from a projector."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
+
+def revoke(choice: state.ModelChoice) -> None:
+    """The owner withdraws the run's phone link (and the model copies served under it)."""
+    ondevice.revoke_token(state.engine().store, choice.run_id, state.owner(), SERVED)
+    _served.clear()
+
+
 def model_url(choice: state.ModelChoice) -> str:
     """Raises ClassifierError (export failed, run not visible) with the reason."""
     return builtin_url() if choice.run_id is None else run_url(choice)
