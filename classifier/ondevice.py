@@ -3,14 +3,15 @@
 The browser runs a LiteRT (.tflite) copy of the Keras model (classifier/export.py), exported once per
 model file and kept under a served folder:
 
-    <served>/builtin/<hash>-float32.tflite      the built-in model: anyone may have it
-    <served>/<token>/<hash>-float32.tflite      a run's model: only whoever holds the run's token
+    <served>/builtin/<hash>-float32-b1.tflite              the built-in model: anyone may have it
+    <served>/runs-<root>/<token>/<hash>-float32-b1.tflite  a run's model: only whoever holds its token
 
 `<hash>` is the .keras file's SHA-256 prefix (a retrained checkpoint gets a new name, so a browser's
 cache never serves a stale network). A run's token is an unguessable capability
 (`secrets.token_urlsafe`) kept in the run's folder: it is given only to readers who may see the run
 (`runs.can_view`), opens that one run's model and nothing else, and is revoked by its owner (the
-file and the served copies go). The export runs in a child process: the web server stays free.
+file and the served copies go); a deleted run's copies are pruned (`prune_served`). The export
+runs in a child process: the web server stays free.
 
     python -m classifier.ondevice MODEL.keras OUT.tflite     # what the child process runs
 """
@@ -110,7 +111,24 @@ def revoke_token(store: RunStore, run_id: str, viewer: str | None, served: Path)
         token = path.read_text().strip()
         path.unlink()
         if _TOKEN.match(token):
-            shutil.rmtree(served / token, ignore_errors=True)
+            shutil.rmtree(store_folder(store, served) / token, ignore_errors=True)
+
+
+def store_folder(store: RunStore, served: Path) -> Path:
+    """Where one runs folder's token-named model copies are served from: a server of its own (tests
+    start several) never prunes another's."""
+    return served / ("runs-" + hashlib.sha256(str(store.root.resolve()).encode()).hexdigest()[:12])
+
+
+def prune_served(store: RunStore, served: Path) -> list[str]:
+    """Remove served model copies whose token opens no run any more (a deleted run's): returns them."""
+    folder = store_folder(store, served)
+    if not folder.is_dir():
+        return []
+    gone = [entry.name for entry in folder.iterdir() if run_for_token(store, entry.name) is None]
+    for name in gone:
+        shutil.rmtree(folder / name, ignore_errors=True)
+    return gone
 
 
 def run_for_token(store: RunStore, token: str) -> str | None:

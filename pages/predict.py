@@ -59,26 +59,22 @@ builtin = choice is not None and choice.run_id is None and choice.upload is None
 BROWSER_FAILED = "predict_browser_failed"  # why this browser could not run the model (from the component)
 
 
-def device_url() -> tuple[str | None, str | None]:
-    """The model file for the browser, or why on-device prediction is not possible here."""
+def device_unavailable() -> str | None:
+    """Why on-device prediction is not offered here, or None."""
     if not ondevice.runtime_installed():
-        return None, t("predict.no_runtime")
+        return t("predict.no_runtime")
     if choice.upload is not None:
-        return None, t("predict.upload_model_server")
+        return t("predict.upload_model_server")
     if st.session_state.get(BROWSER_FAILED):
-        return None, t("predict.browser_cannot", reason=plain(st.session_state[BROWSER_FAILED]))
-    try:
-        return ondevice.model_url(choice), None
-    except ClassifierError as error:
-        return None, t("predict.export_failed", reason=say(error))
+        return t("predict.browser_cannot", reason=plain(st.session_state[BROWSER_FAILED]))
+    return None
 
 
 if st.query_params.get("where") == "server" and "predict_where" not in st.session_state:
     st.session_state.predict_where = "server"  # a link can open the page on server prediction
-with st.spinner(t("predict.preparing")):
-    url, why_not = device_url() if loaded is not None else (None, None)
-where = "server"
-if loaded is not None and url is not None:
+why_not = device_unavailable() if loaded is not None else None
+where, url = "server", None
+if loaded is not None and why_not is None:
     where = st.radio(
         t("predict.where"),
         ("device", "server"),
@@ -87,7 +83,13 @@ if loaded is not None and url is not None:
         format_func=labels("predict.where", ("device", "server")).get,
         help=t("predict.where_help"),
     )
-elif why_not:
+if where == "device":
+    with st.spinner(t("predict.preparing")):  # the first time only: a child process exports it
+        try:
+            url = ondevice.model_url(choice)
+        except ClassifierError as error:
+            where, why_not = "server", t("predict.export_failed", reason=say(error))
+if why_not:
     st.info(why_not)
 
 

@@ -33,14 +33,32 @@ def test_only_the_owner_revokes_and_revoking_removes_the_served_copies(store, tm
     run = store.create(Config(dataset="shapes"), owner="alice")
     token = ondevice.device_token(store, run.run_id, "alice")
     served = tmp_path / "served"
-    (served / token).mkdir(parents=True)
-    (served / token / "model.tflite").write_bytes(b"x")
+    copies = ondevice.store_folder(store, served) / token
+    copies.mkdir(parents=True)
+    (copies / "model.tflite").write_bytes(b"x")
     with pytest.raises(RunError):
         ondevice.revoke_token(store, run.run_id, "bob", served)
     ondevice.revoke_token(store, run.run_id, "alice", served)
     assert ondevice.run_for_token(store, token) is None
-    assert not (served / token).exists()
+    assert not copies.exists()
     assert ondevice.device_token(store, run.run_id, "alice") != token  # a new link, the old one dead
+
+
+def test_a_deleted_runs_served_copies_are_pruned_and_no_other_servers(store, tmp_path):
+    served = tmp_path / "served"
+    kept, deleted = (store.create(Config(dataset="shapes"), owner="alice") for _ in range(2))
+    deleted.status = "finished"
+    store.save(deleted)
+    folders = {}
+    for run in (kept, deleted):
+        folders[run.run_id] = ondevice.store_folder(store, served) / ondevice.device_token(store, run.run_id, "alice")
+        folders[run.run_id].mkdir(parents=True)
+    other = RunStore(tmp_path / "other-runs")  # another server's runs: its copies are not ours to prune
+    elsewhere = ondevice.store_folder(other, served) / "some-token"
+    elsewhere.mkdir(parents=True)
+    store.delete(deleted.run_id, "alice")
+    assert ondevice.prune_served(store, served) == [folders[deleted.run_id].name]
+    assert folders[kept.run_id].is_dir() and not folders[deleted.run_id].exists() and elsewhere.is_dir()
 
 
 def test_the_browser_model_file_predicts_like_keras(saved_model_path, tmp_path, shapes_data):

@@ -35,11 +35,17 @@ def runtime_installed() -> bool:
 def _served(keras_path: str, stamp: float, folder: str) -> str:
     """The model file's path relative to the component (exported once per model file)."""
     del stamp  # part of the cache key: a new checkpoint is a new file
-    return ondevice.served_model(Path(keras_path), SERVED / folder).relative_to(COMPONENT).as_posix()
+    target = ondevice.served_model(Path(keras_path), COMPONENT / folder)
+    return target.relative_to(COMPONENT).as_posix()
+
+
+def _token_folder(token: str) -> str:
+    return (ondevice.store_folder(state.engine().store, SERVED) / token).relative_to(COMPONENT).as_posix()
 
 
 def builtin_url() -> str:
-    return _served(str(DEFAULT_MODEL), DEFAULT_MODEL.stat().st_mtime, ondevice.BUILTIN_FOLDER)
+    folder = (SERVED / ondevice.BUILTIN_FOLDER).relative_to(COMPONENT).as_posix()
+    return _served(str(DEFAULT_MODEL), DEFAULT_MODEL.stat().st_mtime, folder)
 
 
 def run_token(choice: state.ModelChoice) -> str:
@@ -49,12 +55,12 @@ def run_token(choice: state.ModelChoice) -> str:
 
 def run_url(choice: state.ModelChoice) -> str:
     path, _ = run_checkpoint(state.engine().store, choice.run_id, choice.viewer or state.owner())
-    return _served(str(path), path.stat().st_mtime, run_token(choice))
+    return _served(str(path), path.stat().st_mtime, _token_folder(run_token(choice)))
 
 
 def served_for_token(keras_path: Path, token: str) -> str:
     """A run's model file for whoever holds its token (the phone page; the token was checked)."""
-    return _served(str(keras_path), keras_path.stat().st_mtime, token)
+    return _served(str(keras_path), keras_path.stat().st_mtime, _token_folder(token))
 
 
 def phone_link(choice: state.ModelChoice) -> str:
@@ -73,6 +79,12 @@ def qr_png(link: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=6, border=2)
     return buffer.getvalue()
+
+
+def forget_deleted() -> None:
+    """After a run is deleted: its served model copies go too, so its old phone link opens nothing."""
+    ondevice.prune_served(state.engine().store, SERVED)
+    _served.clear()
 
 
 def revoke(choice: state.ModelChoice) -> None:
