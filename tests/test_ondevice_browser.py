@@ -243,3 +243,31 @@ def test_the_predict_page_shows_a_phone_link_and_qr_code(server, browser):
     expect(link).to_contain_text("/phone?lang=zh")  # the built-in model needs no token
     expect(page.locator("[data-testid='stExpander'] img").first).to_be_visible()
     page.close()
+
+
+def test_the_camera_photo_is_predicted_on_the_device(server):
+    """A laptop's camera (Chromium's fake one) inside the predictor: the snapshot is classified in
+    the page and no frame big enough to hold it goes to the server."""
+    from browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    fake_camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + fake_camera)
+        page = chromium.new_page()
+        sent_frames: list[int] = []
+        page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent_frames.append(len(payload))))
+        page.goto(f"{server.url}/predict")
+        frame = predictor_frame(page)
+        settle(page)
+        sent_frames.clear()
+        frame.get_by_text("Take a photo", exact=True).click()
+        frame.wait_for_function("document.getElementById('video').videoWidth > 0", timeout=60_000)
+        frame.get_by_role("button", name="Take the photo").click()
+        frame.wait_for_selector("body[data-done='1']", timeout=60_000)
+        (result,) = frame.evaluate("window.ondeviceResults")
+        assert result["name"] == "camera photo.png" and len(result["probabilities"]) == 10
+        expect(frame.get_by_text("camera photo.png:", exact=False)).to_be_visible()
+        frame.get_by_role("button", name="Close the camera").click()
+        expect(frame.locator("#live")).to_be_hidden()
+        assert all(size < 2048 for size in sent_frames), sent_frames
+        chromium.close()

@@ -407,6 +407,13 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "把图片拖到这里、一次选择多张，或者拍照。图片只留在这台设备上。",
     },
     "ondevice.pick": {"en": "Choose images", "zh": "选择图片"},
+    "ondevice.snap": {"en": "Take the photo", "zh": "拍下这张"},
+    "ondevice.close_camera": {"en": "Close the camera", "zh": "关闭摄像头"},
+    "ondevice.camera_photo": {"en": "camera photo", "zh": "摄像头照片"},
+    "ondevice.no_camera": {
+        "en": "The camera could not be opened ({reason}); choose images instead.",
+        "zh": "无法打开摄像头（{reason}）；请改为选择图片。",
+    },
     "ondevice.camera": {"en": "Take a photo", "zh": "拍照"},
     "ondevice.loading": {
         "en": "Loading the network into this browser…",

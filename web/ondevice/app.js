@@ -254,10 +254,52 @@ function unavailable(error) {
   report({ state: "unavailable", reason: String(error.message || error).slice(0, 200) });
 }
 
+// A live camera where the page may use one (localhost or https, a mouse: a laptop's webcam); on a
+// phone, or over plain http, the camera button opens the phone's own camera app (<input capture>).
+const liveCamera = () =>
+  Boolean(navigator.mediaDevices && navigator.mediaDevices.getUserMedia) && matchMedia("(pointer: fine)").matches;
+
+async function openCamera(event) {
+  if (!liveCamera()) return; // the <input capture> does the work
+  event.preventDefault();
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+    $("video").srcObject = stream;
+    $("live").hidden = false;
+  } catch (error) {
+    setStatus(text("no_camera", { reason: String(error.message || error) }), true);
+  }
+}
+
+function closeCamera() {
+  const stream = $("video").srcObject;
+  if (stream) stream.getTracks().forEach((track) => track.stop());
+  $("video").srcObject = null;
+  $("live").hidden = true;
+}
+
+function snapPhoto() {
+  const video = $("video");
+  const canvas = document.createElement("canvas");
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  canvas.getContext("2d").drawImage(video, 0, 0);
+  canvas.toBlob((blob) => {
+    const photo = new File([blob], `${text("camera_photo")}.png`, { type: "image/png" });
+    state.lastFiles = [photo];
+    predictFiles([photo]);
+  }, "image/png");
+}
+
 function wire() {
   $("drop-text").textContent = text("drop");
   $("pick-text").textContent = text("pick");
   $("camera-text").textContent = text("camera");
+  $("snap").textContent = text("snap");
+  $("close-camera").textContent = text("close_camera");
+  $("camera").addEventListener("click", openCamera);
+  $("snap").addEventListener("click", snapPhoto);
+  $("close-camera").addEventListener("click", closeCamera);
   const drop = $("drop");
   for (const input of [$("files"), $("camera")]) {
     input.addEventListener("change", () => {
