@@ -86,8 +86,10 @@ def test_train_watch_predict_and_switch_language(server, browser):
     page.get_by_role("button", name="Share with the class").wait_for()  # only a run's owner gets it
     shoot(page, "04-runs")
 
-    # Predict: upload a real photo with the built-in model.
+    # Predict: upload a real photo to the server (on-device prediction: test_ondevice_browser.py).
     page.get_by_role("link", name="Predict").first.click()
+    settle(page)
+    page.get_by_text("on the server", exact=True).click()
     settle(page)
     upload(page, PHOTOS / "dog.jpg")
     page.get_by_text(re.compile(r"dog\.jpg: \w+ \(\d+%\)")).wait_for()
