@@ -116,13 +116,19 @@ def to_litert(
     representative: np.ndarray | None = None,
     check_ops: bool = True,
     batch: int | None = None,
+    float_io: bool = False,
 ) -> bytes:
     """The model as a .tflite file's bytes. `representative`: uint8 training images (int8 only).
     `check_ops` (needs the LiteRT interpreter): refuse Flex ops and int8 files with float ops.
-    `batch`: a fixed batch size (LiteRT.js in the browser takes no dynamic dimension); None: any."""
+    `batch`: a fixed batch size (LiteRT.js in the browser takes no dynamic dimension); None: any.
+    `float_io` (int8): integer inside, but float32 in and out through one QUANTIZE and one DEQUANTIZE
+    op, for runtimes without int8 tensors (LiteRT.js: float32, int32, uint8 only)."""
     if flavour not in FLAVOURS:
         raise ClassifierError("export.flavour", flavour=flavour, choices=", ".join(FLAVOURS))
     options = _converter_options(flavour, representative)
+    if float_io:
+        options.pop("inference_input_type", None)
+        options.pop("inference_output_type", None)
     model = float32_copy(model)
     if batch is not None:
         import tensorflow as tf
@@ -140,7 +146,7 @@ def to_litert(
     flex = [name for name in operators(content) if name.startswith("Flex")]
     if flex:
         raise ClassifierError("export.flex_ops", flavour=flavour, ops=", ".join(sorted(set(flex))))
-    if flavour == "int8":
+    if flavour == "int8" and not float_io:
         # The converter quietly leaves ops it cannot quantise in float32, between DEQUANTIZE and
         # QUANTIZE; a device without a float unit could not run them, so say so instead.
         floating = floating_operators(content)

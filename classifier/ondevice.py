@@ -13,7 +13,7 @@ cache never serves a stale network). A run's token is an unguessable capability
 file and the served copies go); a deleted run's copies are pruned (`prune_served`). The export
 runs in a child process: the web server stays free.
 
-    python -m classifier.ondevice MODEL.keras OUT.tflite     # what the child process runs
+    python -m classifier.ondevice MODEL.keras OUT.tflite [float32|int8 [DATASET]]   # the child process
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from classifier.runs import RunError, RunStore, can_modify, write_bytes_atomic
 TOKEN_FILE = "device_token"
 BUILTIN_FOLDER = "builtin"
 FLAVOUR = "float32"  # the same arithmetic as Keras: the browser's answer equals the server's
+FLAVOURS = ("float32", "int8")  # int8: about a quarter of the bytes, integer inside, float in and out
 EXPORT_TIMEOUT_S = 600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
@@ -45,8 +46,9 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def served_model(keras_path: Path, folder: Path, flavour: str = FLAVOUR) -> Path:
-    """The LiteRT copy of `keras_path` in `folder` (exported on first use, in a child process)."""
+def served_model(keras_path: Path, folder: Path, flavour: str = FLAVOUR, dataset: str = "cifar10") -> Path:
+    """The LiteRT copy of `keras_path` in `folder` (exported on first use, in a child process);
+    int8 is calibrated on `dataset`'s training images (its loader and disk cache)."""
     target = folder / f"{file_hash(keras_path)}-{flavour}-b1.tflite"
     if target.is_file():
         return target
@@ -55,7 +57,7 @@ def served_model(keras_path: Path, folder: Path, flavour: str = FLAVOUR) -> Path
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "classifier.ondevice", str(keras_path), str(target), flavour],
+            [sys.executable, "-m", "classifier.ondevice", str(keras_path), str(target), flavour, dataset],
             capture_output=True,
             text=True,
             timeout=EXPORT_TIMEOUT_S,
@@ -69,15 +71,25 @@ def served_model(keras_path: Path, folder: Path, flavour: str = FLAVOUR) -> Path
     return target
 
 
-def export_file(keras_path: Path, target: Path, flavour: str = FLAVOUR) -> None:
+def export_file(keras_path: Path, target: Path, flavour: str = FLAVOUR, dataset: str = "cifar10") -> None:
     """Export one .keras file (loaded in safe mode) to a .tflite file. The op checks need the LiteRT
     interpreter (an optional package); without it the file is written unchecked, and a browser that
     cannot run it says so and predicts on the server."""
     from classifier import export
     from classifier.predict import load_model
 
+    if flavour not in FLAVOURS:
+        raise ClassifierError("export.flavour", flavour=flavour, choices=", ".join(FLAVOURS))
     loaded = load_model(keras_path)
-    content = export.to_litert(loaded.model, flavour, check_ops=export.runtime_available(), batch=1)
+    representative = None
+    if flavour == "int8":
+        from classifier.data import load_dataset
+
+        data = load_dataset(dataset)
+        representative = export.representative_images(data.x_train, data.y_train)
+    content = export.to_litert(
+        loaded.model, flavour, representative, check_ops=export.runtime_available(), batch=1, float_io=True
+    )
     write_bytes_atomic(target, content)
 
 
@@ -148,8 +160,9 @@ def run_for_token(store: RunStore, token: str) -> str | None:
 def main(argv: list[str]) -> int:
     keras_path, target = Path(argv[0]), Path(argv[1])
     flavour = argv[2] if len(argv) > 2 else FLAVOUR
+    dataset = argv[3] if len(argv) > 3 else "cifar10"
     try:
-        export_file(keras_path, target, flavour)
+        export_file(keras_path, target, flavour, dataset)
     except ClassifierError as error:
         print(str(error), file=sys.stderr)
         return 1

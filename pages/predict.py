@@ -84,9 +84,17 @@ if loaded is not None and why_not is None:
         help=t("predict.where_help"),
     )
 if where == "device":
+    flavour = st.radio(
+        t("predict.flavour"),
+        ("float32", "int8"),
+        key="predict_flavour",
+        horizontal=True,
+        format_func=labels("predict.flavour", ("float32", "int8")).get,
+        help=t("predict.flavour_help"),
+    )
     with st.spinner(t("predict.preparing")):  # the first time only: a child process exports it
         try:
-            url = ondevice.model_url(choice)
+            url = ondevice.model_url(choice, flavour)
         except ClassifierError as error:
             where, why_not = "server", t("predict.export_failed", reason=say(error))
 if why_not:

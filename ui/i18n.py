@@ -370,6 +370,16 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The old link no longer works; a new one is shown.",
         "zh": "旧链接已失效；下面是新的链接。",
     },
+    "predict.flavour": {"en": "Model file in the browser", "zh": "浏览器中的模型文件"},
+    "predict.flavour.float32": {"en": "float32 (the server's numbers)", "zh": "float32（与服务器相同的数值）"},
+    "predict.flavour.int8": {"en": "int8 (a quarter of the bytes)", "zh": "int8（只有四分之一大小）"},
+    "predict.flavour_help": {
+        "en": "float32 computes exactly what the server computes. int8 stores weights and activations as 8-bit "
+        "integers (calibrated on 300 training images): about 4× smaller to download, and its probabilities "
+        "differ from the server's by a few hundredths (the Challenges page measures its accuracy).",
+        "zh": "float32 的计算与服务器完全相同。int8 把权重和激活值存成 8 位整数（用 300 张训练图片校准）："
+        "下载量约小 4 倍，概率与服务器相差百分之几（“挑战”页面测量了它的准确率）。",
+    },
     "predict.preparing": {"en": "Preparing the model for the browser…", "zh": "正在为浏览器准备模型……"},
     "predict.where": {"en": "Where the network runs", "zh": "网络在哪里运行"},
     "predict.where.device": {"en": "on this device", "zh": "在这台设备上"},

@@ -32,10 +32,10 @@ def runtime_installed() -> bool:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _served(keras_path: str, stamp: float, folder: str) -> str:
-    """The model file's path relative to the component (exported once per model file)."""
+def _served(keras_path: str, stamp: float, folder: str, flavour: str = "float32", dataset: str = "cifar10") -> str:
+    """The model file's path relative to the component (exported once per model file and flavour)."""
     del stamp  # part of the cache key: a new checkpoint is a new file
-    target = ondevice.served_model(Path(keras_path), COMPONENT / folder)
+    target = ondevice.served_model(Path(keras_path), COMPONENT / folder, flavour, dataset)
     return target.relative_to(COMPONENT).as_posix()
 
 
@@ -43,9 +43,9 @@ def _token_folder(token: str) -> str:
     return (ondevice.store_folder(state.engine().store, SERVED) / token).relative_to(COMPONENT).as_posix()
 
 
-def builtin_url() -> str:
+def builtin_url(flavour: str = "float32") -> str:
     folder = (SERVED / ondevice.BUILTIN_FOLDER).relative_to(COMPONENT).as_posix()
-    return _served(str(DEFAULT_MODEL), DEFAULT_MODEL.stat().st_mtime, folder)
+    return _served(str(DEFAULT_MODEL), DEFAULT_MODEL.stat().st_mtime, folder, flavour)
 
 
 def run_token(choice: state.ModelChoice) -> str:
@@ -53,9 +53,9 @@ def run_token(choice: state.ModelChoice) -> str:
     return ondevice.device_token(state.engine().store, choice.run_id, choice.viewer or state.owner())
 
 
-def run_url(choice: state.ModelChoice) -> str:
+def run_url(choice: state.ModelChoice, flavour: str = "float32") -> str:
     path, _ = run_checkpoint(state.engine().store, choice.run_id, choice.viewer or state.owner())
-    return _served(str(path), path.stat().st_mtime, _token_folder(run_token(choice)))
+    return _served(str(path), path.stat().st_mtime, _token_folder(run_token(choice)), flavour, choice.dataset)
 
 
 def served_for_token(keras_path: Path, token: str) -> str:
@@ -93,9 +93,10 @@ def revoke(choice: state.ModelChoice) -> None:
     _served.clear()
 
 
-def model_url(choice: state.ModelChoice) -> str:
-    """Raises ClassifierError (export failed, run not visible) with the reason."""
-    return builtin_url() if choice.run_id is None else run_url(choice)
+def model_url(choice: state.ModelChoice, flavour: str = "float32") -> str:
+    """Raises ClassifierError (export failed, run not visible) with the reason; int8 is calibrated on
+    the model's own data set (the first time: loading it)."""
+    return builtin_url(flavour) if choice.run_id is None else run_url(choice, flavour)
 
 
 def texts() -> dict[str, str]:

@@ -338,6 +338,7 @@ async function render(args) {
     return;
   }
   document.body.dataset.state = "ready";
+  document.body.dataset.model = args.model_url; // which file is loaded, for tests
   setStatus(text("ready"));
   report({ state: "ready" });
   const last = state.lastFiles;
