@@ -24,6 +24,7 @@ navigation = st.navigation(
         st.Page("pages/runs.py", title=t("nav.runs"), icon=":material/table_chart:"),
         st.Page("pages/challenges.py", title=t("nav.challenges"), icon=":material/science:"),
         st.Page("pages/class_.py", title=t("nav.class"), icon=":material/groups:", url_path="class"),
+        st.Page("pages/phone.py", title=t("nav.phone"), icon=":material/smartphone:", url_path="phone"),
     ]
 )
 st.set_page_config(page_icon=FAVICON)  # again after navigation, which puts the page's icon in the tab

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import batch_norm, cluster, learn, report, tensorboard
+from bench import batch_norm, cluster, learn, ondevice, report, tensorboard
 from bench.challenges import measure_challenges
 from bench.report import Row, error_row, has_bfloat16, ratio_row, verdict
 
@@ -504,6 +504,7 @@ def sections(sizes: Sizes) -> dict[str, Section]:
         "cluster": cluster.measure,  # bench/cluster.py: a class's makespan and 30 students, Ray vs in-process
         "tensorboard": tensorboard.measure,  # bench/tensorboard.py: TensorBoard logging's cost per epoch
         "batch norm": batch_norm.measure,  # bench/batch_norm.py: the fused kernel against Keras's own
+        "on device": ondevice.measure,  # bench/ondevice.py: in-browser prediction vs the server round trip
     }
     if not sizes.quick:
         chosen["load"] = measure_load  # Chromium x 20: minutes, so not in the quick check

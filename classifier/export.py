@@ -110,12 +110,30 @@ def _converter_options(flavour: str, representative: np.ndarray | None) -> dict:
     }
 
 
-def to_litert(model, flavour: str = "float32", representative: np.ndarray | None = None) -> bytes:
-    """The model as a .tflite file's bytes. `representative`: uint8 training images (int8 only)."""
+def to_litert(
+    model,
+    flavour: str = "float32",
+    representative: np.ndarray | None = None,
+    check_ops: bool = True,
+    batch: int | None = None,
+    float_io: bool = False,
+) -> bytes:
+    """The model as a .tflite file's bytes. `representative`: uint8 training images (int8 only).
+    `check_ops` (needs the LiteRT interpreter): refuse Flex ops and int8 files with float ops.
+    `batch`: a fixed batch size (LiteRT.js in the browser takes no dynamic dimension); None: any.
+    `float_io` (int8): integer inside, but float32 in and out through one QUANTIZE and one DEQUANTIZE
+    op, for runtimes without int8 tensors (LiteRT.js: float32, int32, uint8 only)."""
     if flavour not in FLAVOURS:
         raise ClassifierError("export.flavour", flavour=flavour, choices=", ".join(FLAVOURS))
     options = _converter_options(flavour, representative)
+    if float_io:
+        options.pop("inference_input_type", None)
+        options.pop("inference_output_type", None)
     model = float32_copy(model)
+    if batch is not None:
+        import tensorflow as tf
+
+        options["input_signature"] = [tf.TensorSpec((batch, *model.input_shape[1:]), tf.float32)]
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "model.tflite")
         try:
@@ -123,10 +141,12 @@ def to_litert(model, flavour: str = "float32", representative: np.ndarray | None
         except Exception as error:  # noqa: BLE001 - the converter raises many kinds (ConverterError, ValueError...)
             raise ClassifierError("export.failed", flavour=flavour, reason=_first_line(error)) from None
         content = Path(path).read_bytes()
+    if not check_ops:
+        return content
     flex = [name for name in operators(content) if name.startswith("Flex")]
     if flex:
         raise ClassifierError("export.flex_ops", flavour=flavour, ops=", ".join(sorted(set(flex))))
-    if flavour == "int8":
+    if flavour == "int8" and not float_io:
         # The converter quietly leaves ops it cannot quantise in float32, between DEQUANTIZE and
         # QUANTIZE; a device without a float unit could not run them, so say so instead.
         floating = floating_operators(content)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from classifier.runs import ACTIVE, RunError, can_modify
-from ui import charts, lessons, require_app, state, widgets
+from ui import charts, lessons, ondevice, require_app, state, widgets
 from ui import timeline as timeline_view
 from ui.config_rows import config_rows
 from ui.i18n import format_duration, say, t, t_text
@@ -108,6 +108,7 @@ def actions(info) -> None:
         ):
             try:
                 engine.store.delete(info.run_id, state.owner())
+                ondevice.forget_deleted()  # its phone link's model copies too
                 st.toast(t("runs.deleted"))
                 st.rerun()
             except RunError as error:

@@ -39,7 +39,7 @@ async def _predict(browser, url: str, timeout_ms: float) -> float:
     context = await browser.new_context(viewport={"width": 1100, "height": 800})
     try:
         page = await context.new_page()
-        await page.goto(f"{url}/predict", timeout=timeout_ms)
+        await page.goto(f"{url}/predict?where=server", timeout=timeout_ms)  # the server's load
         await page.wait_for_selector(IDLE, timeout=timeout_ms)
         await page.get_by_test_id("stFileUploaderDropzone").wait_for(timeout=timeout_ms)
         async with page.expect_file_chooser(timeout=timeout_ms) as chooser:

@@ -58,7 +58,7 @@ def test_server_killed_mid_epoch_keeps_the_run_and_resumes_it(tmp_path):
             shoot(page, "faults-01-interrupted")
 
             # The interrupted run's checkpoint predicts on the Predict page.
-            page.goto(f"{server.url}/predict")
+            page.goto(f"{server.url}/predict?where=server")
             settle(page)
             page.get_by_test_id("stSelectbox").first.click()
             page.get_by_role("option").filter(has_text="interrupted").first.click()

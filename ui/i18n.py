@@ -340,6 +340,123 @@ TEXT: dict[str, dict[str, str]] = {
         "也可能根本不属于它认识的任何类别。",
     },
     "predict.bad_file": {"en": "{name}: {reason}", "zh": "{name}：{reason}"},
+    "nav.phone": {"en": "On a phone", "zh": "在手机上"},
+    "phone.title": {"en": "Predict on this phone", "zh": "在这部手机上预测"},
+    "phone.builtin": {
+        "en": "The built-in model runs in this phone's browser: photos stay on the phone.",
+        "zh": "内置模型在这部手机的浏览器中运行：照片只留在手机上。",
+    },
+    "phone.run": {
+        "en": "A student's own network runs in this phone's browser: photos stay on the phone.",
+        "zh": "学生自己训练的网络在这部手机的浏览器中运行：照片只留在手机上。",
+    },
+    "phone.bad_link": {
+        "en": "This phone link does not open any model: it was withdrawn, or mistyped. Ask for a new one.",
+        "zh": "这个手机链接打不开任何模型：它已被撤销或输入有误。请重新获取一个。",
+    },
+    "phone.cannot": {
+        "en": "This browser cannot run the network; open the app's Predict page to predict on the server.",
+        "zh": "这个浏览器无法运行网络；请打开应用的“预测”页面在服务器上预测。",
+    },
+    "predict.phone": {"en": "Open it on a phone", "zh": "在手机上打开"},
+    "predict.phone_caption": {
+        "en": "Scan the code or open the link on a phone (same server, no login): this model then runs in the "
+        "phone's browser, with its camera, and the time per image is measured there. Anyone with the link can "
+        "use this model, nobody can see the photos.",
+        "zh": "用手机扫码或打开链接（同一台服务器，无需登录）：这个模型会在手机浏览器中运行，可以用手机摄像头，"
+        "每张图片的用时也在手机上测量。有链接的人都能使用这个模型，但没有人能看到照片。",
+    },
+    "predict.phone_revoke": {"en": "Withdraw this link", "zh": "撤销这个链接"},
+    "predict.phone_revoked": {
+        "en": "The old link no longer works; a new one is shown.",
+        "zh": "旧链接已失效；下面是新的链接。",
+    },
+    "predict.flavour": {"en": "Model file in the browser", "zh": "浏览器中的模型文件"},
+    "predict.flavour.float32": {"en": "float32 (the server's numbers)", "zh": "float32（与服务器相同的数值）"},
+    "predict.flavour.int8": {"en": "int8 (a quarter of the bytes)", "zh": "int8（只有四分之一大小）"},
+    "predict.flavour_help": {
+        "en": "float32 computes exactly what the server computes. int8 stores weights and activations as 8-bit "
+        "integers (calibrated on 300 training images): about 4× smaller to download, and its probabilities "
+        "differ from the server's by a few hundredths (the Challenges page measures its accuracy).",
+        "zh": "float32 的计算与服务器完全相同。int8 把权重和激活值存成 8 位整数（用 300 张训练图片校准）："
+        "下载量约小 4 倍，概率与服务器相差百分之几（“挑战”页面测量了它的准确率）。",
+    },
+    "predict.preparing": {"en": "Preparing the model for the browser…", "zh": "正在为浏览器准备模型……"},
+    "predict.where": {"en": "Where the network runs", "zh": "网络在哪里运行"},
+    "predict.where.device": {"en": "on this device", "zh": "在这台设备上"},
+    "predict.where.server": {"en": "on the server", "zh": "在服务器上"},
+    "predict.where_help": {
+        "en": "On this device, your browser decodes each photo, shrinks it to 32×32 and runs the network itself: "
+        "the photo is never sent anywhere. On the server, photos are uploaded and the server predicts.",
+        "zh": "在这台设备上：浏览器自己解码照片、缩小到 32×32 并运行网络，照片不会被发送到任何地方。"
+        "在服务器上：照片会被上传，由服务器预测。",
+    },
+    "predict.computed_server": {
+        "en": "Computed on the server: the photos below were uploaded to it.",
+        "zh": "在服务器上计算：下面的照片已上传到服务器。",
+    },
+    "predict.no_runtime": {
+        "en": "On-device prediction is not available on this server: the browser runtime (LiteRT.js, installed by "
+        "`make run` with Node.js and npm) is missing. Predictions are computed on the server.",
+        "zh": "本服务器无法在设备上预测：缺少浏览器运行时（LiteRT.js，由 `make run` 通过 Node.js 和 npm 安装）。"
+        "预测将在服务器上计算。",
+    },
+    "predict.browser_cannot": {
+        "en": "This browser cannot run the network itself ({reason}), so predictions are computed on the server.",
+        "zh": "这个浏览器无法自己运行网络（{reason}），因此预测在服务器上计算。",
+    },
+    "predict.export_failed": {
+        "en": "The model could not be prepared for the browser ({reason}), so predictions are computed on the server.",
+        "zh": "无法为浏览器准备该模型（{reason}），因此预测在服务器上计算。",
+    },
+    "predict.upload_model_server": {
+        "en": "An uploaded model predicts on the server.",
+        "zh": "上传的模型在服务器上预测。",
+    },
+    "ondevice.drop": {
+        "en": "Drop images here, pick several, or take a photo. They stay on this device.",
+        "zh": "把图片拖到这里、一次选择多张，或者拍照。图片只留在这台设备上。",
+    },
+    "ondevice.pick": {"en": "Choose images", "zh": "选择图片"},
+    "ondevice.snap": {"en": "Take the photo", "zh": "拍下这张"},
+    "ondevice.close_camera": {"en": "Close the camera", "zh": "关闭摄像头"},
+    "ondevice.camera_photo": {"en": "camera photo", "zh": "摄像头照片"},
+    "ondevice.no_camera": {
+        "en": "The camera could not be opened ({reason}); choose images instead.",
+        "zh": "无法打开摄像头（{reason}）；请改为选择图片。",
+    },
+    "ondevice.camera": {"en": "Take a photo", "zh": "拍照"},
+    "ondevice.loading": {
+        "en": "Loading the network into this browser…",
+        "zh": "正在把网络加载到这个浏览器中……",
+    },
+    "ondevice.ready": {
+        "en": "Predictions are computed on this device: your photos are not sent anywhere.",
+        "zh": "预测在这台设备上计算：你的照片不会被发送到任何地方。",
+    },
+    "ondevice.timing": {
+        "en": "Median time per image in this browser: {ms} ms ({count} images).",
+        "zh": "在这个浏览器中每张图片的时间中位数：{ms} 毫秒（{count} 张）。",
+    },
+    "ondevice.where": {"en": "Computed on this device in {ms} ms.", "zh": "在这台设备上计算，用时 {ms} 毫秒。"},
+    "ondevice.verdict": {"en": "{name}: {label} ({probability:.0%})", "zh": "{name}：{label}（{probability:.0%}）"},
+    "ondevice.undecodable": {
+        "en": "this browser cannot read it as an image (try PNG or JPEG, or predict on the server)",
+        "zh": "这个浏览器无法把它读成图片（请换成 PNG 或 JPEG，或改为在服务器上预测）",
+    },
+    "ondevice.empty": {"en": "the file is empty", "zh": "文件是空的"},
+    "ondevice.too_big": {
+        "en": "the file is larger than {limit_mb} MB",
+        "zh": "文件超过 {limit_mb} MB",
+    },
+    "ondevice.too_many_pixels": {
+        "en": "the image is {width}×{height} pixels, more than 40 million",
+        "zh": "图片有 {width}×{height} 像素，超过 4000 万",
+    },
+    "ondevice.unavailable": {
+        "en": "This browser cannot run the network: {reason}",
+        "zh": "这个浏览器无法运行网络：{reason}",
+    },
     # Runs page
     "runs.title": {"en": "Runs", "zh": "训练记录"},
     "runs.intro": {
@@ -677,6 +794,14 @@ TEXT: dict[str, dict[str, str]] = {
     "msg.run.not_owner_resume": {
         "en": "only the person who started this run can resume it",
         "zh": "只有开始这次训练的人才能继续它",
+    },
+    "msg.run.not_owner_revoke": {
+        "en": "only the person who started this run can withdraw its phone link",
+        "zh": "只有开始这次训练的人才能撤销它的手机链接",
+    },
+    "msg.ondevice.export_failed": {
+        "en": "the model could not be prepared for the browser: {reason}",
+        "zh": "无法为浏览器准备该模型：{reason}",
     },
     "msg.run.not_owner_stop": {
         "en": "only the person who started this run can stop it",
