@@ -213,6 +213,9 @@ def test_a_classmate_never_sees_stop_and_the_engine_refuses_a_foreign_stop():
         assert [b for b in at.button if b.key == "stop"]  # the owner has the control
         button(at, "stop").click().run()
         assert job.wait(120) and job.snapshot().status == "stopped"
+        watcher.run()  # the stopped run's results: no share, resume or delete for the classmate
+        assert not [b for b in watcher.button if b.key.startswith(("train_share", "resume_", "delete_"))]
+        assert not watcher.error
     finally:
         if not job.done:
             job.request_stop(None)

@@ -159,7 +159,10 @@ def run_warnings(warnings, skip=()) -> None:
 
 
 def share_panel(info: RunInfo, key: str) -> None:
-    """Share a run with the class under a display name, or stop sharing; confirmed on screen."""
+    """Share a run with the class under a display name, or stop sharing; confirmed on screen.
+    Drawn for the run's owner only (the store refuses anyone else too)."""
+    if not can_modify(info, state.owner()):
+        return
     with st.container(border=True):
         st.markdown(f"**{t('share.title')}**")
         if info.public:
