@@ -28,6 +28,7 @@ import numpy as np
 
 from classifier.config import Config
 from classifier.data import cache_dir
+from classifier.files import write_text_atomic
 
 WARMUP_STEPS = 8  # graph tracing and allocator warm-up, not timed
 TIMED_STEPS = 16
@@ -149,9 +150,7 @@ def remember(key: str, rates: dict[str, float]) -> None:
         path = _rates_file()
         path.parent.mkdir(parents=True, exist_ok=True)
         everything = {**_read_rates(), key: rates}
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        partial.write_text(json.dumps(everything, indent=1))
-        os.replace(partial, path)
+        write_text_atomic(path, json.dumps(everything, indent=1))
     except OSError:
         pass
 

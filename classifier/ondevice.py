@@ -27,8 +27,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from classifier.files import write_bytes_atomic
 from classifier.messages import ClassifierError
-from classifier.runs import RunError, RunStore, can_modify, write_bytes_atomic
+from classifier.runs import RunError, RunStore, can_modify
 
 TOKEN_FILE = "device_token"
 BUILTIN_FOLDER = "builtin"
