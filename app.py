@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from ui import enter_app, leave_app
+from ui import enter_app, leave_app, widgets
 from ui.i18n import language_switch, t
 from ui.state import remember_owner, warm_up
 
 enter_app()
 st.set_page_config(page_title="CNN Classroom", page_icon=":material/neurology:", layout="wide")
 language_switch()
+widgets.streamlit_texts()
 with st.sidebar:
     remember_owner()
 navigation = st.navigation(
