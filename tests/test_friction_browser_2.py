@@ -6,10 +6,11 @@ works from the keyboard, and nothing is cut off at 1366×900. Screenshots land i
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, Server, launch_chromium, open_expander, settle, shoot
+from browser_support import CHROMIUM, Server, launch_chromium, settle, shoot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -158,8 +159,8 @@ def test_the_preset_control_from_the_keyboard(server, page):
 def test_nothing_is_cut_off_on_train_at_1366_by_900(server, page):
     page.goto(f"{server}/train")
     settle(page)
-    open_expander(page, "Network")
-    open_expander(page, "Training")
+    open_while_ticking(page, "Network")
+    open_while_ticking(page, "Training")
     settle(page)
     cut = page.evaluate(
         """() => [...document.querySelectorAll(
@@ -170,3 +171,38 @@ def test_nothing_is_cut_off_on_train_at_1366_by_900(server, page):
     )
     assert not cut, cut
     shoot(page, "friction2-train-1366")
+
+
+def test_a_students_lesson_run_in_chinese_from_start_to_the_class_page(server, page):
+    from classifier import lessons
+    from classifier.config import Config
+
+    lesson = lessons.Lesson.from_config(
+        Config(dataset="shapes", limit=600, epochs=3), free=("learning_rate",), title="形状", class_code="ZH25"
+    )
+    page.goto(f"{server}/train?{lesson.query('zh')}")
+    settle(page)
+    expect(page.get_by_text("把这些设置做成课堂练习（教师用）")).to_have_count(0)  # students see no lesson maker
+    name = page.get_by_role("textbox", name="你的名字（全班看到的名字）")
+    name.fill("王小明")
+    name.press("Enter")
+    settle(page)
+    page.get_by_role("button", name="开始训练").click()
+    bar = page.get_by_test_id("stProgress").first
+    expect(bar).to_be_visible()
+    first_line = bar.inner_text()
+    assert "0/0" not in first_line and "：正在加载数据" not in first_line, first_line  # "starting…", said once
+    shoot(page, "friction2-run-start-zh")
+    counted = page.get_by_text(re.compile(r"第 \d/3 轮：第 [1-9]\d*/[1-9]\d* 批"))
+    expect(counted.first).to_be_visible(timeout=120_000)  # batches counted: epoch and batch shown
+    shoot(page, "friction2-run-training-zh")
+    teacher = page.context.browser.new_page(viewport=LAPTOP)
+    teacher.goto(f"{server}/class?lang=zh&class=ZH25")
+    settle(teacher)
+    expect(teacher.get_by_text("王小明").first).to_be_visible()
+    shoot(teacher, "friction2-class-zh")
+    expect(page.get_by_text("训练完成。").first).to_be_visible(timeout=300_000)
+    settle(page)
+    share_name = page.get_by_role("textbox", name="你的名字（全班同学会看到）")
+    expect(share_name).to_have_value("王小明")  # typed once, before Start
+    shoot(page, "friction2-run-finished-zh")
