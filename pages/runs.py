@@ -38,7 +38,10 @@ def table(runs) -> pd.DataFrame:
                 t("runs.col.lesson"): lessons.lesson_label(info),
             }
         )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if all(info.lesson is None for info in runs):  # no lesson column of dashes: the table fits a laptop's width
+        frame = frame.drop(columns=t("runs.col.lesson"))
+    return frame
 
 
 def open_row(run_ids: list[str]) -> None:

@@ -456,6 +456,6 @@ def schedule_controls() -> None:
         disabled=not watching,
         persist_state="session",
     )
-    right.toggle(
+    _form.toggle(  # the whole width: in half of it the label was cut to "Keep the best epoch's w…"
         t("train.restore_best"), key="hp_restore_best", help=t("train.restore_best_help"), persist_state="session"
     )
