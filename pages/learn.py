@@ -168,7 +168,8 @@ def conv_formula(explained: learn.ConvExplanation) -> str:
     inner = rf"b_c + {total}" if explained.use_bias else total
     if explained.activation == "linear":
         return rf"y(i,j,c) = {inner}"
-    return rf"y(i,j,c) = \text{{{for_latex(explained.activation)}}}\Big({inner}\Big)"
+    # Activations are Keras names ([a-z_]): upright in \mathrm, their "_" escaped (as \_ renders in math too).
+    return rf"y(i,j,c) = \mathrm{{{for_latex(explained.activation)}}}\Big({inner}\Big)"
 
 
 def conv_numbers(explained: learn.ConvExplanation, detail: int) -> None:
@@ -215,10 +216,10 @@ def conv_numbers(explained: learn.ConvExplanation, detail: int) -> None:
             rf"z = \sum_{{ch}} S_{{ch}} + b_{{{c}}} = {explained.products_sum:.6f} + {charts.number(explained.bias, 6)}"
             rf" = {explained.pre_activation:.6f}"
         )
-        result += rf"\text{{{for_latex(f)}}}(z) = " if f != "linear" else "z = "
+        result += rf"\mathrm{{{for_latex(f)}}}(z) = " if f != "linear" else "z = "
     else:
         summed = r"\sum_{ch} S_{ch}"
-        result += rf"\text{{{for_latex(f)}}}\Big({summed}\Big) = " if f != "linear" else rf"{summed} = "
+        result += rf"\mathrm{{{for_latex(f)}}}\Big({summed}\Big) = " if f != "linear" else rf"{summed} = "
     st.latex(result + f"{explained.value:.6f}")
     agreement(explained.value, explained.keras_value, t("learn.keras_value", layer=layer))
     value = explained.value
@@ -234,7 +235,7 @@ def conv_numbers(explained: learn.ConvExplanation, detail: int) -> None:
             )
         else:
             st.markdown(t("learn.stage.act", layer=stage.layer))
-            st.latex(rf"\text{{{for_latex(stage.kind)}}}({value:.6f}) = {stage.value:.6f}")
+            st.latex(rf"\mathrm{{{for_latex(stage.kind)}}}({value:.6f}) = {stage.value:.6f}")
         agreement(stage.value, stage.keras_value, t("learn.keras_value", layer=stage.layer))
         value = stage.value
 
