@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import enter_app, leave_app
+from ui import enter_app, leave_app, widgets
 from ui.i18n import language_switch, t
 from ui.state import remember_owner, warm_up
 
@@ -12,6 +12,7 @@ enter_app()
 FAVICON = "🧠"
 st.set_page_config(page_title="CNN Classroom", page_icon=FAVICON, layout="wide")
 language_switch()
+widgets.streamlit_texts()
 with st.sidebar:
     remember_owner()
 navigation = st.navigation(

@@ -145,12 +145,23 @@ def measured_rates(config: Config, num_classes: int = 10) -> dict[str, float]:
 
 
 def remember(key: str, rates: dict[str, float]) -> None:
-    """Add to the cache file; best effort (a read-only cache only costs a new measurement)."""
+    """Add to the cache file; best effort (a read-only cache only costs a new measurement).
+
+    The first figure for a network stays: an estimate a page has shown must not change by itself
+    when a second measurement of the same network (another server, the CLI) finishes later. The
+    read-modify-write holds a lock, so two measurements ending together do not lose one another."""
+    import fcntl
+
     try:
         path = _rates_file()
         path.parent.mkdir(parents=True, exist_ok=True)
-        everything = {**_read_rates(), key: rates}
-        write_text_atomic(path, json.dumps(everything, indent=1))
+        with open(path.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            everything = _read_rates()
+            if key in everything:
+                return
+            everything[key] = rates
+            write_text_atomic(path, json.dumps(everything, indent=1))
     except OSError:
         pass
 

@@ -39,7 +39,10 @@ def table(runs) -> pd.DataFrame:
                 t("runs.col.lesson"): shown(lessons.lesson_label(info)),
             }
         )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if all(info.lesson is None for info in runs):  # no lesson column of dashes: the table fits a laptop's width
+        frame = frame.drop(columns=t("runs.col.lesson"))
+    return frame
 
 
 def open_row(run_ids: list[str]) -> None:
@@ -139,6 +142,7 @@ st.dataframe(
     column_config={
         t("runs.col.best_val"): st.column_config.NumberColumn(format="percent"),
         t("runs.col.test"): st.column_config.NumberColumn(format="percent"),
+        t("runs.col.lesson"): st.column_config.TextColumn(width="medium"),  # left alone, its header read "L…"
     },
     key="runs_table",
     on_select=functools.partial(open_row, [info.run_id for info in runs]),
@@ -151,7 +155,9 @@ labels = {info.run_id: widgets.describe_run(info) for info in runs}
 # The comparison starts with the latest three runs; a row click adds its run (see open_row).
 default = [info.run_id for info in runs if info.epochs_completed][:3]
 st.session_state["runs_chosen"] = [r for r in st.session_state.get("runs_chosen", default) if r in labels]
-chosen = st.multiselect(t("runs.compare"), list(labels), format_func=labels.get, key="runs_chosen")
+chosen = st.multiselect(
+    t("runs.compare"), list(labels), format_func=labels.get, key="runs_chosen", **widgets.choose_texts()
+)
 selected = [info for info in runs if info.run_id in chosen]
 if selected:
     compare(selected)

@@ -316,7 +316,7 @@ def test_layer_types_are_named_in_chinese_with_the_keras_name_beside():
     assert not [n for n in notes if n in ("<b>Conv</b>", "<b>MaxPool</b>", "<b>Dense</b>", "<b>Flatten</b>")]
     at.switch_page("pages/train.py")
     at.run()
-    kinds = list(at.dataframe[0].value.iloc[:, 1])
+    kinds = list(at.table[0].value.iloc[:, 1])
     assert kinds[:3] == ["卷积（Conv2D）", "最大池化（MaxPooling2D）", "卷积（Conv2D）"]
     assert kinds[-2:] == ["全连接（Dense）", "全连接（Dense）"]
 

@@ -66,6 +66,9 @@ TEXT: dict[str, dict[str, str]] = {
     "data.cifar10": {"en": "CIFAR-10", "zh": "CIFAR-10"},
     "data.shapes": {"en": "Shapes (built in)", "zh": "形状（内置）"},
     "data.upload": {"en": "My zip", "zh": "上传 zip"},
+    "widget.choose": {"en": "Choose options", "zh": "请选择"},
+    "widget.upload": {"en": "Upload", "zh": "上传"},
+    "widget.upload_limit": {"en": "{size} MB per file", "zh": "每个文件不超过 {size} MB"},
     "data.loading": {"en": "Loading data: {detail}", "zh": "正在加载数据：{detail}"},
     "data.failed": {"en": "The data set could not be loaded: {reason}", "zh": "无法加载数据集：{reason}"},
     "data.use_shapes": {"en": "Use the built-in shapes set instead", "zh": "改用内置的形状数据集"},
@@ -163,6 +166,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Waiting for a free training slot: you are number {position} in the queue.",
         "zh": "正在等待空闲的训练位置：你排在第 {position} 位。",
     },
+    "train.starting": {"en": "Starting… ({phase})", "zh": "正在启动…（{phase}）"},
+    "train.starting_plain": {"en": "Starting…", "zh": "正在启动…"},
     "train.progress": {
         "en": "Epoch {epoch} of {epochs}: batch {step} of {steps}",
         "zh": "第 {epoch}/{epochs} 轮：第 {step}/{steps} 批",
@@ -208,6 +213,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "在本服务器上实测：对这个网络计时了几个训练步。全部轮次约需 {total}。",
     },
     "summary.estimate_measuring": {"en": "measuring…", "zh": "正在测量…"},
+    "summary.estimate_line": {"en": "Estimated time per epoch: {value}", "zh": "预计每轮耗时：{value}"},
     "summary.estimate_total": {
         "en": "All {epochs} epochs: about {total} on this server.",
         "zh": "全部 {epochs} 轮：在本服务器上约需 {total}。",
@@ -283,6 +289,18 @@ TEXT: dict[str, dict[str, str]] = {
     "inside.class": {"en": "Class", "zh": "类别"},
     "inside.another": {"en": "Another image", "zh": "换一张"},
     "inside.input": {"en": "What the network sees (32×32)", "zh": "网络看到的图像（32×32）"},
+    "inside.input_true": {
+        "en": "What the network sees (32×32); true class: {label}",
+        "zh": "网络看到的图像（32×32）；真实类别：{label}",
+    },
+    "inside.guess_right": {
+        "en": "True class: {true}. The network's guess is right.",
+        "zh": "真实类别：{true}。网络猜对了。",
+    },
+    "inside.guess_wrong": {
+        "en": "True class: {true}. The network guessed {guess}: wrong.",
+        "zh": "真实类别：{true}。网络猜的是{guess}：猜错了。",
+    },
     "inside.gradcam_class": {"en": "Explain the class", "zh": "要解释的类别"},
     "inside.predicted_class": {"en": "the predicted class", "zh": "预测出的类别"},
     "inside.gradcam_caption": {
@@ -958,8 +976,21 @@ TEXT: dict[str, dict[str, str]] = {
         "它比首页和训练页介绍的教程基础网络（卷积核 {seed}）更强；想看那个网络的内部，请用“{seed_preset}”预设训练一次。",
     },
     "model.about_run": {
-        "en": "Shown: {whose}: {preset} settings (convolutions {filters}), trained on {dataset}.",
-        "zh": "当前显示：{whose}：{preset}设置（卷积核 {filters}），数据集 {dataset}。",
+        "en": "Shown: {whose}: {settings} (convolutions {filters}), trained on {dataset}.",
+        "zh": "当前显示：{whose}：{settings}（卷积核 {filters}），数据集 {dataset}。",
+    },
+    "preset.switched_data": {
+        "en": "The {preset} preset trains on another data set: the data set is now {dataset}.",
+        "zh": "“{preset}”预设使用另一个数据集：数据集已切换为{dataset}。",
+    },
+    "preset.settings": {"en": "{preset} settings", "zh": "{preset}设置"},
+    "preset.epochs_variant": {"en": "{preset} network, {epochs} epochs", "zh": "{preset}网络，{epochs} 轮"},
+    "preset.epochs_variant_one": {"en": "{preset} network, {epochs} epoch", "zh": "{preset}网络，{epochs} 轮"},
+    "preset.epochs_variant.help": {
+        "en": "The {preset} network and training, for {epochs} epochs instead of the preset's {planned}: "
+        "the preset's accuracy figure is for {planned} epochs; the time beside is for {epochs}.",
+        "zh": "{preset}预设的网络和训练方式，训练 {epochs} 轮（预设为 {planned} 轮）：预设的准确率参考值对应 {planned} 轮；"
+        "旁边的时间是 {epochs} 轮所需。",
     },
     "model.about_upload": {"en": "Shown: the model you uploaded, {name}.", "zh": "当前显示：你上传的模型 {name}。"},
     "model.whose.latest": {"en": "your latest finished run ({when})", "zh": "你最近完成的训练（{when}）"},
@@ -1044,9 +1075,13 @@ TEXT.update(
         "ch.data.augment.both": {"en": "without and with", "zh": "不用和使用都做"},
         "ch.data.augment.without": {"en": "without", "zh": "不用"},
         "ch.data.augment.with": {"en": "with (flip + shift)", "zh": "使用（翻转 + 平移）"},
+        "ch.data.plan_measuring": {
+            "en": "{runs} runs. Measuring how long they take on this server…",
+            "zh": "共 {runs} 次训练。正在本服务器上测量所需时间…",
+        },
         "ch.data.plan_unmeasured": {
-            "en": "{runs} runs. Their time is measured on this server first (see the Train page's estimate).",
-            "zh": "共 {runs} 次训练。所需时间会先在本服务器上测量（见“训练”页的估计）。",
+            "en": "{runs} runs. Their time is measured when no run trains on this server (see the Train page's estimate).",
+            "zh": "共 {runs} 次训练。所需时间会在本服务器没有训练时测量（见“训练”页的估计）。",
         },
         "ch.data.plan": {
             "en": "{runs} runs, roughly {duration} of training in all on this machine.",
@@ -1551,6 +1586,7 @@ TEXT.update(
             "en": "Click a cell of the pooled map (right); its window N is outlined on the map below it (left).",
             "zh": "点击右侧池化后的特征图中的一个格子；它对应的窗口 N 会在左侧的输入特征图上框出。",
         },
+        "learn.image_word": {"en": "image", "zh": "图像"},
         "learn.pool.input": {
             "en": "Input x: the output of {source}, channel {channel}",
             "zh": "输入 x：{source} 的输出，第 {channel} 个通道",
@@ -2082,6 +2118,18 @@ TEXT.update(
         "class.col.epoch": {"en": "Epoch", "zh": "轮次"},
         "class.col.now": {"en": "Test accuracy now", "zh": "当前测试准确率"},
         "class.col.final": {"en": "Final test accuracy", "zh": "最终测试准确率"},
+        "class.waiting": {
+            "en": "Waiting for the first batches: the curves appear here as the students' runs train.",
+            "zh": "正在等待第一批数据：学生的训练开始后，曲线会出现在这里。",
+        },
+        "class.col.now_help": {
+            "en": "The test accuracy after the latest finished epoch; — until the first epoch is tested.",
+            "zh": "最近完成的一轮之后的测试准确率；第一轮测试完成之前显示 —。",
+        },
+        "class.col.final_help": {
+            "en": "The test accuracy at the end of the run; — while it still trains.",
+            "zh": "训练结束时的测试准确率；仍在训练时显示 —。",
+        },
         "class.col.time": {"en": "Time", "zh": "用时"},
         "class.curves": {"en": "Everyone's curves", "zh": "全班的曲线"},
         "class.curves_caption": {
