@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import platform
 import signal
 import statistics
 import sys
@@ -26,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from classifier import machine
 from classifier.config import Config
 from classifier.data import cache_dir
 from classifier.files import write_text_atomic
@@ -37,16 +36,6 @@ ESTIMATES_FILE = "epoch-estimates.json"
 # Part of every cache key: raised when the training step itself gets faster or slower (2: batch
 # normalisation through TensorFlow's fused kernel), so rates measured before are not reused.
 STEP_VERSION = 2
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def cache_key(config: Config, num_classes: int) -> str:
@@ -61,8 +50,8 @@ def cache_key(config: Config, num_classes: int) -> str:
     network.update(
         precision=resolved_precision(config),
         classes=num_classes,
-        cpu=cpu_name(),
-        cores=os.cpu_count(),
+        cpu=machine.cpu_name(),
+        cores=machine.usable_cores(),
         step_version=STEP_VERSION,
     )
     return hashlib.sha256(json.dumps(network, sort_keys=True).encode()).hexdigest()[:20]

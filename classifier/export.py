@@ -28,7 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
+from classifier import machine
 from classifier.messages import ClassifierError, Message
+from classifier.model import float32_copy
 
 FLAVOURS = ("float32", "float16", "int8")
 QUANTIZE_OPTIONS = {"none": "float32", "float16": "float16", "int8": "int8"}  # the CLI's --quantize
@@ -36,23 +38,6 @@ REPRESENTATIVE_IMAGES = 300  # calibration images for int8 (stratified over the 
 LATENCY_CALLS = 100
 BATCH_IMAGES = 1000
 EVALUATION_BATCH = 500
-
-
-def this_cpu() -> str:
-    """The processor's model name, for "measured on this machine" captions."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.partition(":")[2].strip()
-    except OSError:
-        pass
-    import platform
-
-    return platform.processor() or platform.machine()
-
-
-def cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def runtime_available() -> bool:
@@ -63,24 +48,6 @@ def runtime_available() -> bool:
 def _require_runtime() -> None:
     if not runtime_available():
         raise ClassifierError("export.no_runtime")
-
-
-def float32_copy(model):
-    """The same network computing in float32: a run trained in mixed bfloat16 has float32 weights
-    but bfloat16 layers, which the converter would keep as casts. Returns `model` when it already is."""
-    import keras
-
-    if all(getattr(layer, "compute_dtype", "float32") == "float32" for layer in model.layers):
-        return model
-
-    def as_float32(layer):
-        config = layer.get_config()
-        config["dtype"] = "float32"
-        return layer.__class__.from_config(config)
-
-    copy = keras.models.clone_model(model, clone_function=as_float32)
-    copy.set_weights(model.get_weights())
-    return copy
 
 
 def _converter_options(flavour: str, representative: np.ndarray | None) -> dict:
@@ -200,7 +167,7 @@ class LiteRTModel:
         from ai_edge_litert.interpreter import Interpreter
 
         self.content = content
-        self.interpreter = Interpreter(model_content=content, num_threads=num_threads or os.cpu_count())
+        self.interpreter = Interpreter(model_content=content, num_threads=num_threads or machine.usable_cores())
         self.interpreter.allocate_tensors()
         self._input = self.interpreter.get_input_details()[0]
         self._output = self.interpreter.get_output_details()[0]

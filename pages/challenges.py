@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from classifier import estimate, explain, export, federated, inspect, sweep
+from classifier import estimate, explain, export, federated, inspect, machine, sweep
 from classifier.background import Task
 from classifier.config import Config
 from classifier.images import ImageError, load_input
@@ -32,7 +32,7 @@ ALPHAS = (0.05, 0.1, 0.3, 1.0, 10.0, 100.0)
 
 
 def _machine() -> str:
-    return t("ch.machine", cpu=export.this_cpu(), cores=export.cores())
+    return t("ch.machine", cpu=machine.cpu_name(), cores=machine.usable_cores())
 
 
 # --- 1. Little data ----------------------------------------------------------------------------

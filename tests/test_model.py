@@ -116,11 +116,11 @@ def test_precision_changes_the_arithmetic_not_the_network(precision, tmp_path, s
 def test_auto_precision_uses_bfloat16_only_where_the_cpu_has_it(monkeypatch):
     from classifier import model as model_module
 
-    monkeypatch.setattr(model_module, "cpu_has_native_bfloat16", lambda: True)
+    monkeypatch.setattr(model_module.machine, "has_native_bfloat16", lambda: True)
     assert model_module.resolved_precision(Config()) == "bfloat16"
     assert model_module.resolved_precision(Config(precision="float32")) == "float32"
     on_bfloat16_hardware = estimate.cache_key(Config(), 10)
-    monkeypatch.setattr(model_module, "cpu_has_native_bfloat16", lambda: False)
+    monkeypatch.setattr(model_module.machine, "has_native_bfloat16", lambda: False)
     assert model_module.resolved_precision(Config()) == "float32"
     assert estimate.cache_key(Config(), 10) != on_bfloat16_hardware  # estimates are kept per arithmetic
 

@@ -19,6 +19,7 @@ import threading
 import time
 from typing import Any
 
+from classifier import machine
 from classifier.config import Config
 from classifier.engine.local import WorkerProcess
 from classifier.engine.progress import BatchPoint, Progress
@@ -28,7 +29,7 @@ from classifier.runs import ACTIVE, PROCESS_TOKEN, RunError, RunInfo, RunStore, 
 
 __all__ = ["BatchPoint", "Engine", "Progress", "TrainingJob", "create_engine"]
 
-DEFAULT_MAX_CONCURRENT = max(1, (os.cpu_count() or 2) // 2)
+DEFAULT_MAX_CONCURRENT = max(1, machine.usable_cores() // 2)
 
 
 class TrainingJob:
