@@ -224,10 +224,13 @@ def test_runs_page_compares_and_deletes_own_runs():
     at.switch_page("pages/runs.py")
     at.run()
     assert not at.exception
-    assert len(at.dataframe[0].value) >= 1
-    assert at.multiselect(key="runs_chosen").value
-    assert len(charts(at)) >= 2  # accuracy and loss overlays
     run_id = at.session_state["job_id"]
+    table = at.dataframe[0].value
+    assert len(table) >= 1 and "1/1" in table[en("runs.col.epochs")].tolist()  # the run, with its one epoch
+    assert run_id in at.multiselect(key="runs_chosen").value  # the newest run is compared first
+    overlays = charts(at)
+    assert len(overlays) >= 2  # accuracy and loss overlays, each with the run's one epoch drawn
+    assert all(any(trace.get("x") == [1] for trace in json.loads(chart.proto.spec)["data"]) for chart in overlays[:2])
     button(at, f"delete_{run_id}").click().run()
     assert run_id not in [info.run_id for info in state.engine().store.list()]
 

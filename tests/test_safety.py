@@ -220,6 +220,7 @@ def test_a_classmate_never_sees_stop_and_the_engine_refuses_a_foreign_stop():
         if not job.done:
             job.request_stop(None)
             job.wait(120)
+        engine.store.delete(run_id)  # shared runs are seen by every later session: leave none behind
 
 
 # --- limits per student ---------------------------------------------------------------------------
