@@ -208,7 +208,7 @@ def _pick_image(dataset) -> np.ndarray | None:
         try:
             return load_input(upload.getvalue())
         except ImageError as error:
-            st.error(t("predict.bad_file", name=upload.name, reason=str(error)))
+            st.error(t("predict.bad_file", name=upload.name, reason=say(error)))
             return None
     if dataset is None:
         return None

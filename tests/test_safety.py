@@ -189,6 +189,17 @@ def test_file_names_and_an_uploaded_models_layer_names_are_text_on_predict_insid
     assert_shown_as_text(at, model_name)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_challenges_names_an_uploaded_picture_as_text_in_the_readers_language(lang):
+    at = app_at("pages/challenges.py", lang=lang)
+    at.segmented_control(key="ch_explain_source").set_value("upload").run()
+    name = "[x](http://evil.example/x) <b>.png"
+    at.file_uploader(key="ch_explain_upload").set_value((name, b"not a picture", "image/png")).run()
+    (error,) = at.error
+    assert TEXT["msg.image.unknown"][lang] in shown_text(error.value)  # the reason, in the reader's language
+    assert_shown_as_text(at, name)
+
+
 # --- actions on a run: only its owner -------------------------------------------------------------
 
 

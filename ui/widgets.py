@@ -508,7 +508,7 @@ def pick_image(dataset, key: str) -> tuple[np.ndarray | None, int | None]:
         try:
             return load_input(upload.getvalue()), None
         except ImageError as error:
-            st.error(t("predict.bad_file", name=upload.name, reason=str(error)))
+            st.error(t("predict.bad_file", name=upload.name, reason=say(error)))
             return None, None
     candidates = np.arange(len(dataset.y_test))
     if source == "class":
