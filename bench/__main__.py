@@ -1,6 +1,6 @@
 """`make bench`: the app against the plain Keras program it teaches, side by side, in one command.
 
-    python -m bench                  # everything (about 15 min on 2 cores): results.json, results.md, README
+    python -m bench                  # everything (about 15 min on 2 cores): results, docs/benchmarks.md
     python -m bench --skip-accuracy  # without the 10-epoch and strong-preset accuracy runs (about 8 min)
     python -m bench --quick          # tiny sizes (under a minute) to prove it runs: results-quick.json only
     python -m bench --only training,accuracy   # some sections, full size: results-partial.json only
@@ -536,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes; writes bench/results-quick.json only")
     parser.add_argument("--skip-accuracy", action="store_true", help="leave out the 10-epoch and strong-preset runs")
-    parser.add_argument("--only", help="comma-separated section names; the README is left alone")
+    parser.add_argument("--only", help="comma-separated section names; docs/benchmarks.md is left alone")
     args = parser.parse_args(argv)
     only = args.only.split(",") if args.only else None
     known = sections(FULL)
@@ -568,8 +568,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         written = [BENCH / "results.json", BENCH / "results.md"]
         written[1].write_text(f"# Benchmark results\n\n{body}")
-        if report.update_readme(ROOT / "README.md", body):
-            written.append(ROOT / "README.md")
+        if report.update_readme(ROOT / "docs" / "benchmarks.md", body):
+            written.append(ROOT / "docs" / "benchmarks.md")
     written[0].write_text(json.dumps(results, indent=2) + "\n")
     print(body)
     print(f"wrote {', '.join(str(path.relative_to(ROOT)) for path in written)}", file=sys.stderr)

@@ -1,5 +1,5 @@
 """The report: one row per target (measured value, baseline, ratio, verdict), the machine it ran
-on, and the Markdown that goes into bench/results.md and the README."""
+on, and the Markdown that goes into bench/results.md and docs/benchmarks.md."""
 
 from __future__ import annotations
 

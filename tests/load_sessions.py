@@ -1,6 +1,6 @@
 """Many students at once: N browser sessions predicting and inspecting while a run trains.
 
-Used by tests/test_load.py (assertions) and bench (the p95 in the README's table). Each session
+Used by tests/test_load.py (assertions) and bench (the p95 in docs/benchmarks.md). Each session
 is its own browser context, so its own Streamlit session, all against one real server on
 loopback; half upload a photo on the Predict page, half open Inside the network (feature maps and
 Grad-CAM of a test image)."""
