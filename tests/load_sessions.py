@@ -68,8 +68,9 @@ async def _inspect(browser, url: str, timeout_ms: float) -> float:
 
 
 async def _fail_on_exception(page) -> None:
-    if await page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count():
-        raise RuntimeError(await page.locator("[data-testid='stException']").first.inner_text())
+    failures = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
+    if await failures.count():
+        raise RuntimeError(f"{page.url}: {await failures.first.inner_text()}")
 
 
 async def _run(url: str, sessions: int, timeout_s: float) -> LoadResult:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 from browser_support import CHROMIUM, Server, launch_chromium, settle, shoot
+from conftest import ROOT
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -112,10 +114,10 @@ def test_typing_in_the_lesson_maker_survives_the_estimate_arriving_in_chinese(se
 
 
 def test_the_uploader_speaks_chinese_on_a_chinese_page(server, page):
-    page.goto(f"{server}/predict?lang=zh")
+    page.goto(f"{server}/predict?lang=zh&where=server")  # Streamlit's own uploader (on-device has its own)
     settle(page)
     zone = page.get_by_test_id("stFileUploaderDropzone").first
-    expect(zone).to_be_visible()
+    expect(zone).to_be_visible(timeout=60_000)  # drawn once the built-in model is loaded
     button_label = zone.locator("button [data-testid='stMarkdownContainer'] p")
     shown = button_label.evaluate(
         "p => [getComputedStyle(p).fontSize, getComputedStyle(p, '::after').content,"
@@ -124,9 +126,10 @@ def test_the_uploader_speaks_chinese_on_a_chinese_page(server, page):
     assert shown[0] == "0px" and shown[1] == '"上传"' and shown[2] != "0px", shown  # "Upload" hidden, 上传 drawn
     size_line = page.get_by_test_id("stFileUploaderDropzoneInstructions").first.locator("span").first
     shown = size_line.evaluate("s => [getComputedStyle(s).fontSize, getComputedStyle(s, '::after').content]")
-    assert shown == ["0px", '"每个文件不超过 200 MB"'], shown
+    size = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    assert shown == ["0px", f'"每个文件不超过 {size} MB"'], shown
     shoot(page, "friction2-uploader-zh")
-    page.goto(f"{server}/predict?lang=en")  # English stays Streamlit's own
+    page.goto(f"{server}/predict?lang=en&where=server")  # English stays Streamlit's own
     settle(page)
     label = page.get_by_test_id("stFileUploaderDropzone").first.locator("button [data-testid='stMarkdownContainer'] p")
     assert label.evaluate("p => getComputedStyle(p).fontSize") != "0px"
@@ -198,7 +201,7 @@ def test_a_students_lesson_run_in_chinese_from_start_to_the_class_page(server, p
     teacher = page.context.browser.new_page(viewport=LAPTOP)
     teacher.goto(f"{server}/class?lang=zh&class=ZH25")
     settle(teacher)
-    expect(teacher.get_by_text("王小明").first).to_be_visible()
+    expect(teacher.get_by_text("王小明").filter(visible=True).first).to_be_visible()
     shoot(teacher, "friction2-class-zh")
     expect(page.get_by_text("训练完成。").first).to_be_visible(timeout=300_000)
     settle(page)
