@@ -4,15 +4,12 @@ Screenshots land in tests/artifacts/ (git-ignored) for a human to look at."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from browser_support import (
     ARTIFACTS,
-    CHROMIUM,
     Server,
     launch_chromium,
     settle,
@@ -24,11 +21,6 @@ from conftest import PHOTOS
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium; CI installs it)", allow_module_level=True
-    )
 
 
 @pytest.fixture(scope="module")

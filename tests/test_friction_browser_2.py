@@ -5,22 +5,16 @@ works from the keyboard, and nothing is cut off at 1366×900. Screenshots land i
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
-from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, Server, launch_chromium, settle, shoot
+from browser_support import Server, launch_chromium, settle, shoot
 from conftest import ROOT
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium; CI installs it)", allow_module_level=True
-    )
 
 LAPTOP = {"width": 1366, "height": 900}  # the walkthrough's window
 

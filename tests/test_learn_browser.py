@@ -4,21 +4,15 @@ Screenshots of the sections in English and Chinese land in tests/artifacts/ (git
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, Server, launch_chromium, settle, shoot, upload
+from browser_support import Server, launch_chromium, settle, shoot, upload
 from conftest import PHOTOS
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium; CI installs it)", allow_module_level=True
-    )
 
 TALL = {"width": 1280, "height": 3200}  # Streamlit scrolls inside the page: a tall window shows it all
 
