@@ -234,6 +234,28 @@ def test_a_classmate_never_sees_stop_and_the_engine_refuses_a_foreign_stop():
         engine.store.delete(run_id)  # shared runs are seen by every later session: leave none behind
 
 
+def test_resume_delete_and_share_are_refused_to_anyone_but_the_owner(tmp_path):
+    """Each action on a classmate's shared (so visible) run, sent straight to the server's store or
+    engine as a replayed message would: refused with its own code, and the run is untouched."""
+    store = RunStore(tmp_path)
+    engine = Engine(store, keep_spare=False)
+    info = store.create(TINY.replace(epochs=3), owner="ana")
+    info.status, info.epochs_completed = "stopped", 1
+    store.save(info)
+    store.set_public(info.run_id, True, "ana", shared_as="Ana")
+    actions = {
+        "run.not_owner_delete": lambda: store.delete(info.run_id, "bo"),
+        "run.not_owner_share": lambda: store.set_public(info.run_id, False, "bo"),
+        "run.not_owner_resume": lambda: engine.resume(info.run_id, "bo"),
+    }
+    for code, action in actions.items():
+        with pytest.raises(RunError) as refused:
+            action()
+        assert refused.value.message.code == code
+    kept = store.load(info.run_id, "bo")
+    assert (kept.public, kept.shared_as, kept.status) == (True, "Ana", "stopped")  # nothing changed
+
+
 # --- limits per student ---------------------------------------------------------------------------
 
 
