@@ -27,14 +27,14 @@ def table(runs) -> pd.DataFrame:
                 t("runs.col.status"): t(f"status.{info.status}"),
                 t("runs.col.dataset"): shown(info.dataset_name or c.dataset),
                 t("runs.col.network"): "-".join(map(str, c.conv_filters)) + (" BN" if c.batch_norm else ""),
-                t("runs.col.optimizer"): f"{c.optimizer} {c.learning_rate:g}",
-                t("runs.col.batch"): c.batch_size,
+                # The optimizer, rate and batch in one column (every setting is in the run's details),
+                # so that the row, lesson included, fits a laptop's width.
+                t("runs.col.optimizer"): f"{c.optimizer} {c.learning_rate:g} · {c.batch_size}",
                 # The arithmetic the run really used ("auto" resolves per machine), once it started.
                 t("runs.col.precision"): info.precision or t(f"precision.{c.precision}"),
                 t("runs.col.epochs"): f"{info.epochs_completed}/{c.epochs}",
                 t("runs.col.best_val"): info.best_val_accuracy,
                 t("runs.col.test"): info.test_accuracy,
-                t("runs.col.duration"): format_duration(info.duration) if info.duration else "–",
                 t("runs.col.owner"): whose(info),
                 t("runs.col.lesson"): shown(lessons.lesson_label(info)),
             }
@@ -88,6 +88,8 @@ def actions(info) -> None:
     engine = state.engine()
     mine = can_modify(info, state.owner())
     st.markdown(f"#### {plain(widgets.describe_run(info))}")
+    if info.duration:
+        st.caption(t("runs.took", duration=format_duration(info.duration)))
     if info.reason:
         st.caption(say(info.reason))
     if info.lesson:
