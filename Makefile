@@ -8,7 +8,15 @@ CIFAR10 ?= $(abspath ../shared/data/cifar10-jpg.zip)
 export CLASSIFIER_CIFAR10 ?= $(if $(wildcard $(CIFAR10)),$(CIFAR10),)
 PORT ?= 8501
 
-.PHONY: run test lint format bench default-model clean
+.PHONY: run test lint format bench default-model clean web
+
+# The browser runtime for on-device prediction (LiteRT.js, pinned by web/package-lock.json): npm ci,
+# then the few files the page loads are copied into web/ondevice/vendor/. Without npm this only
+# warns, and the app predicts on the server (the Predict page says why).
+web: web/ondevice/vendor/.installed
+
+web/ondevice/vendor/.installed: web/package.json web/package-lock.json web/install.sh
+	@sh web/install.sh
 
 $(BIN)/.runtime: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,10 +33,10 @@ $(BIN)/.challenges: $(BIN)/.dev requirements-challenges.txt
 	$(BIN)/python -m pip install --quiet -r requirements-challenges.txt -c constraints.txt
 	touch $@
 
-run: $(BIN)/.runtime
+run: $(BIN)/.runtime web
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(BIN)/.dev $(BIN)/.challenges
+test: $(BIN)/.dev $(BIN)/.challenges web
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -41,7 +49,7 @@ format: $(BIN)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(BIN)/.dev $(BIN)/.challenges
+bench: $(BIN)/.dev $(BIN)/.challenges web
 	$(BIN)/python -m bench
 
 # Retrain the built-in model with the strong preset on the real CIFAR-10 (about 6 minutes on 2 cores).
@@ -49,4 +57,4 @@ default-model: $(BIN)/.runtime
 	$(BIN)/python -m bench.default_model
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts web/node_modules web/ondevice/vendor web/ondevice/models

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import enter_app, leave_app
+from ui import enter_app, leave_app, widgets
 from ui.i18n import language_switch, t
 from ui.state import remember_owner, warm_up
 
@@ -12,6 +12,7 @@ enter_app()
 FAVICON = "🧠"
 st.set_page_config(page_title="CNN Classroom", page_icon=FAVICON, layout="wide")
 language_switch()
+widgets.streamlit_texts()
 with st.sidebar:
     remember_owner()
 navigation = st.navigation(
@@ -24,6 +25,7 @@ navigation = st.navigation(
         st.Page("pages/runs.py", title=t("nav.runs"), icon=":material/table_chart:"),
         st.Page("pages/challenges.py", title=t("nav.challenges"), icon=":material/science:"),
         st.Page("pages/class_.py", title=t("nav.class"), icon=":material/groups:", url_path="class"),
+        st.Page("pages/phone.py", title=t("nav.phone"), icon=":material/smartphone:", url_path="phone"),
     ]
 )
 st.set_page_config(page_icon=FAVICON)  # again after navigation, which puts the page's icon in the tab

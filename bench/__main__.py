@@ -1,6 +1,6 @@
 """`make bench`: the app against the plain Keras program it teaches, side by side, in one command.
 
-    python -m bench                  # everything (about 15 min on 2 cores): results.json, results.md, README
+    python -m bench                  # everything (about 15 min on 2 cores): results, docs/benchmarks.md
     python -m bench --skip-accuracy  # without the 10-epoch and strong-preset accuracy runs (about 8 min)
     python -m bench --quick          # tiny sizes (under a minute) to prove it runs: results-quick.json only
     python -m bench --only training,accuracy   # some sections, full size: results-partial.json only
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import batch_norm, cluster, learn, report, tensorboard
+from bench import batch_norm, cluster, learn, ondevice, report, tensorboard
 from bench.challenges import measure_challenges
 from bench.report import Row, error_row, has_bfloat16, ratio_row, verdict
 
@@ -504,6 +504,7 @@ def sections(sizes: Sizes) -> dict[str, Section]:
         "cluster": cluster.measure,  # bench/cluster.py: a class's makespan and 30 students, Ray vs in-process
         "tensorboard": tensorboard.measure,  # bench/tensorboard.py: TensorBoard logging's cost per epoch
         "batch norm": batch_norm.measure,  # bench/batch_norm.py: the fused kernel against Keras's own
+        "on device": ondevice.measure,  # bench/ondevice.py: in-browser prediction vs the server round trip
     }
     if not sizes.quick:
         chosen["load"] = measure_load  # Chromium x 20: minutes, so not in the quick check
@@ -535,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes; writes bench/results-quick.json only")
     parser.add_argument("--skip-accuracy", action="store_true", help="leave out the 10-epoch and strong-preset runs")
-    parser.add_argument("--only", help="comma-separated section names; the README is left alone")
+    parser.add_argument("--only", help="comma-separated section names; docs/benchmarks.md is left alone")
     args = parser.parse_args(argv)
     only = args.only.split(",") if args.only else None
     known = sections(FULL)
@@ -567,8 +568,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         written = [BENCH / "results.json", BENCH / "results.md"]
         written[1].write_text(f"# Benchmark results\n\n{body}")
-        if report.update_readme(ROOT / "README.md", body):
-            written.append(ROOT / "README.md")
+        if report.update_readme(ROOT / "docs" / "benchmarks.md", body):
+            written.append(ROOT / "docs" / "benchmarks.md")
     written[0].write_text(json.dumps(results, indent=2) + "\n")
     print(body)
     print(f"wrote {', '.join(str(path.relative_to(ROOT)) for path in written)}", file=sys.stderr)

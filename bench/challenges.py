@@ -16,6 +16,7 @@ import numpy as np
 
 from bench import report
 from bench.report import Row, ratio_row, verdict
+from classifier import machine
 
 ACCURACY_POINTS = 0.01  # int8 within one percentage point of Keras
 OCCLUSION_INTERACTIVE_MS = 250.0  # a map the page can redraw as a slider moves
@@ -151,7 +152,7 @@ def measure(calls: int, limit: int | None) -> dict[str, Any]:
         "test_images": len(data.y_test),
         "calls": calls,
         "batch": export.BATCH_IMAGES,
-        "cpu": export.this_cpu(),
+        "cpu": machine.cpu_name(),
         "occlusion": occlusion,
         "agreement": {
             "images": len(agreements),

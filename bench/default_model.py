@@ -6,7 +6,7 @@
 It runs `python -m classifier train ...` as a user would, reads the JSON it prints, copies the
 run's final model (weights and architecture only, no optimizer state, float32 arithmetic so it
 runs at full speed on any CPU) into the package, records the command, test accuracy and timings
-beside it in default_model.json, and rewrites the README's built-in-model paragraph.
+beside it in default_model.json, and rewrites the built-in-model paragraph of docs/training.md.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from classifier.model import build_model, resolved_precision
 from classifier.predict import DEFAULT_MODEL, DEFAULT_MODEL_INFO
 from classifier.runs import RunStore
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent / "docs" / "training.md"
 
 
 def main() -> int:
@@ -112,7 +112,7 @@ def single_view_accuracy(path: Path) -> float:
 
 
 def write_readme_block(info: dict) -> None:
-    """The README's built-in-model paragraph, between its markers, from default_model.json."""
+    """The built-in-model paragraph (docs/training.md), between its markers, from default_model.json."""
     minutes = info["wall_seconds"] / 60
     block = (
         f"Current model: `{info['command']}` on {info['trained']}: **{info['test_accuracy']:.2%} test accuracy** "

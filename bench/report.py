@@ -1,5 +1,5 @@
 """The report: one row per target (measured value, baseline, ratio, verdict), the machine it ran
-on, and the Markdown that goes into bench/results.md and the README."""
+on, and the Markdown that goes into bench/results.md and docs/benchmarks.md."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from classifier import machine
 
 README_START = "<!-- bench:start -->"
 README_END = "<!-- bench:end -->"
@@ -116,11 +118,11 @@ SPEED_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16")
 def describe_machine() -> dict[str, Any]:
     """What a reader needs to compare these numbers with theirs (no TensorFlow import needed)."""
     return {
-        "cpu": _proc_field("/proc/cpuinfo", "model name") or platform.processor() or platform.machine(),
+        "cpu": machine.cpu_name(),
         # The flags that decide the arithmetic: bfloat16 in hardware (AVX512-BF16/AMX) or float32 only.
-        "cpu_flags": [flag for flag in SPEED_FLAGS if flag in (_proc_field("/proc/cpuinfo", "flags") or "").split()],
+        "cpu_flags": machine.speed_flags(),
         "cores": os.cpu_count(),
-        "usable_cores": len(os.sched_getaffinity(0)),
+        "usable_cores": machine.usable_cores(),
         "ram_gb": round(int((_proc_field("/proc/meminfo", "MemTotal") or "0 kB").split()[0]) / 2**20, 1),
         "python": platform.python_version(),
         "tensorflow": _version("tensorflow"),

@@ -303,6 +303,15 @@ def preset(name: str, **overrides: Any) -> Config:
     return PRESETS[name].replace(**overrides)
 
 
+def preset_apart_from_epochs(config: Config) -> str | None:
+    """The preset `config` is in every field but the number of epochs (the exact preset included),
+    or None: the same network and training, run shorter or longer."""
+    for name, candidate in PRESETS.items():
+        if matching_preset(dataclasses.replace(config, epochs=candidate.epochs)) == name:
+            return name
+    return None
+
+
 def matching_preset(config: Config) -> str | None:
     """The name of the preset `config` is, field for field (data set included), or None: a
     preset's promise ("about 70% on CIFAR-10 after 10 epochs") holds only for its exact settings."""

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import platform
 import signal
 import statistics
 import sys
@@ -26,8 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
+from classifier import machine
 from classifier.config import Config
 from classifier.data import cache_dir
+from classifier.files import write_text_atomic
 
 WARMUP_STEPS = 8  # graph tracing and allocator warm-up, not timed
 TIMED_STEPS = 16
@@ -36,16 +36,6 @@ ESTIMATES_FILE = "epoch-estimates.json"
 # Part of every cache key: raised when the training step itself gets faster or slower (2: batch
 # normalisation through TensorFlow's fused kernel), so rates measured before are not reused.
 STEP_VERSION = 2
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def cache_key(config: Config, num_classes: int) -> str:
@@ -60,8 +50,8 @@ def cache_key(config: Config, num_classes: int) -> str:
     network.update(
         precision=resolved_precision(config),
         classes=num_classes,
-        cpu=cpu_name(),
-        cores=os.cpu_count(),
+        cpu=machine.cpu_name(),
+        cores=machine.usable_cores(),
         step_version=STEP_VERSION,
     )
     return hashlib.sha256(json.dumps(network, sort_keys=True).encode()).hexdigest()[:20]
@@ -144,14 +134,23 @@ def measured_rates(config: Config, num_classes: int = 10) -> dict[str, float]:
 
 
 def remember(key: str, rates: dict[str, float]) -> None:
-    """Add to the cache file; best effort (a read-only cache only costs a new measurement)."""
+    """Add to the cache file; best effort (a read-only cache only costs a new measurement).
+
+    The first figure for a network stays: an estimate a page has shown must not change by itself
+    when a second measurement of the same network (another server, the CLI) finishes later. The
+    read-modify-write holds a lock, so two measurements ending together do not lose one another."""
+    import fcntl
+
     try:
         path = _rates_file()
         path.parent.mkdir(parents=True, exist_ok=True)
-        everything = {**_read_rates(), key: rates}
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        partial.write_text(json.dumps(everything, indent=1))
-        os.replace(partial, path)
+        with open(path.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            everything = _read_rates()
+            if key in everything:
+                return
+            everything[key] = rates
+            write_text_atomic(path, json.dumps(everything, indent=1))
     except OSError:
         pass
 

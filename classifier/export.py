@@ -28,7 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
+from classifier import machine
 from classifier.messages import ClassifierError, Message
+from classifier.model import float32_copy
 
 FLAVOURS = ("float32", "float16", "int8")
 QUANTIZE_OPTIONS = {"none": "float32", "float16": "float16", "int8": "int8"}  # the CLI's --quantize
@@ -36,23 +38,6 @@ REPRESENTATIVE_IMAGES = 300  # calibration images for int8 (stratified over the 
 LATENCY_CALLS = 100
 BATCH_IMAGES = 1000
 EVALUATION_BATCH = 500
-
-
-def this_cpu() -> str:
-    """The processor's model name, for "measured on this machine" captions."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.partition(":")[2].strip()
-    except OSError:
-        pass
-    import platform
-
-    return platform.processor() or platform.machine()
-
-
-def cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def runtime_available() -> bool:
@@ -63,24 +48,6 @@ def runtime_available() -> bool:
 def _require_runtime() -> None:
     if not runtime_available():
         raise ClassifierError("export.no_runtime")
-
-
-def float32_copy(model):
-    """The same network computing in float32: a run trained in mixed bfloat16 has float32 weights
-    but bfloat16 layers, which the converter would keep as casts. Returns `model` when it already is."""
-    import keras
-
-    if all(getattr(layer, "compute_dtype", "float32") == "float32" for layer in model.layers):
-        return model
-
-    def as_float32(layer):
-        config = layer.get_config()
-        config["dtype"] = "float32"
-        return layer.__class__.from_config(config)
-
-    copy = keras.models.clone_model(model, clone_function=as_float32)
-    copy.set_weights(model.get_weights())
-    return copy
 
 
 def _converter_options(flavour: str, representative: np.ndarray | None) -> dict:
@@ -110,12 +77,30 @@ def _converter_options(flavour: str, representative: np.ndarray | None) -> dict:
     }
 
 
-def to_litert(model, flavour: str = "float32", representative: np.ndarray | None = None) -> bytes:
-    """The model as a .tflite file's bytes. `representative`: uint8 training images (int8 only)."""
+def to_litert(
+    model,
+    flavour: str = "float32",
+    representative: np.ndarray | None = None,
+    check_ops: bool = True,
+    batch: int | None = None,
+    float_io: bool = False,
+) -> bytes:
+    """The model as a .tflite file's bytes. `representative`: uint8 training images (int8 only).
+    `check_ops` (needs the LiteRT interpreter): refuse Flex ops and int8 files with float ops.
+    `batch`: a fixed batch size (LiteRT.js in the browser takes no dynamic dimension); None: any.
+    `float_io` (int8): integer inside, but float32 in and out through one QUANTIZE and one DEQUANTIZE
+    op, for runtimes without int8 tensors (LiteRT.js: float32, int32, uint8 only)."""
     if flavour not in FLAVOURS:
         raise ClassifierError("export.flavour", flavour=flavour, choices=", ".join(FLAVOURS))
     options = _converter_options(flavour, representative)
+    if float_io:
+        options.pop("inference_input_type", None)
+        options.pop("inference_output_type", None)
     model = float32_copy(model)
+    if batch is not None:
+        import tensorflow as tf
+
+        options["input_signature"] = [tf.TensorSpec((batch, *model.input_shape[1:]), tf.float32)]
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "model.tflite")
         try:
@@ -123,10 +108,12 @@ def to_litert(model, flavour: str = "float32", representative: np.ndarray | None
         except Exception as error:  # noqa: BLE001 - the converter raises many kinds (ConverterError, ValueError...)
             raise ClassifierError("export.failed", flavour=flavour, reason=_first_line(error)) from None
         content = Path(path).read_bytes()
+    if not check_ops:
+        return content
     flex = [name for name in operators(content) if name.startswith("Flex")]
     if flex:
         raise ClassifierError("export.flex_ops", flavour=flavour, ops=", ".join(sorted(set(flex))))
-    if flavour == "int8":
+    if flavour == "int8" and not float_io:
         # The converter quietly leaves ops it cannot quantise in float32, between DEQUANTIZE and
         # QUANTIZE; a device without a float unit could not run them, so say so instead.
         floating = floating_operators(content)
@@ -180,7 +167,7 @@ class LiteRTModel:
         from ai_edge_litert.interpreter import Interpreter
 
         self.content = content
-        self.interpreter = Interpreter(model_content=content, num_threads=num_threads or os.cpu_count())
+        self.interpreter = Interpreter(model_content=content, num_threads=num_threads or machine.usable_cores())
         self.interpreter.allocate_tensors()
         self._input = self.interpreter.get_input_details()[0]
         self._output = self.interpreter.get_output_details()[0]

@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from classifier import machine
 from classifier.config import Config
 from classifier.messages import ClassifierError, Message
 
@@ -430,7 +431,7 @@ def _run(spec: FederatedSpec, report: Progress, should_stop: Callable[[], bool],
         )
 
     report(0.0, Message("federated.progress.start", {"devices": spec.devices}), ())
-    actors = max(1, min(spec.devices, os.cpu_count() or 1))
+    actors = max(1, min(spec.devices, machine.usable_cores()))
     stopped = False
     try:
         run_simulation(

@@ -29,6 +29,7 @@ import numpy as np
 
 from classifier import inspect
 from classifier.messages import ClassifierError
+from classifier.model import float32_copy
 
 AGREEMENT = 1e-4  # |formula − Keras| allowed, relative to the value once it is above 1
 CLIP = 1e-7  # Keras clips probabilities to [ε, 1 − ε] before the log (keras.backend.epsilon())
@@ -89,21 +90,10 @@ def compute_dtype(model) -> str:
 
 def float32_twin(model):
     """The model when it computes in float32; else the same layers and weights in float32."""
-    if compute_dtype(model) == "float32":
-        return model
-    import keras
-
-    def as_float32(layer):
-        config = layer.get_config()
-        config["dtype"] = "float32"
-        return layer.__class__.from_config(config)
-
     try:
-        twin = keras.models.clone_model(model, clone_function=as_float32)
-        twin.set_weights(model.get_weights())
+        return float32_copy(model)
     except Exception as error:  # noqa: BLE001 - any model a user uploads
         raise UnsupportedModel("learn.cannot_copy", reason=str(error)[:200] or type(error).__name__) from None
-    return twin
 
 
 def _layer(model, name: str, kinds: tuple[str, ...], code: str):

@@ -9,7 +9,11 @@ The link's token is the lesson as compact JSON, compressed with zlib (primed wit
 names, so a lesson costs a few dozen bytes), behind a version character and a 4-byte checksum,
 in URL-safe base64:
 
-    token = "1" + base64url( blake2s(z, 4 bytes) + z ),   z = zlib(JSON, dictionary=field names)
+    token = "1" + base64url( blake2s(z, 4 bytes) + z ),   z = zlib(JSON, dictionary=ZDICTS["1"])
+
+A link outlives the code that made it: it is inflated with its own version's frozen dictionary, a
+field added since is simply not in it (the lesson locks it at the preset's value), and
+tests/test_lessons.py opens links issued by version 1 as they were handed out.
 
 The checksum catches a link damaged in transit (a chat app cutting or changing it); it is not a
 signature. What protects the lesson is that opening a link validates everything in it again:
@@ -56,11 +60,33 @@ OFFERABLE: dict[str, tuple[float, ...]] = {
     "train_fraction": (0.02, 0.05, 0.1, 0.2, 0.5, 1.0),
     "learning_rate": (1e-4, 1e-3, 1e-2, 0.1, 1.0),
 }
-# zlib's preset dictionary: the words every lesson's JSON repeats. Part of the link format: a
-# change here needs a new VERSION.
-_ZDICT = json.dumps(
-    {"p": "seed", "c": {}, "f": [], "o": {}, "t": "", "n": "", "k": "", "i": "", "h": False, "x": list(FIELDS)}
-).encode()
+# zlib's preset dictionary of each link format: the words every lesson's JSON repeats. A link is
+# inflated with the dictionary of the version that made it, so each entry is frozen as written: it
+# never follows the Config's fields (a field added later would change the dictionary and make every
+# link handed out before unreadable). A new dictionary needs a new VERSION beside the old ones.
+_V1_FIELD_NAMES = (
+    "dataset", "limit", "train_fraction", "validation", "holdout_fraction", "augmentation", "conv_filters",
+    "convs_per_block", "kernel_size", "padding", "pool_after", "batch_norm", "activation", "head", "dense_units",
+    "dropout", "optimizer", "learning_rate", "momentum", "weight_decay", "lr_schedule", "warmup_epochs",
+    "batch_size", "epochs", "lr_drop_factor", "lr_drop_every", "lr_patience", "early_stopping", "monitor",
+    "restore_best", "random_seed", "precision", "tta",
+)  # fmt: skip
+ZDICTS: dict[str, bytes] = {
+    "1": json.dumps(
+        {
+            "p": "seed",
+            "c": {},
+            "f": [],
+            "o": {},
+            "t": "",
+            "n": "",
+            "k": "",
+            "i": "",
+            "h": False,
+            "x": list(_V1_FIELD_NAMES),
+        }  # fmt: skip
+    ).encode(),
+}
 
 
 class LessonError(ClassifierError):
@@ -139,7 +165,7 @@ class Lesson:
     # -- the link -------------------------------------------------------------------------------
 
     def token(self) -> str:
-        packer = zlib.compressobj(9, zdict=_ZDICT)
+        packer = zlib.compressobj(9, zdict=ZDICTS[VERSION])
         compressed = packer.compress(_canonical(self._payload())) + packer.flush()
         check = hashlib.blake2s(compressed, digest_size=4).digest()
         return VERSION + base64.urlsafe_b64encode(check + compressed).decode().rstrip("=")
@@ -220,7 +246,7 @@ def open_link(text: str) -> Lesson:
         raise LessonError("lesson.empty")
     if len(token) > MAX_TOKEN:
         raise LessonError("lesson.too_long", length=len(token), limit=MAX_TOKEN)
-    if token[0] != VERSION:
+    if token[0] not in ZDICTS:
         raise LessonError("lesson.version", version=token[0])
     try:
         raw = base64.urlsafe_b64decode(token[1:] + "=" * (-len(token[1:]) % 4))
@@ -230,7 +256,7 @@ def open_link(text: str) -> Lesson:
     if len(raw) < 5 or hashlib.blake2s(compressed, digest_size=4).digest() != check:
         raise LessonError("lesson.tampered")
     try:
-        unpacker = zlib.decompressobj(zdict=_ZDICT)
+        unpacker = zlib.decompressobj(zdict=ZDICTS[token[0]])
         text_bytes = unpacker.decompress(compressed, MAX_JSON)
         if unpacker.unconsumed_tail or not unpacker.eof:
             raise LessonError("lesson.damaged")

@@ -119,6 +119,7 @@ ENGLISH: dict[str, str] = {
     "run.not_owner_delete": "only the person who started this run can delete it",
     "run.not_owner_resume": "only the person who started this run can resume it",
     "run.not_owner_stop": "only the person who started this run can stop it",
+    "run.not_owner_revoke": "only the person who started this run can withdraw its phone link",
     "run.still_training": "this run is already training or queued",
     "run.all_epochs_done": "this run has already trained all its planned epochs",
     "run.delete_while_training": "this run is still training; stop it before deleting it",
@@ -167,6 +168,7 @@ ENGLISH: dict[str, str] = {
     "pip install -r requirements-challenges.txt",
     "export.flavour": "unknown export flavour '{flavour}'; choose one of {choices}",
     "export.failed": "the model could not be converted to {flavour}: {reason}",
+    "ondevice.export_failed": "the model could not be prepared for the browser: {reason}",
     "export.flex_ops": "the {flavour} file needs TensorFlow operators a phone's LiteRT runtime lacks: {ops}",
     "export.not_integer": "this model cannot be made full-integer int8: {ops} would still compute in "
     "floating point; use float16, or a network of standard layers",

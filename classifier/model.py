@@ -11,13 +11,10 @@ page can show the architecture without importing TensorFlow (classifier/estimate
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from classifier import fused_batch_norm
+from classifier import fused_batch_norm, machine
 from classifier.config import Config
 
 INPUT_SHAPE = (32, 32, 3)
@@ -77,21 +74,11 @@ def count_params(config: Config, num_classes: int = 10) -> int:
     return sum(layer.params for layer in describe_layers(config, num_classes))
 
 
-@functools.cache
-def cpu_has_native_bfloat16() -> bool:
-    """True when this CPU multiplies bfloat16 in hardware; elsewhere bfloat16 is emulated and slow."""
-    try:
-        cpuinfo = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return re.search(r"\b(avx512_bf16|amx_bf16)\b", cpuinfo) is not None
-
-
 def resolved_precision(config: Config) -> str:
     """'float32' or 'bfloat16': what the config's precision means on this machine."""
     if config.precision != "auto":
         return config.precision
-    return "bfloat16" if cpu_has_native_bfloat16() else "float32"
+    return "bfloat16" if machine.has_native_bfloat16() else "float32"
 
 
 def build_model(config: Config, num_classes: int = 10, steps_per_epoch: int | None = None):
@@ -174,3 +161,21 @@ def make_optimizer(config: Config, steps_per_epoch: int):
     if config.optimizer == "sgd":
         return keras.optimizers.SGD(rate, momentum=config.momentum, nesterov=config.momentum > 0, weight_decay=decay)
     return keras.optimizers.RMSprop(rate, weight_decay=decay)
+
+
+def float32_copy(model):
+    """The same network computing in float32: a run trained in mixed bfloat16 has float32 weights
+    but bfloat16 layers, which the converter would keep as casts. Returns `model` when it already is."""
+    import keras
+
+    if all(getattr(layer, "compute_dtype", "float32") == "float32" for layer in model.layers):
+        return model
+
+    def as_float32(layer):
+        config = layer.get_config()
+        config["dtype"] = "float32"
+        return layer.__class__.from_config(config)
+
+    copy = keras.models.clone_model(model, clone_function=as_float32)
+    copy.set_weights(model.get_weights())
+    return copy

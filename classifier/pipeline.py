@@ -12,10 +12,9 @@ Model::OptimizeLoop). Fixed parallelism and a two-batch prefetch keep the traini
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
+from classifier import machine
 from classifier.config import Config
 
 SHIFT_PIXELS = 4  # "shift": translate by up to 4 px (reflect-padded), as in the CIFAR literature
@@ -24,7 +23,7 @@ PREFETCH_BATCHES = 2
 
 
 def _parallel_calls() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    return max(1, min(4, machine.usable_cores()))
 
 
 def _without_autotune(dataset):

@@ -20,7 +20,6 @@ import os
 import re
 import secrets
 import shutil
-import threading
 import time
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
@@ -30,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from classifier.config import Config
+from classifier.files import atomic_path, write_text_atomic
 from classifier.messages import ClassifierError, Message
 
 RUNS_ENV = "CLASSIFIER_RUNS_DIR"
@@ -156,7 +156,7 @@ class RunStore:
             info = RunInfo(
                 run_id=run_id, config=config, owner=owner, public=public, dataset_name=dataset_name, lesson=lesson
             )
-            _write_atomic(self.path(run_id) / "config.json", config.to_json())
+            write_text_atomic(self.path(run_id) / "config.json", config.to_json())
             self.save(info)
         except OSError as error:
             raise RunError("run.cannot_create", folder=str(self.root), detail=error.strerror or str(error)) from None
@@ -216,7 +216,7 @@ class RunStore:
 
     def write_file(self, run_id: str, name: str, text: str) -> None:
         """A small file of the run's own (e.g. batches.json), replaced atomically."""
-        _write_atomic(self.path(run_id) / name, text)
+        write_text_atomic(self.path(run_id) / name, text)
 
     def read_file(self, run_id: str, name: str) -> str | None:
         try:
@@ -225,7 +225,7 @@ class RunStore:
             return None
 
     def save(self, info: RunInfo) -> None:
-        _write_atomic(self.path(info.run_id) / "status.json", info.to_json())
+        write_text_atomic(self.path(info.run_id) / "status.json", info.to_json())
 
     def append_history(self, run_id: str, record: dict[str, Any]) -> None:
         with open(self.path(run_id) / "history.jsonl", "a") as handle:
@@ -236,24 +236,16 @@ class RunStore:
     def truncate_history(self, run_id: str, epochs: int) -> None:
         """Keep the first `epochs` records (a resumed run replays from its checkpoint)."""
         kept = self.history(run_id)[:epochs]
-        _write_atomic(self.path(run_id) / "history.jsonl", "".join(json.dumps(r) + "\n" for r in kept))
+        write_text_atomic(self.path(run_id) / "history.jsonl", "".join(json.dumps(r) + "\n" for r in kept))
 
     def save_model(self, run_id: str, model) -> None:
         """Write the checkpoint beside the old one, then swap: a crash never leaves half a file."""
-        final = self.path(run_id) / "model.keras"
-        partial = final.with_name("model.partial.keras")
-        try:
+        with atomic_path(self.path(run_id) / "model.keras") as partial:
             model.save(partial)
-            os.replace(partial, final)
-        finally:
-            if partial.exists():
-                partial.unlink()
 
     def save_predictions(self, run_id: str, y_true: np.ndarray, probabilities: np.ndarray) -> None:
-        final = self.path(run_id) / "predictions.npz"
-        partial = final.with_name("predictions.partial.npz")
-        np.savez_compressed(partial, y_true=y_true, probabilities=probabilities.astype(np.float16))
-        os.replace(partial, final)
+        with atomic_path(self.path(run_id) / "predictions.npz") as partial:
+            np.savez_compressed(partial, y_true=y_true, probabilities=probabilities.astype(np.float16))
 
     def set_public(self, run_id: str, public: bool, viewer: str | None, shared_as: str | None = None) -> RunInfo:
         """Share a run with the class (or stop); `shared_as` is the name others see (None: keep it)."""
@@ -333,21 +325,3 @@ def _with_liveness(info: RunInfo) -> RunInfo:
                 else Message("run.interrupted_first_epoch")
             )
     return info
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    write_bytes_atomic(path, text.encode())
-
-
-def write_bytes_atomic(path: Path, content: bytes) -> None:
-    """Write beside `path`, flush to disk, then rename over it: a reader sees the old file or the new.
-
-    The scratch name is the writer's own (process and thread): a Ray run can have two followers
-    writing its shipped files (the CLI that started it and a server that found it), and with one
-    shared name the second rename found the file gone and failed the run."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.partial")
-    with open(partial, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)

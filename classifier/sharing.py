@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from classifier.config import Config
-from classifier.runs import RunInfo, RunStore, _write_atomic
+from classifier.files import write_text_atomic
+from classifier.runs import RunInfo, RunStore
 
 SHARED_OWNER = "shared:training"  # a browser's owner token is [A-Za-z0-9_-] only: no one is this
 SHARE_ENV = "CLASSIFIER_SHARE"  # "0": every run trains on its own (the bench's other side)
@@ -162,7 +163,7 @@ def keep_copy(store: RunStore, entry_id: str) -> int:
             if name == "history.jsonl":  # whole lines only: the worker may be appending one
                 if source.exists():
                     records = store.history(source.parent.name)
-                    _write_atomic(path, "".join(json.dumps(r) + "\n" for r in records))
+                    write_text_atomic(path, "".join(json.dumps(r) + "\n" for r in records))
             elif source.is_dir():
                 shutil.copytree(source, path)
             elif source.exists():

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from classifier.files import atomic_path
 from classifier.runs import RunStore
 
 FOLDER = "timeline"
@@ -166,14 +167,8 @@ def write(store: RunStore, run_id: str, epoch: int, arrays: dict[str, np.ndarray
     the snapshot's path inside the run folder."""
     target = folder(store, run_id)
     target.mkdir(exist_ok=True)
-    final = target / f"epoch-{epoch:04d}.npz"
-    partial = target / f"epoch-{epoch:04d}.partial.npz"
-    try:
+    with atomic_path(target / f"epoch-{epoch:04d}.npz") as partial:
         np.savez_compressed(partial, epoch=np.int32(epoch), **arrays)
-        os.replace(partial, final)
-    finally:
-        if partial.exists():
-            partial.unlink()
     thin(store, run_id)
     return file_name(epoch)
 

@@ -7,14 +7,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from classifier import estimate, explain, export, federated, inspect, sweep
+from classifier import estimate, explain, export, federated, inspect, machine, sweep
 from classifier.background import Task
 from classifier.config import Config
 from classifier.images import ImageError, load_input
 from classifier.messages import ClassifierError, Message
 from classifier.model import resolved_precision
 from ui import challenges, charts, require_app, state, widgets
-from ui.i18n import format_duration, labels, say, t
+from ui.i18n import class_names, format_duration, labels, say, t
 from ui.text import plain
 
 require_app()
@@ -24,11 +24,15 @@ TRAIN_IMAGES = {"cifar10": 50_000, "shapes": 6_000}
 TEST_IMAGES = {"cifar10": 10_000, "shapes": 1_200}
 CLASSES = {"cifar10": 10, "shapes": 6}
 AUGMENT_CHOICES = ("both", "without", "with")
+# Defaults that fit a lesson: three shares (5%, 25%, all), without and with augmentation (6 runs),
+# 3 epochs each (12 runs of 10 epochs were hours of CIFAR-10); the expected total shows before Start.
+LESSON_FRACTIONS = (0.05, 0.25, 1.0)
+LESSON_EPOCHS = 3
 ALPHAS = (0.05, 0.1, 0.3, 1.0, 10.0, 100.0)
 
 
 def _machine() -> str:
-    return t("ch.machine", cpu=export.this_cpu(), cores=export.cores())
+    return t("ch.machine", cpu=machine.cpu_name(), cores=machine.usable_cores())
 
 
 # --- 1. Little data ----------------------------------------------------------------------------
@@ -48,12 +52,12 @@ def little_data() -> None:
         key="ch_sweep_dataset",
         horizontal=True,
     )
-    epochs = right.number_input(t("ch.data.epochs"), 1, 100, 10 if dataset == "cifar10" else 5, key="ch_sweep_epochs")
+    epochs = right.number_input(t("ch.data.epochs"), 1, 100, LESSON_EPOCHS, key="ch_sweep_epochs")
     fractions = st.pills(
         t("ch.data.fractions"),
         sweep.FRACTIONS,
         selection_mode="multi",
-        default=list(sweep.FRACTIONS),
+        default=list(LESSON_FRACTIONS),
         format_func=lambda f: f"{f:.0%}",
         key="ch_sweep_fractions",
     )
@@ -71,16 +75,11 @@ def little_data() -> None:
     except ClassifierError as error:
         st.warning(say(error))
         planned = []
-    # Seconds per image measured on this server for these networks (as on the Train page).
-    rates = [state.epoch_rates(config, CLASSES[dataset]) for _, _, config in planned]
-    if planned and all(isinstance(rate, dict) for rate in rates):
-        seconds = sum(
-            estimate.epoch_seconds(rate, max(1, round(TRAIN_IMAGES[dataset] * f)), TEST_IMAGES[dataset]) * config.epochs
-            for (f, _, config), rate in zip(planned, rates)
-        )
-        st.caption(t("ch.data.plan", runs=len(planned), duration=format_duration(seconds)))
-    elif planned:
-        st.caption(t("ch.data.plan_unmeasured", runs=len(planned)))
+    if planned:
+        if _plan_seconds(planned, dataset) == state.MEASURING:  # only the caption redraws until measured
+            st.fragment(_plan_caption, run_every=1.0)(planned, dataset)
+        else:
+            _plan_caption(planned, dataset)
     current = st.session_state.get("ch_sweep")
     active = bool(current) and any(_point_active(p) for p in current["points"])
     st.button(
@@ -96,6 +95,30 @@ def little_data() -> None:
         st.error(plain(st.session_state.ch_sweep_error))
     if current:
         st.fragment(_sweep_panel, run_every=2.0 if active else None)()
+
+
+def _plan_seconds(planned, dataset: str) -> float | str | None:
+    """The whole sweep's expected seconds, from each network's time per image measured on this
+    server (as on the Train page); MEASURING or BUSY until then, None if it could not be measured.
+    The share of the training set does not change a step's time, so the points share a measurement."""
+    total = 0.0
+    for fraction, _, config in planned:
+        rates = state.epoch_rates(config.replace(train_fraction=1.0), CLASSES[dataset])
+        if not isinstance(rates, dict):
+            return rates
+        images = estimate.epoch_images(config, max(1, round(TRAIN_IMAGES[dataset] * fraction)), TEST_IMAGES[dataset])
+        total += estimate.epoch_seconds(rates, *images) * config.epochs
+    return total
+
+
+def _plan_caption(planned, dataset: str) -> None:
+    seconds = _plan_seconds(planned, dataset)
+    if isinstance(seconds, float):
+        st.caption(t("ch.data.plan", runs=len(planned), duration=format_duration(seconds)))
+    elif seconds == state.MEASURING:
+        st.caption(t("ch.data.plan_measuring", runs=len(planned)))
+    else:
+        st.caption(t("ch.data.plan_unmeasured", runs=len(planned)))
 
 
 def _start_sweep(base: Config, fractions, augment: str) -> None:
@@ -185,14 +208,14 @@ def _pick_image(dataset) -> np.ndarray | None:
         try:
             return load_input(upload.getvalue())
         except ImageError as error:
-            st.error(t("predict.bad_file", name=upload.name, reason=str(error)))
+            st.error(t("predict.bad_file", name=upload.name, reason=say(error)))
             return None
     if dataset is None:
         return None
     chosen = st.selectbox(
         t("inside.class"),
         range(len(dataset.classes)),
-        format_func=dataset.classes.__getitem__,
+        format_func=class_names(dataset.classes).__getitem__,
         key="ch_explain_class_pick",
     )
     candidates = np.flatnonzero(dataset.y_test == chosen)
@@ -226,7 +249,7 @@ def explanations() -> None:
     explained = cells[0].selectbox(
         t("inside.gradcam_class"),
         [None, *range(len(loaded.classes))],
-        format_func={None: t("inside.predicted_class"), **dict(enumerate(loaded.classes))}.get,
+        format_func={None: t("inside.predicted_class"), **dict(enumerate(class_names(loaded.classes)))}.get,
         key="ch_explain_class",
     )
     patch = cells[1].select_slider(t("ch.explain.patch"), (4, 6, 8, 10, 12, 16), value=8, key="ch_explain_patch")
@@ -241,7 +264,7 @@ def explanations() -> None:
         st.error(t("inside.cannot_inspect", reason=str(error) or type(error).__name__))
         return
     occlusion = result.occlusion
-    label = loaded.classes[occlusion.class_index]
+    label = class_names(loaded.classes)[occlusion.class_index]  # as Runs, Inside and Predict name it
     columns = st.columns(3)
     columns[0].image(
         charts.enlarge(image, 6),
@@ -559,7 +582,9 @@ def _privacy_panel() -> None:
     st.markdown(t("ch.privacy.stays_detail", images=sum(result.device_images), devices=len(result.device_images)))
     st.plotly_chart(
         challenges.device_classes(
-            result.device_classes, result.classes, {"x": t("ch.privacy.device"), "y": t("ch.privacy.images")}
+            result.device_classes,
+            class_names(result.classes),
+            {"x": t("ch.privacy.device"), "y": t("ch.privacy.images")},
         ),
         key="ch_fed_devices_chart",
     )

@@ -19,6 +19,7 @@ from ui.text import plain, shown
 
 require_app()
 
+NO_FIGURE = "—"  # an accuracy not measured yet (the column's tooltip says why)
 REFRESH_SECONDS = 2.0  # the class view polls the run folders; students' runs report once a second
 
 
@@ -74,9 +75,9 @@ def class_view(group: str) -> None:
         leaderboard(runs, progress, names),
         hide_index=True,
         width="stretch",
-        column_config={
-            t("class.col.now"): st.column_config.NumberColumn(format="percent"),
-            t("class.col.final"): st.column_config.NumberColumn(format="percent"),
+        column_config={  # shown as text: a dash, explained, where a run has no figure yet (not "None")
+            t("class.col.now"): st.column_config.TextColumn(help=t("class.col.now_help")),
+            t("class.col.final"): st.column_config.TextColumn(help=t("class.col.final_help")),
         },
         key="class_table",
     )
@@ -84,8 +85,9 @@ def class_view(group: str) -> None:
     st.caption(t("class.curves_caption"))
     series = [(names[i.run_id], progress[i.run_id].batches, list(progress[i.run_id].history)) for i in runs]
     labels = {"epoch": t("chart.epoch"), "accuracy": t("chart.accuracy"), "train": t("chart.train"),
-              "test": t("class.test")}  # fmt: skip
-    st.plotly_chart(charts.class_curves(series, labels), key="class_curves")
+              "test": t("class.test"), "waiting": t("class.waiting")}  # fmt: skip
+    epochs = max((p.epochs for p in progress.values()), default=0) or max(i.config.epochs for i in runs)
+    st.plotly_chart(charts.class_curves(series, labels, epochs), key="class_curves")
 
     looked = [info for info in runs if progress[info.run_id].history]
     if looked:
@@ -128,6 +130,8 @@ def leaderboard(runs, progress, names) -> pd.DataFrame:
     score = table[t("class.col.final")].fillna(table[t("class.col.now")]).fillna(-1.0)
     table = table.iloc[score.sort_values(ascending=False, kind="stable").index].reset_index(drop=True)
     table.insert(0, t("class.col.rank"), range(1, len(table) + 1))
+    for column in (t("class.col.now"), t("class.col.final")):
+        table[column] = [NO_FIGURE if pd.isna(value) else f"{value:.1%}" for value in table[column]]
     return table
 
 

@@ -19,8 +19,9 @@ SOURCES = ("random", "class", "upload")
 FILTER_SIZES = {"small": (36, 16), "medium": (80, 8), "large": (140, 6)}
 
 
-def pick_image(dataset, classes: tuple[str, ...]) -> np.ndarray | None:
-    """A test image (random, or of one class) or an upload, as the 32x32 model input."""
+def pick_image(dataset, classes: tuple[str, ...]) -> tuple[np.ndarray | None, int | None]:
+    """A test image (random, or of one class) with its true class, or an upload (class None), as
+    the 32x32 model input."""
     source = st.segmented_control(
         t("inside.image_source"),
         SOURCES,
@@ -33,14 +34,14 @@ def pick_image(dataset, classes: tuple[str, ...]) -> np.ndarray | None:
     if source == "upload":
         upload = st.file_uploader(t("inside.upload"), key="inside_upload")
         if upload is None:
-            return None
+            return None, None
         try:
-            return load_input(upload.getvalue())
+            return load_input(upload.getvalue()), None
         except ImageError as error:
             st.error(t("predict.bad_file", name=upload.name, reason=say(error)))
-            return None
+            return None, None
     if dataset is None:
-        return None
+        return None, None
     candidates = np.arange(len(dataset.y_test))
     if source == "class":
         chosen = st.selectbox(
@@ -55,7 +56,8 @@ def pick_image(dataset, classes: tuple[str, ...]) -> np.ndarray | None:
         st.session_state.get("inside_index") not in set(candidates.tolist())
     ):
         st.session_state.inside_index = int(np.random.default_rng().choice(candidates))
-    return dataset.x_test[st.session_state.inside_index]
+    index = st.session_state.inside_index
+    return dataset.x_test[index], int(dataset.y_test[index])
 
 
 def filters_section(model) -> None:
@@ -87,10 +89,19 @@ def filters_section(model) -> None:
     st.image(charts.enlarge(grid, max(1, pixels // kernels.shape[1])), width="content", output_format="PNG")
 
 
-def prediction_section(loaded, image: np.ndarray, result) -> None:
-    left, middle, right = st.columns([1, 1, 2])
-    left.image(charts.enlarge(image, 6), caption=t("inside.input"), width="stretch", output_format="PNG")
+def prediction_section(loaded, image: np.ndarray, result, true_class: int | None) -> None:
+    """The input, Grad-CAM and the top five; for a test image also its true class and whether the
+    network's guess is right."""
     classes = class_names(loaded.classes)
+    if true_class is not None:
+        guess = int(np.argmax(result.probabilities))
+        if guess == true_class:
+            st.success(t("inside.guess_right", true=classes[true_class]), icon=":material/check_circle:")
+        else:
+            st.error(t("inside.guess_wrong", true=classes[true_class], guess=classes[guess]), icon=":material/cancel:")
+    left, middle, right = st.columns([1, 1, 2])
+    caption = t("inside.input_true", label=classes[true_class]) if true_class is not None else t("inside.input")
+    left.image(charts.enlarge(image, 6), caption=caption, width="stretch", output_format="PNG")
     middle.image(
         inspect.overlay(image, result.heatmap, scale=6),
         caption=t("inside.gradcam_caption", label=classes[result.class_index]),
@@ -140,7 +151,7 @@ if loaded is not None:
         dataset = widgets.load_dataset_or_explain(choice.dataset, choice.limit, key="inside_switch")
         if dataset is not None and dataset.classes != loaded.classes:
             dataset = None  # e.g. a shapes model: its own test images only come from its run's data set
-        image = pick_image(dataset, loaded.classes)
+        image, true_class = pick_image(dataset, loaded.classes)
         if image is not None:
             options = [None, *range(len(loaded.classes))]
             explain = st.selectbox(
@@ -151,6 +162,6 @@ if loaded is not None:
             )
             result = inspect_or_explain(loaded, image, explain)
             if result is not None:
-                prediction_section(loaded, image, result)
+                prediction_section(loaded, image, result, true_class)
                 st.subheader(t("inside.maps"))
                 feature_maps_section(result)

@@ -13,7 +13,8 @@ import streamlit as st
 from classifier import learn, probe
 from ui import learn_charts as charts
 from ui import require_app, widgets
-from ui.i18n import labels, say, t
+from ui.i18n import class_names, labels, say, t
+from ui.text import Markdown, for_latex, plain
 
 require_app()
 
@@ -96,13 +97,13 @@ def cell_for(cell_key: str, rows: int, cols: int) -> tuple[int, int]:
 def true_class(loaded, label: int | None) -> int | None:
     """The image's label; an upload's true class is the student's to say (None until they do)."""
     if label is not None:
-        st.markdown(t("learn.true_label", label=loaded.classes[label]))
+        st.markdown(t("learn.true_label", label=class_names(loaded.classes)[label]))
         return label
     chosen = st.selectbox(
         t("learn.true_class"),
         range(len(loaded.classes)),
         index=None,
-        format_func=loaded.classes.__getitem__,
+        format_func=class_names(loaded.classes).__getitem__,
         placeholder=t("learn.true_class_placeholder"),
         key="learn_true_class",
     )
@@ -167,14 +168,15 @@ def conv_formula(explained: learn.ConvExplanation) -> str:
     inner = rf"b_c + {total}" if explained.use_bias else total
     if explained.activation == "linear":
         return rf"y(i,j,c) = {inner}"
-    return rf"y(i,j,c) = \mathrm{{{explained.activation}}}\Big({inner}\Big)"
+    # Activations are Keras names ([a-z_]): upright in \mathrm, their "_" escaped (as \_ renders in math too).
+    return rf"y(i,j,c) = \mathrm{{{for_latex(explained.activation)}}}\Big({inner}\Big)"
 
 
 def conv_numbers(explained: learn.ConvExplanation, detail: int) -> None:
     i, j, c = explained.at
     layer, f = explained.layer, explained.activation
     if explained.stages:
-        names = ", ".join(f"**{stage.layer}**" for stage in explained.stages)
+        names = Markdown(", ".join(f"**{plain(stage.layer)}**" for stage in explained.stages))
         st.markdown(t("learn.conv.covers_split", layer=layer, stages=names))
     else:
         st.markdown(t("learn.conv.covers_fused", layer=layer, activation=f))
@@ -214,9 +216,10 @@ def conv_numbers(explained: learn.ConvExplanation, detail: int) -> None:
             rf"z = \sum_{{ch}} S_{{ch}} + b_{{{c}}} = {explained.products_sum:.6f} + {charts.number(explained.bias, 6)}"
             rf" = {explained.pre_activation:.6f}"
         )
-        result += rf"\mathrm{{{f}}}(z) = " if f != "linear" else "z = "
+        result += rf"\mathrm{{{for_latex(f)}}}(z) = " if f != "linear" else "z = "
     else:
-        result += rf"\mathrm{{{f}}}\Big(\sum_{{ch}} S_{{ch}}\Big) = " if f != "linear" else r"\sum_{ch} S_{ch} = "
+        summed = r"\sum_{ch} S_{ch}"
+        result += rf"\mathrm{{{for_latex(f)}}}\Big({summed}\Big) = " if f != "linear" else rf"{summed} = "
     st.latex(result + f"{explained.value:.6f}")
     agreement(explained.value, explained.keras_value, t("learn.keras_value", layer=layer))
     value = explained.value
@@ -232,7 +235,7 @@ def conv_numbers(explained: learn.ConvExplanation, detail: int) -> None:
             )
         else:
             st.markdown(t("learn.stage.act", layer=stage.layer))
-            st.latex(rf"\mathrm{{{stage.kind}}}({value:.6f}) = {stage.value:.6f}")
+            st.latex(rf"\mathrm{{{for_latex(stage.kind)}}}({value:.6f}) = {stage.value:.6f}")
         agreement(stage.value, stage.keras_value, t("learn.keras_value", layer=stage.layer))
         value = stage.value
 
@@ -261,7 +264,7 @@ def pooling_section(loaded, image: np.ndarray) -> None:
     channel_picker(explained.output, channel, layer, slider_key)
     picture_column, map_column = st.columns(2)
     with picture_column:
-        st.caption(t("learn.pool.input", source=explained.source or "image", channel=channel))
+        st.caption(t("learn.pool.input", source=explained.source or t("learn.image_word"), channel=channel))
         figure = charts.picture(explained.input[..., channel], explained.rows, explained.cols, rgb=False)
         st.plotly_chart(figure, key="learn_pool_input")
     with map_column:
@@ -274,7 +277,7 @@ def pooling_section(loaded, image: np.ndarray) -> None:
     (sh, sw), (ph, pw) = explained.stride, explained.window.shape
     st.latex(
         rf"y(i,j,c) = \max_{{0 \le p < {ph},\ 0 \le q < {pw}}} x({sh}i+p,\, {sw}j+q,\, c)"
-        rf" \qquad x: \text{{{explained.source or 'image'}}}"
+        rf" \qquad x: \text{{{for_latex(explained.source or t('learn.image_word'))}}}"
     )
     st.latex(
         rf"N = {charts.matrix(explained.window, 4, boxed=explained.argmax)} \qquad "
@@ -298,7 +301,7 @@ def loss_section(loaded, image: np.ndarray, label: int | None, dataset) -> None:
     explained = worked_out(loaded, learn.cross_entropy, image, label)
     if explained is None:
         return
-    classes = loaded.classes
+    classes = class_names(loaded.classes)
     st.markdown(t("learn.loss.softmax"))
     st.latex(r"p_k = \frac{e^{z_k}}{\sum_m e^{z_m}}")
     table = {t("learn.col.class"): list(classes)}
@@ -314,7 +317,8 @@ def loss_section(loaded, image: np.ndarray, label: int | None, dataset) -> None:
         charts.probability_bars(classes, explained.probabilities, label, t("learn.col.p")), key="learn_loss_bars"
     )
     st.markdown(t("learn.loss.one", label=classes[label]))
-    st.latex(rf"L = -\log p_{{\text{{{classes[label]}}}}} = -\log {explained.p_true:.6f} = {explained.loss:.6f}")
+    name = for_latex(classes[label])
+    st.latex(rf"L = -\log p_{{\text{{{name}}}}} = -\log {explained.p_true:.6f} = {explained.loss:.6f}")
     agreement(explained.loss, explained.keras_loss, t("learn.keras_loss"))
     batch_loss(loaded, dataset)
     minus_log_shape(explained.p_true)
@@ -332,7 +336,7 @@ def batch_loss(loaded, dataset) -> None:
     st.caption(t("learn.loss.batch_caption", count=len(y)))
     table = pd.DataFrame(
         {
-            t("learn.col.true"): [loaded.classes[k] for k in y],
+            t("learn.col.true"): [class_names(loaded.classes)[k] for k in y],
             t("learn.col.p_true"): np.round(batch.p_true, 4),
             t("learn.col.loss"): np.round(batch.losses, 4),
         }
@@ -483,10 +487,12 @@ def probe_section(loaded, choice, image: np.ndarray, label: int | None) -> None:
         if result is None:
             return
         swept.append((name, model, result))
-    st.caption(t("learn.probe.what", label=loaded.classes[label]))
+    st.caption(t("learn.probe.what", label=class_names(loaded.classes)[label]))
     for kind in probe.SWEEPS:
         st.subheader(t(f"learn.probe.sweep.{kind}"))
-        series = [(name, s[kind].probabilities, s[kind].predicted, model.classes) for name, model, s in swept]
+        series = [
+            (name, s[kind].probabilities, s[kind].predicted, class_names(model.classes)) for name, model, s in swept
+        ]
         figure = charts.sweep_chart(
             probe.SWEEPS[kind],
             swept[0][2][kind].images,

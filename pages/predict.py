@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from classifier.images import ImageError
+from classifier.messages import ClassifierError
 from classifier.predict import predict_many
-from ui import charts, require_app, widgets
+from ui import charts, ondevice, require_app, widgets
 from ui.i18n import class_names, labels, say, t
+from ui.text import plain
 
 require_app()
 
@@ -53,6 +55,86 @@ with_mirror = st.toggle(
     t("predict.tta"), value=widgets.tested_tta(choice) == "flip", key="predict_tta", help=t("predict.tta_help")
 )
 tta = "flip" if with_mirror else "none"
+builtin = choice is not None and choice.run_id is None and choice.upload is None
+BROWSER_FAILED = "predict_browser_failed"  # why this browser could not run the model (from the component)
+
+
+def device_unavailable() -> str | None:
+    """Why on-device prediction is not offered here, or None."""
+    if not ondevice.runtime_installed():
+        return t("predict.no_runtime")
+    if choice.upload is not None:
+        return t("predict.upload_model_server")
+    if st.session_state.get(BROWSER_FAILED):
+        return t("predict.browser_cannot", reason=plain(st.session_state[BROWSER_FAILED]))
+    return None
+
+
+if st.query_params.get("where") == "server" and "predict_where" not in st.session_state:
+    st.session_state.predict_where = "server"  # a link can open the page on server prediction
+why_not = device_unavailable() if loaded is not None else None
+where, url = "server", None
+if loaded is not None and why_not is None:
+    where = st.radio(
+        t("predict.where"),
+        ("device", "server"),
+        key="predict_where",
+        horizontal=True,
+        format_func=labels("predict.where", ("device", "server")).get,
+        help=t("predict.where_help"),
+    )
+if where == "device":
+    flavour = st.radio(
+        t("predict.flavour"),
+        ("float32", "int8"),
+        key="predict_flavour",
+        horizontal=True,
+        format_func=labels("predict.flavour", ("float32", "int8")).get,
+        help=t("predict.flavour_help"),
+    )
+    with st.spinner(t("predict.preparing")):  # the first time only: a child process exports it
+        try:
+            url = ondevice.model_url(choice, flavour)
+        except ClassifierError as error:
+            where, why_not = "server", t("predict.export_failed", reason=say(error))
+if why_not:
+    st.info(why_not)
+
+
+def phone_section() -> None:
+    """A link and QR code of the phone page for the model shown (its run's token: readers only)."""
+    with st.expander(t("predict.phone"), icon=":material/smartphone:"):
+        try:
+            link = ondevice.phone_link(choice)
+        except ClassifierError as error:
+            st.error(say(error))
+            return
+        st.caption(t("predict.phone_caption"))
+        code, text = st.columns([1, 3])
+        code.image(ondevice.qr_png(link), width=180)
+        text.code(link, language=None, wrap_lines=True)
+        if choice.run_id is not None and choice.mine and text.button(t("predict.phone_revoke"), key="phone_revoke"):
+            ondevice.revoke(choice)
+            st.toast(t("predict.phone_revoked"))
+            st.rerun()
+
+
+if loaded is not None and where == "device":
+    phone_section()
+    answer = ondevice.predictor(
+        url,
+        class_names(loaded.classes),
+        top_k=min(top_k, len(loaded.classes)),
+        tta=tta,
+        fit=fit,
+        builtin=builtin,
+        key="predict_ondevice",
+    )
+    if isinstance(answer, dict) and answer.get("state") == "unavailable":
+        st.session_state[BROWSER_FAILED] = str(answer.get("reason") or "?")
+        st.rerun()
+    st.stop()
+
 uploads = st.file_uploader(
     t("predict.upload"), accept_multiple_files=True, key="predict_files", help=t("predict.upload_help")
 )
@@ -68,7 +150,7 @@ if loaded is not None and files:
         loaded, [content for _, content in files], top=min(top_k, len(loaded.classes)), fit=fit, preview=True, tta=tta
     )
     shown = dict(zip(loaded.classes, class_names(loaded.classes)))
-    builtin = choice.run_id is None and choice.upload is None
+    st.caption(t("predict.computed_server"))
     for index, ((name, _), result) in enumerate(zip(files, results)):
         show(index, name, result, shown, builtin)
 elif loaded is not None:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from classifier.runs import ACTIVE, RunError, can_modify
-from ui import charts, lessons, require_app, state, widgets
+from ui import charts, lessons, ondevice, require_app, state, widgets
 from ui import timeline as timeline_view
 from ui.config_rows import config_rows
 from ui.i18n import format_duration, say, t, t_text
@@ -27,19 +27,22 @@ def table(runs) -> pd.DataFrame:
                 t("runs.col.status"): t(f"status.{info.status}"),
                 t("runs.col.dataset"): shown(info.dataset_name or c.dataset),
                 t("runs.col.network"): "-".join(map(str, c.conv_filters)) + (" BN" if c.batch_norm else ""),
-                t("runs.col.optimizer"): f"{c.optimizer} {c.learning_rate:g}",
-                t("runs.col.batch"): c.batch_size,
+                # The optimizer, rate and batch in one column (every setting is in the run's details),
+                # so that the row, lesson included, fits a laptop's width.
+                t("runs.col.optimizer"): f"{c.optimizer} {c.learning_rate:g} · {c.batch_size}",
                 # The arithmetic the run really used ("auto" resolves per machine), once it started.
                 t("runs.col.precision"): info.precision or t(f"precision.{c.precision}"),
                 t("runs.col.epochs"): f"{info.epochs_completed}/{c.epochs}",
                 t("runs.col.best_val"): info.best_val_accuracy,
                 t("runs.col.test"): info.test_accuracy,
-                t("runs.col.duration"): format_duration(info.duration) if info.duration else "–",
                 t("runs.col.owner"): whose(info),
                 t("runs.col.lesson"): shown(lessons.lesson_label(info)),
             }
         )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if all(info.lesson is None for info in runs):  # no lesson column of dashes: the table fits a laptop's width
+        frame = frame.drop(columns=t("runs.col.lesson"))
+    return frame
 
 
 def open_row(run_ids: list[str]) -> None:
@@ -85,6 +88,8 @@ def actions(info) -> None:
     engine = state.engine()
     mine = can_modify(info, state.owner())
     st.markdown(f"#### {plain(widgets.describe_run(info))}")
+    if info.duration:
+        st.caption(t("runs.took", duration=format_duration(info.duration)))
     if info.reason:
         st.caption(say(info.reason))
     if info.lesson:
@@ -108,6 +113,7 @@ def actions(info) -> None:
         ):
             try:
                 engine.store.delete(info.run_id, state.owner())
+                ondevice.forget_deleted()  # its phone link's model copies too
                 st.toast(t("runs.deleted"))
                 st.rerun()
             except RunError as error:
@@ -138,6 +144,7 @@ st.dataframe(
     column_config={
         t("runs.col.best_val"): st.column_config.NumberColumn(format="percent"),
         t("runs.col.test"): st.column_config.NumberColumn(format="percent"),
+        t("runs.col.lesson"): st.column_config.TextColumn(width="medium"),  # left alone, its header read "L…"
     },
     key="runs_table",
     on_select=functools.partial(open_row, [info.run_id for info in runs]),
@@ -150,7 +157,9 @@ labels = {info.run_id: widgets.describe_run(info) for info in runs}
 # The comparison starts with the latest three runs; a row click adds its run (see open_row).
 default = [info.run_id for info in runs if info.epochs_completed][:3]
 st.session_state["runs_chosen"] = [r for r in st.session_state.get("runs_chosen", default) if r in labels]
-chosen = st.multiselect(t("runs.compare"), list(labels), format_func=labels.get, key="runs_chosen")
+chosen = st.multiselect(
+    t("runs.compare"), list(labels), format_func=labels.get, key="runs_chosen", **widgets.choose_texts()
+)
 selected = [info for info in runs if info.run_id in chosen]
 if selected:
     compare(selected)

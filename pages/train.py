@@ -29,7 +29,8 @@ def summary_section(config: Config, dataset) -> None:
         ],
         columns=[t("summary.layer"), t("summary.kind"), t("summary.shape"), t("summary.params")],
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    # A static table, whose cells wrap: the data grid cut the parameters off ("Para…") at 1366×900.
+    st.table(table, hide_index=True)
     total = sum(layer.params for layer in layers)
     left, right = st.columns(2)
     left.metric(t("summary.total_params"), f"{total:,}")
@@ -39,7 +40,16 @@ def summary_section(config: Config, dataset) -> None:
 
 
 def epoch_estimate(config: Config, dataset) -> None:
-    """Seconds per epoch, measured on this server for this network (redrawn until measured)."""
+    """Seconds per epoch, measured on this server for this network. While it is measured, only this
+    fragment redraws until the figure is in: a whole-page rerun when it arrived reset what a teacher
+    was typing into the lesson maker's pickers at that moment."""
+    if state.epoch_rates(config, dataset.num_classes) == state.MEASURING:
+        st.fragment(_estimate_figure, run_every=1.0)(config, dataset)
+    else:
+        _estimate_figure(config, dataset)
+
+
+def _estimate_figure(config: Config, dataset) -> None:
     rates = state.epoch_rates(config, dataset.num_classes)
     if isinstance(rates, dict):
         images = estimate.epoch_images(config, len(dataset.y_train), len(dataset.y_test))
@@ -47,16 +57,10 @@ def epoch_estimate(config: Config, dataset) -> None:
         total = format_duration(seconds * config.epochs)
         st.metric(t("summary.estimate"), format_duration(seconds), help=t("summary.estimate_help", total=total))
         st.caption(t("summary.estimate_total", total=total, epochs=config.epochs))
-    elif rates == state.BUSY:
-        st.metric(t("summary.estimate"), "–", help=t("summary.estimate_busy"))
+    elif rates == state.BUSY:  # as text, which wraps: a metric's big value was cut off in the column
+        st.caption(t("summary.estimate_line", value="–"), help=t("summary.estimate_busy"))
     elif rates == state.MEASURING:
-        st.metric(t("summary.estimate"), t("summary.estimate_measuring"))
-        st.fragment(_rerun_when_measured, run_every=1.0)(config, dataset.num_classes)
-
-
-def _rerun_when_measured(config: Config, num_classes: int) -> None:
-    if state.epoch_rates(config, num_classes) != state.MEASURING:
-        st.rerun()
+        st.caption(t("summary.estimate_line", value=t("summary.estimate_measuring")))
 
 
 def preview_section(dataset, name: str) -> None:

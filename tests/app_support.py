@@ -31,7 +31,8 @@ def app_at(
         at.query_params[key] = value
     if owner:
         at.session_state["owner"] = owner
-    for key, value in (session or {}).items():
+    # The Predict page's server prediction: AppTest has no browser to run the on-device predictor.
+    for key, value in {"predict_where": "server", **(session or {})}.items():
         at.session_state[key] = value
     at.run()
     if page:

@@ -1,6 +1,6 @@
 """Many students at once: N browser sessions predicting and inspecting while a run trains.
 
-Used by tests/test_load.py (assertions) and bench (the p95 in the README's table). Each session
+Used by tests/test_load.py (assertions) and bench (the p95 in docs/benchmarks.md). Each session
 is its own browser context, so its own Streamlit session, all against one real server on
 loopback; half upload a photo on the Predict page, half open Inside the network (feature maps and
 Grad-CAM of a test image)."""
@@ -39,7 +39,7 @@ async def _predict(browser, url: str, timeout_ms: float) -> float:
     context = await browser.new_context(viewport={"width": 1100, "height": 800})
     try:
         page = await context.new_page()
-        await page.goto(f"{url}/predict", timeout=timeout_ms)
+        await page.goto(f"{url}/predict?where=server", timeout=timeout_ms)  # the server's load
         await page.wait_for_selector(IDLE, timeout=timeout_ms)
         await page.get_by_test_id("stFileUploaderDropzone").wait_for(timeout=timeout_ms)
         async with page.expect_file_chooser(timeout=timeout_ms) as chooser:
@@ -68,8 +68,9 @@ async def _inspect(browser, url: str, timeout_ms: float) -> float:
 
 
 async def _fail_on_exception(page) -> None:
-    if await page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count():
-        raise RuntimeError(await page.locator("[data-testid='stException']").first.inner_text())
+    failures = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
+    if await failures.count():
+        raise RuntimeError(f"{page.url}: {await failures.first.inner_text()}")
 
 
 async def _run(url: str, sessions: int, timeout_s: float) -> LoadResult:

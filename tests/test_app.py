@@ -87,14 +87,16 @@ def test_translation_table_is_complete():
 
 def test_train_page_summarises_the_architecture_live():
     at = app_at("pages/train.py")
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert len(table) == 8 and list(table.iloc[:, 1])[:2] == [en("layer.kind.Conv2D"), en("layer.kind.MaxPooling2D")]
     assert "(Conv2D)" in en("layer.kind.Conv2D")  # the Keras name a student meets in code
     total = next(m for m in at.metric if m.label == en("summary.total_params"))
     assert total.value == "122,570"
-    assert any(m.label == en("summary.estimate") for m in at.metric)
+    assert any(m.label == en("summary.estimate") for m in at.metric) or any(
+        c.value.startswith(en("summary.estimate")) for c in at.caption
+    )  # the figure, or "measuring…" until it is measured
     next(n for n in at.number_input if n.key == "hp_blocks").set_value(2).run()
-    assert len(at.dataframe[0].value) == 7  # conv, pool, conv, pool, flatten, dense, output
+    assert len(at.table[0].value) == 7  # conv, pool, conv, pool, flatten, dense, output
     assert next(m for m in at.metric if m.label == en("summary.total_params")).value != "122,570"
 
 
@@ -120,17 +122,17 @@ def test_a_stale_echo_of_the_preset_control_leaves_the_form_alone():
     widgets it shows now, plus the old control still holding "seed"."""
     at = app_at("pages/train.py")
     echo = picker(at, "hp_preset")._widget_state  # "seed", as the browser holds it
-    at.number_input(key="hp_epochs").set_value(3).run()
+    at.toggle(key="hp_batch_norm").set_value(True).run()  # another network (other epochs alone stay "seed")
     assert picker(at, "hp_preset").value == "custom"
     tick = at._tree.get_widget_states()
     tick.widgets.append(echo)
     at._run(tick)  # AppTest's own run, with the states the browser's tick carries
     assert not at.exception
-    assert at.number_input(key="hp_epochs").value == 3 and picker(at, "hp_preset").value == "custom"
+    assert at.toggle(key="hp_batch_norm").value and picker(at, "hp_preset").value == "custom"
     picker(at, "hp_preset").set_value("seed").run()  # a real pick still applies the preset
-    assert at.number_input(key="hp_epochs").value == 10 and picker(at, "hp_preset").value == "seed"
+    assert not at.toggle(key="hp_batch_norm").value and picker(at, "hp_preset").value == "seed"
     picker(at, "hp_preset").set_value("custom").run()  # a pick that changes nothing: the truth again
-    assert picker(at, "hp_preset").value == "seed" and at.number_input(key="hp_epochs").value == 10
+    assert picker(at, "hp_preset").value == "seed" and not at.toggle(key="hp_batch_norm").value
 
 
 def test_an_impossible_network_is_explained_and_cannot_start():
@@ -180,14 +182,14 @@ def test_predict_page_with_good_and_bad_files():
     at.run()
     assert not at.exception
     assert [shown_text(e.value) for e in at.error] == [f"notes.png: {en('msg.image.unknown')}"]
-    verdict = next(m.value for m in at.markdown if m.value.startswith("**dog.jpg**"))
+    verdict = next(m.value for m in at.markdown if shown_text(m.value).startswith("dog.jpg"))
     assert "%" in verdict
     assert len(charts(at)) == 1
     # The built-in model's test figure averages each image with its mirror: so does Predict, at first.
     assert at.toggle(key="predict_tta").value is True
     at.toggle(key="predict_tta").set_value(False).run()  # the photo alone: another verdict, same layout
     assert not at.exception
-    flipped = next(m.value for m in at.markdown if m.value.startswith("**dog.jpg**"))
+    flipped = next(m.value for m in at.markdown if shown_text(m.value).startswith("dog.jpg"))
     assert "%" in flipped and flipped != verdict
 
 
@@ -222,10 +224,13 @@ def test_runs_page_compares_and_deletes_own_runs():
     at.switch_page("pages/runs.py")
     at.run()
     assert not at.exception
-    assert len(at.dataframe[0].value) >= 1
-    assert at.multiselect(key="runs_chosen").value
-    assert len(charts(at)) >= 2  # accuracy and loss overlays
     run_id = at.session_state["job_id"]
+    table = at.dataframe[0].value
+    assert len(table) >= 1 and "1/1" in table[en("runs.col.epochs")].tolist()  # the run, with its one epoch
+    assert run_id in at.multiselect(key="runs_chosen").value  # the newest run is compared first
+    overlays = charts(at)
+    assert len(overlays) >= 2  # accuracy and loss overlays, each with the run's one epoch drawn
+    assert all(any(trace.get("x") == [1] for trace in json.loads(chart.proto.spec)["data"]) for chart in overlays[:2])
     button(at, f"delete_{run_id}").click().run()
     assert run_id not in [info.run_id for info in state.engine().store.list()]
 

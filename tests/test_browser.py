@@ -4,15 +4,12 @@ Screenshots land in tests/artifacts/ (git-ignored) for a human to look at."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from browser_support import (
     ARTIFACTS,
-    CHROMIUM,
     Server,
     launch_chromium,
     settle,
@@ -24,11 +21,6 @@ from conftest import PHOTOS
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium; CI installs it)", allow_module_level=True
-    )
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +78,10 @@ def test_train_watch_predict_and_switch_language(server, browser):
     page.get_by_role("button", name="Share with the class").wait_for()  # only a run's owner gets it
     shoot(page, "04-runs")
 
-    # Predict: upload a real photo with the built-in model.
+    # Predict: upload a real photo to the server (on-device prediction: test_ondevice_browser.py).
     page.get_by_role("link", name="Predict").first.click()
+    settle(page)
+    page.get_by_text("on the server", exact=True).click()
     settle(page)
     upload(page, PHOTOS / "dog.jpg")
     page.get_by_text(re.compile(r"dog\.jpg: \w+ \(\d+%\)")).wait_for()
@@ -170,7 +164,7 @@ def test_friction_points_as_a_teacher_and_a_student_see_them(server, browser):
     who.scroll_into_view_if_needed()
     expect(who).to_be_visible()
     shoot(bo, "f06-runs-other-student")
-    bo.goto(server + "/predict?lang=zh")
+    bo.goto(server + "/predict?lang=zh&where=server")  # the server's own prediction (on-device: test_ondevice_browser)
     settle(bo)
     expect(bo.get_by_text("当前显示：内置模型")).to_be_visible()
     bo.get_by_text("压缩变形", exact=True).click()  # squashed, the eagle is a weak guess (bird or deer, < 50%)

@@ -14,6 +14,7 @@ from conftest import ROOT
 from classifier import explain, export, sweep
 from classifier.config import Config
 from classifier.messages import ClassifierError
+from classifier.model import float32_copy
 
 # --- 3. Phones and IoT: export -----------------------------------------------------------------
 
@@ -21,7 +22,7 @@ from classifier.messages import ClassifierError
 @pytest.fixture(scope="module")
 def float32_model(trained):
     """The shared tiny trained network (bfloat16 layers on CPUs that have it) as float32 layers."""
-    return export.float32_copy(trained)
+    return float32_copy(trained)
 
 
 @pytest.mark.parametrize(
@@ -51,7 +52,7 @@ def test_files_shrink_by_flavour(float32_model, shapes_data):
 
 
 def test_a_bfloat16_model_exports_as_float32(trained):
-    copy = export.float32_copy(trained)
+    copy = float32_copy(trained)
     assert {layer.compute_dtype for layer in copy.layers} == {"float32"}
     for ours, theirs in zip(copy.get_weights(), trained.get_weights()):
         np.testing.assert_array_equal(ours, theirs)

@@ -46,7 +46,7 @@ def test_built_in_model_accuracy_on_the_real_test_set(cifar10):
     accuracy = float((plain.argmax(axis=1) == cifar10.y_test).mean())
     flip_averaged = float((((plain + mirrored) / 2).argmax(axis=1) == cifar10.y_test).mean())
     assert accuracy >= 0.69
-    # The README's figures hold: the run's own final test pass (with its test-time choice), and
+    # The figures in docs/training.md hold: the run's own final test pass (with its test-time choice), and
     # the same model seeing each image once.
     tested = flip_averaged if loaded.info.get("tta", "none") == "flip" else accuracy
     assert tested == pytest.approx(loaded.info["test_accuracy"], abs=0.005)

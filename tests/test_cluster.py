@@ -233,6 +233,38 @@ def test_restore_best_on_ray_keeps_the_best_epoch_on_the_server(cluster, tmp_pat
     assert accuracy == pytest.approx(info.test_accuracy)  # the best epoch's test accuracy, as recorded
 
 
+def test_the_kept_epoch_is_shipped_even_when_the_server_polled_after_the_last_epoch(tmp_path):
+    """The race the Ray test above can only meet by chance, made certain: the server polls the
+    actor's files just as early stopping is reported (after the last epoch's checkpoint); the poll
+    after that must bring the best epoch's model.keras, written through the shipping sink."""
+    import threading
+
+    from classifier.engine.cluster import ShippingSink
+    from classifier.engine.worker import Worker
+
+    overfits = Config(dataset="shapes", limit=60, epochs=40, batch_size=16, learning_rate=0.003,
+                      precision="float32", early_stopping=3, monitor="val_loss", restore_best=True)  # fmt: skip
+    store = RunStore(tmp_path)
+    sink = ShippingSink(store, store.create(overfits).run_id)
+    known: dict[str, int] = {}
+
+    def poll() -> dict:
+        changed = sink.changed_since(known)
+        known.update({name: version for name, (version, _) in changed.items()})
+        return changed
+
+    def emit(event):
+        if event["kind"] == "update" and "stopped_epoch" in event.get("fields", {}):
+            poll()  # the server's poll lands here: the last epoch's checkpoint is already shipped
+
+    Worker(sink, emit, threading.Event(), resume=False).run()
+    info = sink.load()
+    assert info.best_epoch is not None and info.best_epoch < info.stopped_epoch, (info.best_epoch, info.stopped_epoch)
+    shipped = poll()
+    assert "model.keras" in shipped  # the restored weights travel to the server too
+    assert shipped["model.keras"][1] == (store.path(info.run_id) / "model.keras").read_bytes()
+
+
 def test_a_worker_node_killed_mid_run_leaves_it_interrupted_and_resumable(cluster, tmp_path):
     from classifier.engine.cluster import ClusterEngine
 

@@ -71,7 +71,7 @@ def test_two_writers_of_one_run_file_never_trip_over_each_other(tmp_path):
     """A Ray run's CLI and a server both ship its files into the run folder, at the same moments."""
     import threading
 
-    from classifier.runs import write_bytes_atomic
+    from classifier.files import write_bytes_atomic
 
     target, failures = tmp_path / "status.json", []
     versions = [bytes([writer]) * 50_000 for writer in range(4)]

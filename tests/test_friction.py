@@ -91,8 +91,8 @@ def test_sharing_from_the_train_results_with_a_name_is_confirmed_and_others_see_
 
         ana.text_input(key="train_share_name").input("  Ana   Li ")
         button(ana, "train_share_share").click().run()
-        assert texts(ana.toast) == [en("share.done_as").format(name="Ana Li")]
-        assert en("share.shared_as").format(name="Ana Li") in texts(ana.success)
+        assert texts(ana.toast) == [shown_text(en("share.done_as").format(name="Ana Li"))]
+        assert shown_text(en("share.shared_as").format(name="Ana Li")) in texts(ana.success)
         info = store.load(run_id)
         assert info.public and info.shared_as == "Ana Li"
         assert sorted(p.name for p in store.path(run_id).iterdir()) == sorted(
@@ -183,7 +183,7 @@ def test_my_zip_starts_with_a_prompt_not_an_error():
     at = app_at("pages/train.py")
     at.radio(key="hp_dataset").set_value("upload").run()
     assert not at.error, texts(at.error)
-    assert en("train.zip_prompt") in texts(at.info)
+    assert shown_text(en("train.zip_prompt")) in texts(at.info)
     assert button(at, "start").disabled
     zipped = make_zip(two_classes(count=6))
     at.file_uploader(key="dataset_zip").set_value(("pets.zip", zipped, "application/zip")).run()
@@ -221,7 +221,7 @@ def test_inside_says_the_built_in_model_is_the_strong_preset_not_the_seed_networ
 
     first_filters = first_conv(load_model("default").model).filters
     assert first_filters == STRONG.conv_filters[0] != SEED.conv_filters[0]
-    note = next(c for c in texts(at.caption) if c.startswith(en("model.about_builtin").split("{")[0]))
+    note = next(c for c in texts(at.caption) if c.startswith(en("model.about_builtin").split(",")[0]))
     strong_filters = " → ".join(str(n) for n in STRONG.conv_filters)
     assert strong_filters in note and "32 → 64 → 64" in note and en("preset.strong") in note
 
@@ -235,7 +235,7 @@ def test_pickers_open_on_the_students_latest_finished_run_and_say_so(finished_ru
         assert any(c.startswith("Shown: your latest finished run (") for c in texts(at.caption)), texts(at.caption)
         assert any(f"{en('preset.custom')} settings (convolutions 32 → 64 → 64)" in c for c in texts(at.caption))
         at.selectbox(key=key).set_value(state.BUILTIN).run()
-        assert any(c.startswith(en("model.about_builtin").split("{")[0]) for c in texts(at.caption))
+        assert any(c.startswith(en("model.about_builtin").split(",")[0]) for c in texts(at.caption))
     finally:
         state.engine().store.delete(newer)
 
@@ -316,7 +316,7 @@ def test_layer_types_are_named_in_chinese_with_the_keras_name_beside():
     assert not [n for n in notes if n in ("<b>Conv</b>", "<b>MaxPool</b>", "<b>Dense</b>", "<b>Flatten</b>")]
     at.switch_page("pages/train.py")
     at.run()
-    kinds = list(at.dataframe[0].value.iloc[:, 1])
+    kinds = list(at.table[0].value.iloc[:, 1])
     assert kinds[:3] == ["卷积（Conv2D）", "最大池化（MaxPooling2D）", "卷积（Conv2D）"]
     assert kinds[-2:] == ["全连接（Dense）", "全连接（Dense）"]
 

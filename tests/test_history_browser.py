@@ -5,14 +5,12 @@ that run; Play replays the filters to the last epoch. Screenshots land in tests/
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_support import CHROMIUM, Server, launch_chromium, settle, shoot, start_shapes_training
+from browser_support import Server, launch_chromium, settle, shoot, start_shapes_training
 from playwright.sync_api import expect
 
 from classifier import inspect
@@ -20,11 +18,6 @@ from classifier.runs import RunStore
 from ui.i18n import TEXT
 
 pytestmark = pytest.mark.browser
-
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium; CI installs it)", allow_module_level=True
-    )
 
 
 def en(key: str, **values) -> str:

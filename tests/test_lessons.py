@@ -23,7 +23,7 @@ from classifier.runs import RunError, RunStore, class_viewer
 def forge(payload: dict, version: str = lessons.VERSION) -> str:
     """A link as anyone could build it from the documented format, checksum and all: what the
     checks must stand on is the content, not the checksum."""
-    packer = zlib.compressobj(9, zdict=lessons._ZDICT)
+    packer = zlib.compressobj(9, zdict=lessons.ZDICTS[lessons.VERSION])
     compressed = packer.compress(json.dumps(payload).encode()) + packer.flush()
     check = hashlib.blake2s(compressed, digest_size=4).digest()
     return version + base64.urlsafe_b64encode(check + compressed).decode().rstrip("=")
@@ -252,3 +252,36 @@ def test_a_students_name_is_checked_like_a_sharers():
     with pytest.raises(ClassifierError) as caught:
         lesson.tag("<b>x</b>")
     assert caught.value.message.code == "runs.name_characters"
+
+
+# Links handed out by version 1 of the format, copied here as issued: they must open whatever fields
+# the Config gains later (the link's dictionary is frozen per version, never derived from the code).
+ISSUED_BY_VERSION_1 = {
+    "1RRqmqHj5rBq1nKsGJZNqNM9aRRvoGRgY6gBJEGGoY6hnEFurA0ob6MECSlPVMA9ZmeqgmwTUDdQITJeQZFkLAHgtIj4": lessons.Lesson(
+        changes={"epochs": 5, "learning_rate": 0.1},
+        choices={"learning_rate": (0.001, 0.01, 0.1, 1.0)},
+        builtin="learning_rate",
+    ),
+    "14nbuTnj5rBq1nKsGJZNqNM9aRRvoGRgY6gBJEGEYW6sDSkTRKObF6oCSSElRaaoOKPUoeZsH-hpFKOmA0pTS07XLnuxc8LyvXeHQdgWQmUDfgpJ"
+    "fNczvVsY66JaCbANaBEzDSoWlmaB4B6VTJef83ILEolSFkgwgBvpLITE5uRSYmir1lGoB2og-hQ": lessons.Lesson(
+        preset="quick",
+        changes={"learning_rate": 0.01, "epochs": 3},
+        free=("random_seed",),
+        choices={"learning_rate": (0.001, 0.01, 0.1)},
+        hide_locked=True,
+        title="学习率 · rates",
+        task="Compare the test accuracy.",
+        class_code="K7QM2X",
+    ),
+}
+
+
+@pytest.mark.parametrize("token", list(ISSUED_BY_VERSION_1))
+def test_links_issued_by_version_1_still_open(token):
+    opened = lessons.open_link(token)
+    expected = ISSUED_BY_VERSION_1[token]
+    assert opened.config == expected.config and opened.locked == expected.locked
+    assert (opened.title, opened.task, opened.class_code, opened.free, opened.choices, opened.hide_locked) == (
+        expected.title, expected.task, expected.class_code, expected.free, expected.choices, expected.hide_locked
+    )  # fmt: skip
+    assert opened.key == expected.key  # the class page groups old and new links of one lesson together

@@ -6,12 +6,10 @@ tests/artifacts/ (git-ignored)."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, Server, launch_chromium, open_expander, settle, shoot
+from browser_support import Server, launch_chromium, open_expander, settle, shoot
 from playwright.sync_api import expect
 
 from classifier import lessons
@@ -19,10 +17,6 @@ from classifier.config import Config
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium; CI installs it)", allow_module_level=True
-    )
 
 WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 420, "height": 900}
 TASK = "Train the seed network on the built-in shapes and compare with your neighbours."

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, Server, launch_chromium, start_shapes_training
+from browser_support import ARTIFACTS, Server, launch_chromium, start_shapes_training
 from load_sessions import run_sessions
 from polling import wait_for
 
 from classifier.runs import RunStore
 
 pytestmark = pytest.mark.browser
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip("Debian's chromium is not installed (CI installs it)", allow_module_level=True)
 
 SESSIONS = 20
 MEMORY_LIMIT_MB = 4000  # the server, with a training run and 20 sessions, stays well below this

@@ -157,6 +157,49 @@ def test_a_zip_whose_folders_and_name_carry_markup_is_shown_as_text(tmp_path, mo
     assert "&lt;img src=x onerror=alert(1)&gt;" in figures and "<img" not in figures  # ticks and hovers
 
 
+def test_file_names_and_an_uploaded_models_layer_names_are_text_on_predict_inside_and_learn(tmp_path):
+    """Predict names each photo by its file name; an uploaded .keras file is named by its file name,
+    and Inside and Learn name its layers as the file does."""
+    import keras
+    from conftest import PHOTOS
+
+    photo_name = "[dog](http://evil.example/d).jpg"
+    bad_name = "<img src=x onerror=alert(1)>.png"
+    at = app_at("pages/predict.py")
+    photos = [(photo_name, (PHOTOS / "dog.jpg").read_bytes(), "image/jpeg"), (bad_name, b"not a picture", "image/png")]
+    at.file_uploader(key="predict_files").set_value(photos).run()
+    assert len(at.error) == 1
+    assert_shown_as_text(at, photo_name, bad_name)
+
+    inputs = keras.Input((32, 32, 3))
+    hidden = keras.layers.Conv2D(4, 3, activation="relu", name="conv_[x](javascript:alert(1))")(inputs)
+    hidden = keras.layers.MaxPooling2D(name="pool_<b>bold<b>")(hidden)
+    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(hidden))
+    path = tmp_path / "net.keras"
+    keras.Model(inputs, outputs).save(path)
+    model_name = "![m](http://evil.example/m.png).keras"
+    for page, key in (("pages/predict.py", "predict_model"), ("pages/inside.py", "inside_model")):
+        at = app_at(page, session={key: "upload"})
+        at.file_uploader(key=f"{key}_file").set_value((model_name, path.read_bytes(), "application/octet-stream")).run()
+        assert_shown_as_text(at, model_name)
+    assert "conv_[x](javascript:alert(1))" in " ".join(shown_text(tab.label) for tab in at.tabs)  # its feature maps
+    at = app_at("pages/learn.py", session={"learn_model": "upload"})
+    at.file_uploader(key="learn_model_file").set_value((model_name, path.read_bytes(), "application/octet-stream"))
+    at.run()
+    assert_shown_as_text(at, model_name)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_challenges_names_an_uploaded_picture_as_text_in_the_readers_language(lang):
+    at = app_at("pages/challenges.py", lang=lang)
+    at.segmented_control(key="ch_explain_source").set_value("upload").run()
+    name = "[x](http://evil.example/x) <b>.png"
+    at.file_uploader(key="ch_explain_upload").set_value((name, b"not a picture", "image/png")).run()
+    (error,) = at.error
+    assert TEXT["msg.image.unknown"][lang] in shown_text(error.value)  # the reason, in the reader's language
+    assert_shown_as_text(at, name)
+
+
 # --- actions on a run: only its owner -------------------------------------------------------------
 
 
@@ -181,10 +224,36 @@ def test_a_classmate_never_sees_stop_and_the_engine_refuses_a_foreign_stop():
         assert [b for b in at.button if b.key == "stop"]  # the owner has the control
         button(at, "stop").click().run()
         assert job.wait(120) and job.snapshot().status == "stopped"
+        watcher.run()  # the stopped run's results: no share, resume or delete for the classmate
+        assert not [b for b in watcher.button if b.key.startswith(("train_share", "resume_", "delete_"))]
+        assert not watcher.error
     finally:
         if not job.done:
             job.request_stop(None)
             job.wait(120)
+        engine.store.delete(run_id)  # shared runs are seen by every later session: leave none behind
+
+
+def test_resume_delete_and_share_are_refused_to_anyone_but_the_owner(tmp_path):
+    """Each action on a classmate's shared (so visible) run, sent straight to the server's store or
+    engine as a replayed message would: refused with its own code, and the run is untouched."""
+    store = RunStore(tmp_path)
+    engine = Engine(store, keep_spare=False)
+    info = store.create(TINY.replace(epochs=3), owner="ana")
+    info.status, info.epochs_completed = "stopped", 1
+    store.save(info)
+    store.set_public(info.run_id, True, "ana", shared_as="Ana")
+    actions = {
+        "run.not_owner_delete": lambda: store.delete(info.run_id, "bo"),
+        "run.not_owner_share": lambda: store.set_public(info.run_id, False, "bo"),
+        "run.not_owner_resume": lambda: engine.resume(info.run_id, "bo"),
+    }
+    for code, action in actions.items():
+        with pytest.raises(RunError) as refused:
+            action()
+        assert refused.value.message.code == code
+    kept = store.load(info.run_id, "bo")
+    assert (kept.public, kept.shared_as, kept.status) == (True, "Ana", "stopped")  # nothing changed
 
 
 # --- limits per student ---------------------------------------------------------------------------

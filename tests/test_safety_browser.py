@@ -3,12 +3,10 @@ request to any host but the app's, and turn none of that text into a link or an 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import CHROMIUM, Server, launch_chromium, settle, shoot
+from browser_support import Server, launch_chromium, settle, shoot
 from playwright.sync_api import expect
 
 from classifier import lessons
@@ -17,8 +15,6 @@ from classifier.runs import RunStore
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip("Debian's chromium is not installed (CI installs it)", allow_module_level=True)
 
 EVIL = "evil.example"
 LESSON = lessons.Lesson(

@@ -6,10 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -367,13 +365,11 @@ def tallest_rule(png: bytes, colour: str, margin: int = 50) -> int:
 def test_chromium_draws_the_rate_axis_and_the_marks(early_stopped, tmp_path):
     """Vega-Lite checks the spec only in the browser: the nested layers with an independent y axis
     must draw, with the rate (green) and the early-stopping rule (red) on the loss chart."""
-    from browser_support import CHROMIUM, Server, launch_chromium, settle, shoot
+    from browser_support import Server, launch_chromium, settle, shoot
     from playwright.sync_api import expect, sync_playwright
 
     from ui.state import OWNER_COOKIE
 
-    if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium; CI installs it)")
     store, trainer, _ = early_stopped
     server = Server(tmp_path, extra_env={"CLASSIFIER_RUNS_DIR": str(store.root)}).start()
     try:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # pandas and plotly.express load on first use: the first page
 
 SEED_ACCURACY = 0.70  # the seed program's test accuracy on CIFAR-10, drawn as a reference line
 TRAIN_COLOUR, VALIDATION_COLOUR = "#1f77b4", "#ff7f0e"
+BATCH_COLOUR = "#8fbbd9"  # the training colour at half strength on white: the batches' pale line
 RATE_COLOUR = "#2ca02c"  # the learning rate, on the loss chart's right-hand axis
 # Marks on the curves: where the rate dropped, where early stopping stopped, which epoch's weights were kept.
 MARK_STYLES = {"drop": ("#7f7f7f", 2), "stopped": ("#d62728", 14), "kept": ("#2ca02c", 26)}  # colour, label offset
@@ -92,9 +93,16 @@ def training_curves(
         x = {"field": "epoch", "type": "quantitative", "title": labels["epoch"]}
         if total_epochs:
             x["scale"] = {"domain": [0, total_epochs]}
-        y = {"field": "value", "type": "quantitative", "title": None}  # the chart's title names it
+        # The chart's title names the metric. Ticks in short form ("2.5", not "2.500000"), and an
+        # axis from 0 before the first value arrives (an empty loss axis was labelled 0.000000).
+        y = {"field": "value", "type": "quantitative", "title": None, "axis": {"format": "~g"}}
         if metric == "accuracy":
             y["scale"] = {"domain": [0, 1]}
+            y["axis"] = {"format": ".0%"}
+        else:
+            y["scale"] = {"zero": True}
+            if not any(row[2] in series for row in rows):
+                y["scale"]["domain"] = [0, 1]
         with_rate = metric == "loss" and bool(rates)
         colour = {
             "field": "series",
@@ -102,14 +110,16 @@ def training_curves(
             "title": None,
             "scale": {
                 "domain": series + [rate_label] * with_rate,
-                "range": [TRAIN_COLOUR, TRAIN_COLOUR, VALIDATION_COLOUR] + [RATE_COLOUR] * with_rate,
+                "range": [BATCH_COLOUR, TRAIN_COLOUR, VALIDATION_COLOUR] + [RATE_COLOUR] * with_rate,
             },
-            "legend": {"orient": "bottom", "direction": "vertical"},
+            # Each entry drawn as the line it stands for: the batches' thin pale line, the epochs' full
+            # one (one shared circle made "recent batches" and "epoch" look the same).
+            "legend": {"orient": "bottom", "direction": "vertical", "symbolType": "stroke", "symbolStrokeWidth": 3},
         }
         layers = [
             {
                 "transform": [{"filter": {"field": "series", "equal": labels["batches"]}}],
-                "mark": {"type": "line", "opacity": 0.5, "strokeWidth": 1.5},
+                "mark": {"type": "line", "strokeWidth": 1.5},
                 "encoding": {"x": x, "y": y, "color": colour},
             },
             {
@@ -453,10 +463,14 @@ def network_diagram(
     return figure
 
 
-def class_curves(series: list[tuple[str, object, list[dict]]], labels: dict[str, str]) -> go.Figure:
+def class_curves(
+    series: list[tuple[str, object, list[dict]]], labels: dict[str, str], epochs: int | None = None
+) -> go.Figure:
     """The Class page's overlay: one colour per student; their training accuracy as it grows
     (smoothed batch reports, thin) and their test accuracy at each epoch's end (line with markers).
-    `series`: (student, batch points, epoch records)."""
+    `series`: (student, batch points, epoch records); `epochs`: the lesson's, the x axis's length
+    from the start (Plotly's own range for an empty chart ran from -1 to 6). Before any point
+    exists the chart says it waits (`labels["waiting"]`)."""
     import plotly.express as px
 
     figure = go.Figure()
@@ -480,9 +494,16 @@ def class_curves(series: list[tuple[str, object, list[dict]]], labels: dict[str,
                 hovertemplate=f"{name} · {labels['test']}: %{{y:.1%}}",
             )
         )  # fmt: skip
+    if not any(len(trace.x or ()) for trace in figure.data) and labels.get("waiting"):
+        figure.add_annotation(
+            text=labels["waiting"], x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+            font={"size": 15, "color": "#64748b"},
+        )  # fmt: skip
     figure.update_layout(
         height=380,
-        xaxis_title=labels["epoch"],
+        xaxis={"title": labels["epoch"], "range": [0, epochs], "dtick": 1 if epochs <= 20 else None}
+        if epochs
+        else {"title": labels["epoch"]},
         yaxis={"title": labels["accuracy"], "range": [0, 1], "tickformat": ".0%"},
         margin={"l": 10, "r": 10, "t": 20, "b": 10},
         legend={"orientation": "h", "y": -0.25},

@@ -66,6 +66,9 @@ TEXT: dict[str, dict[str, str]] = {
     "data.cifar10": {"en": "CIFAR-10", "zh": "CIFAR-10"},
     "data.shapes": {"en": "Shapes (built in)", "zh": "形状（内置）"},
     "data.upload": {"en": "My zip", "zh": "上传 zip"},
+    "widget.choose": {"en": "Choose options", "zh": "请选择"},
+    "widget.upload": {"en": "Upload", "zh": "上传"},
+    "widget.upload_limit": {"en": "{size} MB per file", "zh": "每个文件不超过 {size} MB"},
     "data.loading": {"en": "Loading data: {detail}", "zh": "正在加载数据：{detail}"},
     "data.failed": {"en": "The data set could not be loaded: {reason}", "zh": "无法加载数据集：{reason}"},
     "data.use_shapes": {"en": "Use the built-in shapes set instead", "zh": "改用内置的形状数据集"},
@@ -163,6 +166,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Waiting for a free training slot: you are number {position} in the queue.",
         "zh": "正在等待空闲的训练位置：你排在第 {position} 位。",
     },
+    "train.starting": {"en": "Starting… ({phase})", "zh": "正在启动…（{phase}）"},
+    "train.starting_plain": {"en": "Starting…", "zh": "正在启动…"},
     "queue.expected": {
         "en": "Expected to start in about {start} and to finish in about {end} (around {at}), from the epoch time "
         "measured on this server.",
@@ -233,6 +238,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "在本服务器上实测：对这个网络计时了几个训练步。全部轮次约需 {total}。",
     },
     "summary.estimate_measuring": {"en": "measuring…", "zh": "正在测量…"},
+    "summary.estimate_line": {"en": "Estimated time per epoch: {value}", "zh": "预计每轮耗时：{value}"},
     "summary.estimate_total": {
         "en": "All {epochs} epochs: about {total} on this server.",
         "zh": "全部 {epochs} 轮：在本服务器上约需 {total}。",
@@ -308,6 +314,18 @@ TEXT: dict[str, dict[str, str]] = {
     "inside.class": {"en": "Class", "zh": "类别"},
     "inside.another": {"en": "Another image", "zh": "换一张"},
     "inside.input": {"en": "What the network sees (32×32)", "zh": "网络看到的图像（32×32）"},
+    "inside.input_true": {
+        "en": "What the network sees (32×32); true class: {label}",
+        "zh": "网络看到的图像（32×32）；真实类别：{label}",
+    },
+    "inside.guess_right": {
+        "en": "True class: {true}. The network's guess is right.",
+        "zh": "真实类别：{true}。网络猜对了。",
+    },
+    "inside.guess_wrong": {
+        "en": "True class: {true}. The network guessed {guess}: wrong.",
+        "zh": "真实类别：{true}。网络猜的是{guess}：猜错了。",
+    },
     "inside.gradcam_class": {"en": "Explain the class", "zh": "要解释的类别"},
     "inside.predicted_class": {"en": "the predicted class", "zh": "预测出的类别"},
     "inside.gradcam_caption": {
@@ -365,6 +383,123 @@ TEXT: dict[str, dict[str, str]] = {
         "也可能根本不属于它认识的任何类别。",
     },
     "predict.bad_file": {"en": "{name}: {reason}", "zh": "{name}：{reason}"},
+    "nav.phone": {"en": "On a phone", "zh": "在手机上"},
+    "phone.title": {"en": "Predict on this phone", "zh": "在这部手机上预测"},
+    "phone.builtin": {
+        "en": "The built-in model runs in this phone's browser: photos stay on the phone.",
+        "zh": "内置模型在这部手机的浏览器中运行：照片只留在手机上。",
+    },
+    "phone.run": {
+        "en": "A student's own network runs in this phone's browser: photos stay on the phone.",
+        "zh": "学生自己训练的网络在这部手机的浏览器中运行：照片只留在手机上。",
+    },
+    "phone.bad_link": {
+        "en": "This phone link does not open any model: it was withdrawn, or mistyped. Ask for a new one.",
+        "zh": "这个手机链接打不开任何模型：它已被撤销或输入有误。请重新获取一个。",
+    },
+    "phone.cannot": {
+        "en": "This browser cannot run the network; open the app's Predict page to predict on the server.",
+        "zh": "这个浏览器无法运行网络；请打开应用的“预测”页面在服务器上预测。",
+    },
+    "predict.phone": {"en": "Open it on a phone", "zh": "在手机上打开"},
+    "predict.phone_caption": {
+        "en": "Scan the code or open the link on a phone (same server, no login): this model then runs in the "
+        "phone's browser, with its camera, and the time per image is measured there. Anyone with the link can "
+        "use this model, nobody can see the photos.",
+        "zh": "用手机扫码或打开链接（同一台服务器，无需登录）：这个模型会在手机浏览器中运行，可以用手机摄像头，"
+        "每张图片的用时也在手机上测量。有链接的人都能使用这个模型，但没有人能看到照片。",
+    },
+    "predict.phone_revoke": {"en": "Withdraw this link", "zh": "撤销这个链接"},
+    "predict.phone_revoked": {
+        "en": "The old link no longer works; a new one is shown.",
+        "zh": "旧链接已失效；下面是新的链接。",
+    },
+    "predict.flavour": {"en": "Model file in the browser", "zh": "浏览器中的模型文件"},
+    "predict.flavour.float32": {"en": "float32 (the server's numbers)", "zh": "float32（与服务器相同的数值）"},
+    "predict.flavour.int8": {"en": "int8 (a quarter of the bytes)", "zh": "int8（只有四分之一大小）"},
+    "predict.flavour_help": {
+        "en": "float32 computes exactly what the server computes. int8 stores weights and activations as 8-bit "
+        "integers (calibrated on 300 training images): about 4× smaller to download, and its probabilities "
+        "differ from the server's by a few hundredths (the Challenges page measures its accuracy).",
+        "zh": "float32 的计算与服务器完全相同。int8 把权重和激活值存成 8 位整数（用 300 张训练图片校准）："
+        "下载量约小 4 倍，概率与服务器相差百分之几（“挑战”页面测量了它的准确率）。",
+    },
+    "predict.preparing": {"en": "Preparing the model for the browser…", "zh": "正在为浏览器准备模型……"},
+    "predict.where": {"en": "Where the network runs", "zh": "网络在哪里运行"},
+    "predict.where.device": {"en": "on this device", "zh": "在这台设备上"},
+    "predict.where.server": {"en": "on the server", "zh": "在服务器上"},
+    "predict.where_help": {
+        "en": "On this device, your browser decodes each photo, shrinks it to 32×32 and runs the network itself: "
+        "the photo is never sent anywhere. On the server, photos are uploaded and the server predicts.",
+        "zh": "在这台设备上：浏览器自己解码照片、缩小到 32×32 并运行网络，照片不会被发送到任何地方。"
+        "在服务器上：照片会被上传，由服务器预测。",
+    },
+    "predict.computed_server": {
+        "en": "Computed on the server: the photos below were uploaded to it.",
+        "zh": "在服务器上计算：下面的照片已上传到服务器。",
+    },
+    "predict.no_runtime": {
+        "en": "On-device prediction is not available on this server: the browser runtime (LiteRT.js, installed by "
+        "`make run` with Node.js and npm) is missing. Predictions are computed on the server.",
+        "zh": "本服务器无法在设备上预测：缺少浏览器运行时（LiteRT.js，由 `make run` 通过 Node.js 和 npm 安装）。"
+        "预测将在服务器上计算。",
+    },
+    "predict.browser_cannot": {
+        "en": "This browser cannot run the network itself ({reason}), so predictions are computed on the server.",
+        "zh": "这个浏览器无法自己运行网络（{reason}），因此预测在服务器上计算。",
+    },
+    "predict.export_failed": {
+        "en": "The model could not be prepared for the browser ({reason}), so predictions are computed on the server.",
+        "zh": "无法为浏览器准备该模型（{reason}），因此预测在服务器上计算。",
+    },
+    "predict.upload_model_server": {
+        "en": "An uploaded model predicts on the server.",
+        "zh": "上传的模型在服务器上预测。",
+    },
+    "ondevice.drop": {
+        "en": "Drop images here, pick several, or take a photo. They stay on this device.",
+        "zh": "把图片拖到这里、一次选择多张，或者拍照。图片只留在这台设备上。",
+    },
+    "ondevice.pick": {"en": "Choose images", "zh": "选择图片"},
+    "ondevice.snap": {"en": "Take the photo", "zh": "拍下这张"},
+    "ondevice.close_camera": {"en": "Close the camera", "zh": "关闭摄像头"},
+    "ondevice.camera_photo": {"en": "camera photo", "zh": "摄像头照片"},
+    "ondevice.no_camera": {
+        "en": "The camera could not be opened ({reason}); choose images instead.",
+        "zh": "无法打开摄像头（{reason}）；请改为选择图片。",
+    },
+    "ondevice.camera": {"en": "Take a photo", "zh": "拍照"},
+    "ondevice.loading": {
+        "en": "Loading the network into this browser…",
+        "zh": "正在把网络加载到这个浏览器中……",
+    },
+    "ondevice.ready": {
+        "en": "Predictions are computed on this device: your photos are not sent anywhere.",
+        "zh": "预测在这台设备上计算：你的照片不会被发送到任何地方。",
+    },
+    "ondevice.timing": {
+        "en": "Median time per image in this browser: {ms} ms ({count} images).",
+        "zh": "在这个浏览器中每张图片的时间中位数：{ms} 毫秒（{count} 张）。",
+    },
+    "ondevice.where": {"en": "Computed on this device in {ms} ms.", "zh": "在这台设备上计算，用时 {ms} 毫秒。"},
+    "ondevice.verdict": {"en": "{name}: {label} ({probability:.0%})", "zh": "{name}：{label}（{probability:.0%}）"},
+    "ondevice.undecodable": {
+        "en": "this browser cannot read it as an image (try PNG or JPEG, or predict on the server)",
+        "zh": "这个浏览器无法把它读成图片（请换成 PNG 或 JPEG，或改为在服务器上预测）",
+    },
+    "ondevice.empty": {"en": "the file is empty", "zh": "文件是空的"},
+    "ondevice.too_big": {
+        "en": "the file is larger than {limit_mb} MB",
+        "zh": "文件超过 {limit_mb} MB",
+    },
+    "ondevice.too_many_pixels": {
+        "en": "the image is {width}×{height} pixels, more than 40 million",
+        "zh": "图片有 {width}×{height} 像素，超过 4000 万",
+    },
+    "ondevice.unavailable": {
+        "en": "This browser cannot run the network: {reason}",
+        "zh": "这个浏览器无法运行网络：{reason}",
+    },
     # Runs page
     "runs.title": {"en": "Runs", "zh": "训练记录"},
     "runs.intro": {
@@ -380,13 +515,12 @@ TEXT: dict[str, dict[str, str]] = {
     "runs.col.status": {"en": "Status", "zh": "状态"},
     "runs.col.dataset": {"en": "Data set", "zh": "数据集"},
     "runs.col.network": {"en": "Filters", "zh": "卷积核"},
-    "runs.col.optimizer": {"en": "Optimizer, rate", "zh": "优化器、学习率"},
+    "runs.col.optimizer": {"en": "Optimizer, rate · batch", "zh": "优化器、学习率 · 批大小"},
     "runs.col.precision": {"en": "Arithmetic", "zh": "数值精度"},
-    "runs.col.batch": {"en": "Batch", "zh": "批大小"},
     "runs.col.epochs": {"en": "Epochs", "zh": "轮数"},
     "runs.col.best_val": {"en": "Best validation", "zh": "最佳验证准确率"},
     "runs.col.test": {"en": "Test accuracy", "zh": "测试准确率"},
-    "runs.col.duration": {"en": "Duration", "zh": "用时"},
+    "runs.took": {"en": "Trained for {duration}.", "zh": "训练用时 {duration}。"},
     "runs.col.owner": {"en": "Whose", "zh": "来源"},
     "runs.mine": {"en": "mine", "zh": "我的"},
     "runs.shared": {"en": "shared", "zh": "共享"},
@@ -712,6 +846,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "only the person who started this run can resume it",
         "zh": "只有开始这次训练的人才能继续它",
     },
+    "msg.run.not_owner_revoke": {
+        "en": "only the person who started this run can withdraw its phone link",
+        "zh": "只有开始这次训练的人才能撤销它的手机链接",
+    },
+    "msg.ondevice.export_failed": {
+        "en": "the model could not be prepared for the browser: {reason}",
+        "zh": "无法为浏览器准备该模型：{reason}",
+    },
     "msg.run.not_owner_stop": {
         "en": "only the person who started this run can stop it",
         "zh": "只有开始这次训练的人才能停止它",
@@ -867,8 +1009,21 @@ TEXT: dict[str, dict[str, str]] = {
         "它比首页和训练页介绍的教程基础网络（卷积核 {seed}）更强；想看那个网络的内部，请用“{seed_preset}”预设训练一次。",
     },
     "model.about_run": {
-        "en": "Shown: {whose}: {preset} settings (convolutions {filters}), trained on {dataset}.",
-        "zh": "当前显示：{whose}：{preset}设置（卷积核 {filters}），数据集 {dataset}。",
+        "en": "Shown: {whose}: {settings} (convolutions {filters}), trained on {dataset}.",
+        "zh": "当前显示：{whose}：{settings}（卷积核 {filters}），数据集 {dataset}。",
+    },
+    "preset.switched_data": {
+        "en": "The {preset} preset trains on another data set: the data set is now {dataset}.",
+        "zh": "“{preset}”预设使用另一个数据集：数据集已切换为{dataset}。",
+    },
+    "preset.settings": {"en": "{preset} settings", "zh": "{preset}设置"},
+    "preset.epochs_variant": {"en": "{preset} network, {epochs} epochs", "zh": "{preset}网络，{epochs} 轮"},
+    "preset.epochs_variant_one": {"en": "{preset} network, {epochs} epoch", "zh": "{preset}网络，{epochs} 轮"},
+    "preset.epochs_variant.help": {
+        "en": "The {preset} network and training, for {epochs} epochs instead of the preset's {planned}: "
+        "the preset's accuracy figure is for {planned} epochs; the time beside is for {epochs}.",
+        "zh": "{preset}预设的网络和训练方式，训练 {epochs} 轮（预设为 {planned} 轮）：预设的准确率参考值对应 {planned} 轮；"
+        "旁边的时间是 {epochs} 轮所需。",
     },
     "model.about_upload": {"en": "Shown: the model you uploaded, {name}.", "zh": "当前显示：你上传的模型 {name}。"},
     "model.whose.latest": {"en": "your latest finished run ({when})", "zh": "你最近完成的训练（{when}）"},
@@ -953,9 +1108,13 @@ TEXT.update(
         "ch.data.augment.both": {"en": "without and with", "zh": "不用和使用都做"},
         "ch.data.augment.without": {"en": "without", "zh": "不用"},
         "ch.data.augment.with": {"en": "with (flip + shift)", "zh": "使用（翻转 + 平移）"},
+        "ch.data.plan_measuring": {
+            "en": "{runs} runs. Measuring how long they take on this server…",
+            "zh": "共 {runs} 次训练。正在本服务器上测量所需时间…",
+        },
         "ch.data.plan_unmeasured": {
-            "en": "{runs} runs. Their time is measured on this server first (see the Train page's estimate).",
-            "zh": "共 {runs} 次训练。所需时间会先在本服务器上测量（见“训练”页的估计）。",
+            "en": "{runs} runs. Their time is measured when no run trains on this server (see the Train page's estimate).",
+            "zh": "共 {runs} 次训练。所需时间会在本服务器没有训练时测量（见“训练”页的估计）。",
         },
         "ch.data.plan": {
             "en": "{runs} runs, roughly {duration} of training in all on this machine.",
@@ -1460,6 +1619,7 @@ TEXT.update(
             "en": "Click a cell of the pooled map (right); its window N is outlined on the map below it (left).",
             "zh": "点击右侧池化后的特征图中的一个格子；它对应的窗口 N 会在左侧的输入特征图上框出。",
         },
+        "learn.image_word": {"en": "image", "zh": "图像"},
         "learn.pool.input": {
             "en": "Input x: the output of {source}, channel {channel}",
             "zh": "输入 x：{source} 的输出，第 {channel} 个通道",
@@ -1991,6 +2151,18 @@ TEXT.update(
         "class.col.epoch": {"en": "Epoch", "zh": "轮次"},
         "class.col.now": {"en": "Test accuracy now", "zh": "当前测试准确率"},
         "class.col.final": {"en": "Final test accuracy", "zh": "最终测试准确率"},
+        "class.waiting": {
+            "en": "Waiting for the first batches: the curves appear here as the students' runs train.",
+            "zh": "正在等待第一批数据：学生的训练开始后，曲线会出现在这里。",
+        },
+        "class.col.now_help": {
+            "en": "The test accuracy after the latest finished epoch; — until the first epoch is tested.",
+            "zh": "最近完成的一轮之后的测试准确率；第一轮测试完成之前显示 —。",
+        },
+        "class.col.final_help": {
+            "en": "The test accuracy at the end of the run; — while it still trains.",
+            "zh": "训练结束时的测试准确率；仍在训练时显示 —。",
+        },
         "class.col.time": {"en": "Time", "zh": "用时"},
         "class.col.queue": {"en": "Queue", "zh": "排队"},
         "rehearse.title": {"en": "Rehearse a lesson before class", "zh": "课前预演一个练习"},

@@ -165,20 +165,23 @@ def run_tag() -> dict | None:
 
 def teacher_panel(config: Config | None) -> None:
     """Make a lesson of the form's settings: what students may change, the task, the class code;
-    the link appears below, with the Class page's link for following the class."""
+    the link appears below, with the Class page's link for following the class. Not drawn while a
+    lesson is open: students follow one, and a teacher leaves it to make another."""
+    if st.session_state.get(LESSON) is not None:
+        return
     with st.expander(t("teach.title"), icon=":material/school:", expanded=False):
         st.caption(t("teach.intro"))
         if config is None:
             st.info(t("teach.fix_first"))
             return
-        active = st.session_state.get(LESSON)
-        st.session_state.setdefault("teach_free", list(active.free) if active else [])
+        st.session_state.setdefault("teach_free", [])
         st.multiselect(
             t("teach.free"),
             list(lessons.FIELDS),
             key="teach_free",
             format_func={name: train_form.field_label(name) for name in lessons.FIELDS}.get,
             help=t("teach.free_help"),
+            **widgets.choose_texts(),
         )
         for name, values in lessons.OFFERABLE.items():
             st.multiselect(
@@ -187,6 +190,7 @@ def teacher_panel(config: Config | None) -> None:
                 key=f"teach_choice_{name}",
                 format_func={v: format_value(name, v) for v in values}.get,
                 help=t("teach.choices_help"),
+                **widgets.choose_texts(),
             )
         st.radio(
             t("teach.locked"),

@@ -52,6 +52,14 @@ def _stop(job) -> None:
         st.session_state[STOP_REFUSED] = error.message
 
 
+def progress_text(snap) -> str:
+    """Epoch and batch once the first epoch's batches are counted; "starting…" (and what the worker
+    is doing) before that, never "batch 0 of 0"."""
+    if not snap.steps_per_epoch:
+        return t("train.starting", phase=say(snap.phase)) if snap.phase is not None else t("train.starting_plain")
+    return t("train.progress", epoch=snap.epoch, epochs=snap.epochs, step=snap.step, steps=snap.steps_per_epoch)
+
+
 def live_panel(run_id: str, notes_shown: dict | None = None) -> None:
     """`notes_shown`: data-set notes the page already shows, by data set (each note appears once)."""
     engine = state.engine()
@@ -74,12 +82,9 @@ def live_panel(run_id: str, notes_shown: dict | None = None) -> None:
             st.button(t("train.cancel"), on_click=_stop, args=(job,), key="cancel")
         return
     if snap.loading is not None:
-        st.progress(min(max(snap.loading, 0.0), 1.0), text=t("data.loading", detail=say(snap.phase)))
+        st.progress(min(max(snap.loading, 0.0), 1.0), text=widgets.loading_text(snap.phase))
     elif not snap.done:
-        st.progress(
-            snap.fraction_done,
-            text=t("train.progress", epoch=snap.epoch, epochs=snap.epochs, step=snap.step, steps=snap.steps_per_epoch),
-        )
+        st.progress(snap.fraction_done, text=progress_text(snap))
     cells = st.columns([1, 1, 1, 1, 1.2])
     cells[0].metric(t("train.epoch"), f"{min(snap.epoch, snap.epochs)} / {snap.epochs}")
     cells[1].metric(t("train.speed"), f"{snap.images_per_second:,.0f}" if snap.images_per_second else "–")

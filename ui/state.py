@@ -198,6 +198,8 @@ def epoch_rates(config: Config, num_classes: int) -> dict[str, float] | str | No
         return MEASURING if child.poll() is None else None
     if engine().training():
         return BUSY
+    if any(other.poll() is None for other in MEASUREMENTS.values()):
+        return MEASURING  # one at a time: two at once on a few cores would slow, and so distort, both
     MEASUREMENTS[key] = subprocess.Popen(
         [sys.executable, "-m", "classifier.estimate", config.to_json(), "1", "0", str(num_classes)],
         stdout=subprocess.DEVNULL,

@@ -63,3 +63,25 @@ def markdown_value(value: object) -> object:
 def for_chart(value: object, limit: int = LIMIT) -> str:
     """The value for Plotly text (titles, ticks, hover labels, annotations): HTML tags shown as text."""
     return html.escape(shown(value, limit), quote=False)
+
+
+# Inside KaTeX's \text{...} these characters are commands or fail ("_" outside math mode is a KaTeX
+# error that shows the whole formula as red source): each gets its text-mode command.
+_LATEX_TEXT = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "%": r"\%",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+}
+
+
+def for_latex(value: object, limit: int = LIMIT) -> str:
+    """The value for the inside of `\\text{...}` in a formula (a layer's or a class's name):
+    every character KaTeX would read as a command escaped, so any name renders as written."""
+    return "".join(_LATEX_TEXT.get(char, char) for char in shown(value, limit))

@@ -64,18 +64,39 @@ def apply_config(config: Config) -> None:
     st.session_state.hp_limit = config.limit or 0
 
 
+PRESET_SWITCHED_DATA = "hp_preset_switched_data"  # a preset just changed the data set: said once
+
+
 def _apply_preset(name: str) -> None:
-    if name in cfg.PRESETS:
-        apply_config(cfg.PRESETS[name])
+    if name not in cfg.PRESETS:
+        return
+    before = st.session_state.get("hp_dataset")
+    apply_config(cfg.PRESETS[name])
+    after = st.session_state.get("hp_dataset")
+    if before != after:  # e.g. the quick demo trains on shapes: never switch the data set silently
+        st.session_state[PRESET_SWITCHED_DATA] = (name, after)
 
 
 def shown_preset() -> str:
-    """The preset the settings are, or "custom" once they match none, so a preset's promise
-    ("about 70% on CIFAR-10 after 10 epochs") is never shown for other settings."""
+    """The preset the settings are, apart from the number of epochs (a seed network trained for 2
+    epochs is still the seed network), or "custom" once they match none."""
     try:
-        return cfg.matching_preset(current_config()) or CUSTOM
+        return cfg.preset_apart_from_epochs(current_config()) or CUSTOM
     except ValueError:
         return CUSTOM
+
+
+def preset_caption(shown: str) -> str:
+    """What the shown preset promises: its own help for its exact settings; for other epochs, which
+    network it is and that its accuracy figure is for its own epochs (a preset's promise ("about 70%
+    on CIFAR-10 after 10 epochs") is never shown for other settings)."""
+    if shown == CUSTOM:
+        return t("preset.custom.help")
+    planned = cfg.PRESETS[shown].epochs
+    epochs = st.session_state.get("hp_epochs", planned)
+    if epochs == planned:
+        return t(f"preset.{shown}.help")
+    return t("preset.epochs_variant.help", preset=t(f"preset.{shown}"), epochs=epochs, planned=planned)
 
 
 def waiting_for_zip() -> bool:
@@ -199,7 +220,14 @@ def preset_section() -> None:
         key=PRESET,
         format_func=labels("preset", (*cfg.PRESET_NAMES, CUSTOM)).get,
     )
-    st.caption(t(f"preset.{shown}.help"))
+    st.caption(preset_caption(shown))
+    switched = st.session_state.pop(PRESET_SWITCHED_DATA, None)
+    if switched:
+        name, dataset = switched
+        st.info(
+            t("preset.switched_data", preset=t(f"preset.{name}"), dataset=t(f"data.{dataset}")),
+            icon=":material/swap_horiz:",
+        )
 
 
 def data_section() -> None:
@@ -428,6 +456,6 @@ def schedule_controls() -> None:
         disabled=not watching,
         persist_state="session",
     )
-    right.toggle(
+    _form.toggle(  # the whole width: in half of it the label was cut to "Keep the best epoch's w…"
         t("train.restore_best"), key="hp_restore_best", help=t("train.restore_best_help"), persist_state="session"
     )

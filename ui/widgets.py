@@ -10,13 +10,13 @@ import numpy as np
 import streamlit as st
 
 from classifier import inspect
-from classifier.config import PRESETS, SEED, matching_preset
+from classifier.config import PRESETS, SEED, matching_preset, preset_apart_from_epochs
 from classifier.data import DatasetError, describe_source
 from classifier.messages import ClassifierError, Message
 from classifier.predict import ModelError, default_model_info
 from classifier.runs import RunError, RunInfo, can_modify
 from ui import charts, state
-from ui.i18n import class_names, say, t, t_text
+from ui.i18n import class_names, language, say, t, t_text
 from ui.text import plain, shown
 
 
@@ -27,6 +27,37 @@ def describe_run(info: RunInfo) -> str:
     dataset = info.dataset_name or describe_source(info.config.dataset)
     sharer = f" · {info.shared_as}" if info.public and info.shared_as and info.owner != state.owner() else ""
     return f"{when} · {dataset} · {t('status.' + info.status)}{accuracy}{sharer}"
+
+
+def choose_texts() -> dict:
+    """The keyword arguments that put a multiselect's own texts in the reader's language: its
+    placeholder ("Choose options"), and in Chinese no "Select all" / "Select N matches" entry, whose
+    English text Streamlit 1.67 offers no way to change (`select_all=False` removes the entry)."""
+    texts = {"placeholder": t("widget.choose")}
+    if language() != "en":
+        texts["select_all"] = False
+    return texts
+
+
+def streamlit_texts() -> None:
+    """On a page not in English, the file uploader's button ("Upload") and its size line ("200MB per
+    file") in the reader's language. Streamlit 1.67 has no option for either (upstream issue
+    streamlit/streamlit#13500), so a style sheet keyed by the uploader's test ids hides the English
+    words and writes ours in their place; tests/test_friction_browser_2.py checks the result, and
+    so fails if an upgrade changes the uploader's markup."""
+    if language() == "en":
+        return
+    size = int(st.get_option("server.maxUploadSize"))
+    button = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
+    size_line = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+    st.html(
+        f"""<style>
+{button} {{ font-size: 0; }}
+{button}::after {{ content: "{t("widget.upload")}"; font-size: 1rem; }}
+{size_line} {{ font-size: 0; }}
+{size_line}::after {{ content: "{t("widget.upload_limit", size=size)}"; font-size: 0.875rem; }}
+</style>"""
+    )
 
 
 def derived_picker(label: str, options: list, shown, on_pick, key: str, **kwargs) -> None:
@@ -51,10 +82,46 @@ def derived_picker(label: str, options: list, shown, on_pick, key: str, **kwargs
         required=True,
         **kwargs,
     )
+    _keyboard_friendly(widget_key, refocus=st.session_state.pop(f"{key}#refocus", False))
+
+
+# Streamlit 1.67's segmented control makes every option a tab stop, so Shift+Tab into it lands on
+# the last option ("Custom") rather than the chosen one; and a derived_picker draws a new control
+# after each pick (see above), so the focus ring vanished with the old one. This script makes the
+# chosen option the control's one tab stop (the arrow keys still move between options, as a radio
+# group's do) and, after a pick, gives the new control's chosen option the focus back.
+_KEYBOARD_SCRIPT = """<script>
+(() => {
+  let tries = 0;
+  const apply = () => {
+    const box = document.querySelector(%(selector)s);
+    const buttons = box ? [...box.querySelectorAll("button[role='radio']")] : [];
+    const chosen = buttons.find((button) => button.getAttribute("aria-checked") === "true");
+    if (!chosen) { if (tries++ < 50) setTimeout(apply, 100); return; }
+    buttons.forEach((button) => { button.tabIndex = button === chosen ? 0 : -1; });
+    box.addEventListener("focusout", () => setTimeout(() => {
+      if (!box.contains(document.activeElement)) buttons.forEach((b) => { b.tabIndex = b === chosen ? 0 : -1; });
+    }));
+    box.addEventListener("focusin", () => buttons.forEach((b) => { b.tabIndex = 0; }));
+    if (%(refocus)s) chosen.focus({focusVisible: true});
+  };
+  apply();
+})();
+</script>"""
+
+
+def _keyboard_friendly(widget_key: str, refocus: bool) -> None:
+    import json
+    import re
+
+    selector = ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key.strip())  # the class Streamlit gives it
+    script = _KEYBOARD_SCRIPT % {"selector": json.dumps(selector), "refocus": "true" if refocus else "false"}
+    st.html(script, unsafe_allow_javascript=True, width="content")
 
 
 def _picked(widget_key: str, picks: str, shown, on_pick) -> None:
     st.session_state[picks] = st.session_state.get(picks, 0) + 1
+    st.session_state[picks.replace("#picks", "#refocus")] = True
     option = st.session_state[widget_key]
     if option != shown:
         on_pick(option)
@@ -128,14 +195,25 @@ def model_note(choice: state.ModelChoice, latest: bool = False) -> str:
         whose = t("model.whose.shared", name=run.shared_as, when=when)
     else:
         whose = t("model.whose.class", when=when)
-    preset = matching_preset(run.config)
     return t(
         "model.about_run",
         whose=whose,
-        preset=t(f"preset.{preset or 'custom'}"),
+        settings=settings_name(run.config),
         filters=_filters(run.config.conv_filters),
         dataset=run.dataset_name or describe_source(run.config.dataset),
     )
+
+
+def settings_name(config) -> str:
+    """A run's settings in words: "Seed settings", "Seed network, 2 epochs", "Custom settings"."""
+    exact = matching_preset(config)
+    if exact:
+        return t("preset.settings", preset=t(f"preset.{exact}"))
+    near = preset_apart_from_epochs(config)
+    if near:
+        key = "preset.epochs_variant_one" if config.epochs == 1 else "preset.epochs_variant"
+        return t(key, preset=t(f"preset.{near}"), epochs=config.epochs)
+    return t("preset.settings", preset=t("preset.custom"))
 
 
 def _filters(conv_filters) -> str:
@@ -159,7 +237,10 @@ def run_warnings(warnings, skip=()) -> None:
 
 
 def share_panel(info: RunInfo, key: str) -> None:
-    """Share a run with the class under a display name, or stop sharing; confirmed on screen."""
+    """Share a run with the class under a display name, or stop sharing; confirmed on screen.
+    Drawn for the run's owner only (the store refuses anyone else too)."""
+    if not can_modify(info, state.owner()):
+        return
     with st.container(border=True):
         st.markdown(f"**{t('share.title')}**")
         if info.public:
@@ -167,7 +248,12 @@ def share_panel(info: RunInfo, key: str) -> None:
             st.button(t("share.stop"), key=f"{key}_stop", on_click=_share, args=(info.run_id, False, None, key))
         else:
             st.caption(t("share.private"))
-            st.session_state.setdefault(f"{key}_name", info.shared_as or st.session_state.get("share_name", ""))
+            # The name given to the class before Start (a lesson's) is offered here too: typed once.
+            given = info.shared_as or (info.lesson or {}).get("student") or st.session_state.get("share_name", "")
+            if st.session_state.get(f"{key}_name_run") != info.run_id:  # once per run: then it is theirs to edit
+                st.session_state[f"{key}_name_run"] = info.run_id
+                if given or f"{key}_name" not in st.session_state:
+                    st.session_state[f"{key}_name"] = given
             left, right = st.columns([3, 2], vertical_alignment="bottom")
             left.text_input(t("share.name"), key=f"{key}_name", max_chars=80, help=t("share.name_help"))
             right.button(
@@ -209,13 +295,21 @@ def load_choice(choice: state.ModelChoice):
         return None
 
 
+def loading_text(phase) -> str:
+    """The loading bar's line: "Loading data: <what is read now>", once ("Loading data" alone when
+    the worker has said no more than that; it read "Loading data: Loading data")."""
+    if phase is None or phase.code == "engine.phase_loading":
+        return t("msg.engine.phase_loading")
+    return t("data.loading", detail=say(phase))
+
+
 def load_dataset_or_explain(source: str, limit: int | None, key: str):
     """The data set, with a progress bar on first load; on failure a clear message and,
     for CIFAR-10, a one-click switch to the built-in shapes set."""
     bar = st.empty()
 
     def progress(fraction: float, message: Message) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=t("data.loading", detail=say(message)))
+        bar.progress(min(max(fraction, 0.0), 1.0), text=loading_text(message))
 
     try:
         dataset = state.dataset(source, limit, progress=progress)
@@ -414,14 +508,14 @@ def pick_image(dataset, key: str) -> tuple[np.ndarray | None, int | None]:
         try:
             return load_input(upload.getvalue()), None
         except ImageError as error:
-            st.error(t("predict.bad_file", name=upload.name, reason=str(error)))
+            st.error(t("predict.bad_file", name=upload.name, reason=say(error)))
             return None, None
     candidates = np.arange(len(dataset.y_test))
     if source == "class":
         chosen = st.selectbox(
             t("inside.class"),
             range(len(dataset.classes)),
-            format_func=dataset.classes.__getitem__,
+            format_func=class_names(dataset.classes).__getitem__,
             key=f"{key}_class",
             persist_state="session",
         )

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from classifier.data.dataset import Dataset, DatasetError, Progress
+from classifier.files import atomic_path
 from classifier.messages import Message
 
 CACHE_ENV = "CLASSIFIER_CACHE_DIR"
@@ -90,8 +91,7 @@ def _write_cache(file: Path, dataset: Dataset) -> None:
     """Best effort: a read-only or full cache folder only costs speed next time."""
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        partial = file.with_suffix(f".{os.getpid()}.partial")
-        with open(partial, "wb") as handle:
+        with atomic_path(file) as partial, open(partial, "wb") as handle:
             np.savez(
                 handle,
                 name=dataset.name,
@@ -102,7 +102,6 @@ def _write_cache(file: Path, dataset: Dataset) -> None:
                 y_test=dataset.y_test,
                 notes=np.array([json.dumps(note.to_dict()) for note in dataset.notes], dtype=str),
             )
-        os.replace(partial, file)
     except OSError:
         pass
 

@@ -3,14 +3,13 @@ read with guards against hostile archives (unsafe paths, zip bombs, huge files).
 
 from __future__ import annotations
 
-import os
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from classifier import images
+from classifier import images, machine
 from classifier.data.dataset import Dataset, DatasetError, Progress
 from classifier.messages import Message, as_message
 
@@ -148,7 +147,7 @@ def _decode_all(files: Files, names: list[str], progress: Progress | None, label
         except (images.ImageError, KeyError, zipfile.BadZipFile, OSError) as error:
             failures.append((names[index], as_message(error)))
 
-    workers = min(8, os.cpu_count() or 1)
+    workers = min(8, machine.usable_cores())
     step = 2000
     with ThreadPoolExecutor(workers) as pool:
         for start in range(0, len(names), step):

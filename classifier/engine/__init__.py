@@ -19,7 +19,7 @@ import threading
 import time
 from typing import Any
 
-from classifier import sharing
+from classifier import machine, sharing
 from classifier.config import Config
 from classifier.engine import plan
 from classifier.engine.local import WorkerProcess
@@ -30,7 +30,7 @@ from classifier.runs import ACTIVE, PROCESS_TOKEN, RunError, RunInfo, RunStore, 
 
 __all__ = ["BatchPoint", "Engine", "FollowerJob", "Progress", "TrainingJob", "create_engine"]
 
-DEFAULT_MAX_CONCURRENT = max(1, (os.cpu_count() or 2) // 2)
+DEFAULT_MAX_CONCURRENT = max(1, machine.usable_cores() // 2)
 STARTUP_SECONDS = 5.0  # a run's loading, building and testing, until one has been measured here
 PLAN_SECONDS = 1.0  # many pages ask for the queue's times at once: worked out once a second
 FAIR_WINDOW_S = 3 * 3600  # runs started this recently count towards a student's turn (about a lesson)

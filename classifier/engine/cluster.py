@@ -44,8 +44,9 @@ from classifier import timeline
 from classifier.engine import RAY_ADDRESS_ENV, Engine, TrainingJob, is_loopback
 from classifier.engine.progress import Progress
 from classifier.engine.worker import FolderSink, Worker
+from classifier.files import write_bytes_atomic
 from classifier.messages import ClassifierError, Message
-from classifier.runs import ACTIVE, RunError, RunInfo, RunStore, write_bytes_atomic
+from classifier.runs import ACTIVE, RunError, RunInfo, RunStore
 from classifier.schedules import TENSORBOARD_DIR
 
 CPUS_ENV = "CLASSIFIER_RAY_CPUS"

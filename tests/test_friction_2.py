@@ -1,0 +1,270 @@
+"""Issue 25: what made a new teacher (in Chinese) and a new student (in English) hesitate, checked
+through AppTest on the pages as they tried them, in the language each used. The real browser's view
+(KaTeX, typing while the estimate arrives, Streamlit's own widget texts, the keyboard) is in
+tests/test_friction_browser_2.py."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+
+import pytest
+from app_support import app_at, button, charts, en, picker, zh
+from conftest import PHOTOS
+from polling import wait_for
+from streamlit.testing.v1 import AppTest
+
+from classifier import estimate, lessons
+from classifier.config import SEED, Config
+from ui import state
+from ui.i18n import TEXT
+
+OWNER = "friction2-" + secrets.token_urlsafe(12)
+_RUNS: dict[str, str] = {}
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def train(config: Config, owner: str = OWNER, lesson: dict | None = None) -> str:
+    job = state.engine().submit(config, owner=owner, lesson=lesson)
+    assert job.wait(300) and job.snapshot().status == "finished", job.snapshot().status
+    return job.run_id
+
+
+def shapes_run() -> str:
+    """One finished run of OWNER's: the quick demo's network on the whole shapes set, for one epoch."""
+    if "shapes" not in _RUNS:
+        _RUNS["shapes"] = train(Config(dataset="shapes", epochs=1))
+    return _RUNS["shapes"]
+
+
+def in_app(function, lang: str = "en", **values) -> AppTest:
+    """`function(**values)` run as a tiny Streamlit script in `lang` (ui helpers read the language
+    from session state)."""
+    at = AppTest.from_function(function, kwargs=values, default_timeout=60)
+    at.session_state["language"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# --- 1. every formula renders, whatever the layer is called ----------------------------------------
+
+
+def test_names_in_a_formula_are_escaped_for_katex():
+    from ui.text import for_latex
+
+    assert for_latex("act1_2") == r"act1\_2"
+    assert for_latex("a{b}$c&d#e%f^g~h\\i") == (
+        r"a\{b\}\$c\&d\#e\%f\textasciicircum{}g\textasciitilde{}h\textbackslash{}i"
+    )
+    assert for_latex("飞机") == "飞机"
+
+
+def _bare_specials(latex: str) -> list[str]:
+    """Characters KaTeX cannot take bare inside \\text{...} (the issue's `\\text{act1_2}`)."""
+    found = []
+    for inside in re.findall(r"\\text\{((?:[^{}]|\\\{|\\\})*)\}", latex):
+        found += re.findall(r"(?<!\\)[_$&#%^~]", inside)
+    return found
+
+
+def test_learn_pooling_formula_escapes_every_pooling_layer_of_the_built_in_model():
+    at = app_at("pages/learn.py")
+    at.segmented_control(key="learn_source").set_value("upload").run()
+    at.file_uploader(key="learn_upload").set_value(("dog.jpg", (PHOTOS / "dog.jpg").read_bytes(), "image/jpeg")).run()
+    at.segmented_control(key="learn_section").set_value("pool").run()
+    layers = at.selectbox(key="learn_pool_layer").options
+    assert len(layers) >= 2
+    seen_sources = []
+    for layer in layers:
+        at.selectbox(key="learn_pool_layer").set_value(layer).run()
+        assert not at.exception
+        formulas = texts(at.latex)
+        window = next(f for f in formulas if r"\qquad x:" in f)
+        seen_sources.append(window.split(r"\text{")[1])
+        assert not any(_bare_specials(f) for f in formulas), formulas
+    assert any(r"\_" in source for source in seen_sources), seen_sources  # the layer names have "_"
+
+
+# --- 2. the estimate arrives without resetting the page (the browser test types meanwhile) --------
+
+
+def test_the_estimate_is_remembered_once_so_it_never_changes_by_itself(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLASSIFIER_CACHE_DIR", str(tmp_path))
+    key = estimate.cache_key(SEED, 10)
+    estimate.remember(key, {"train_image": 0.001, "validate_image": 0.0002})
+    estimate.remember(key, {"train_image": 0.002, "validate_image": 0.0004})  # a second measurement
+    assert estimate.cached_rates(SEED, 10) == {"train_image": 0.001, "validate_image": 0.0002}
+
+
+# --- 3 and 4. the Class page: dashes, not None; the lesson's epochs on the chart ---------------------
+
+
+def test_class_leaderboard_shows_a_dash_where_a_run_has_no_accuracy_yet_and_the_lessons_epochs():
+    lesson = lessons.Lesson.from_config(
+        Config(dataset="shapes", limit=120, epochs=2, validation="none"), title="Dash", class_code="DASH25"
+    )
+    train(lesson.config, owner="student-dash-0123456789", lesson=lesson.tag("Ana"))
+    for lang in ("en", "zh"):
+        at = app_at("pages/class_.py", lang=lang, query={"class": "DASH25"})
+        table = at.dataframe[0].value
+        now = TEXT["class.col.now"][lang]
+        assert list(table[now]) == ["—"]  # no test between epochs: nothing to show, and not "None"
+        assert re.fullmatch(r"\d+\.\d%", table[TEXT["class.col.final"][lang]][0])
+        assert not any("None" in str(value) for value in table.to_numpy().ravel())
+        layout = json.loads(charts(at)[0].proto.spec)["layout"]
+        assert layout["xaxis"]["range"] == [0, 2]  # the lesson's epochs, not Plotly's -1 to 6
+
+
+def test_class_chart_before_any_data_waits_over_the_lessons_epochs():
+    from ui.charts import class_curves
+
+    figure = class_curves([("Ana", [], []), ("Bo", [], [])], {**_chart_labels(), "waiting": "waiting"}, 10)
+    assert list(figure.layout.xaxis.range) == [0, 10]
+    assert [a.text for a in figure.layout.annotations] == ["waiting"]
+    figure = class_curves([("Ana", [], [{"epoch": 1, "val_accuracy": 0.5}])], {**_chart_labels(), "waiting": "w"}, 10)
+    assert not figure.layout.annotations  # gone once there is something to draw
+
+
+def _chart_labels() -> dict[str, str]:
+    return {"epoch": "Epoch", "accuracy": "Accuracy", "train": "train", "test": "test"}
+
+
+# --- 5 and 7. the first seconds of a run: "starting…", loading said once, a sensible loss axis ------
+
+
+def _progress_lines():
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    from classifier.messages import Message
+    from ui.live import progress_text
+    from ui.widgets import loading_text
+
+    start = SimpleNamespace(epoch=1, epochs=2, step=0, steps_per_epoch=0, phase=Message("engine.phase_building"))
+    going = SimpleNamespace(epoch=1, epochs=2, step=5, steps_per_epoch=94, phase=Message("engine.phase_training"))
+    st.text(progress_text(start))
+    st.text(progress_text(going))
+    st.text(loading_text(Message("engine.phase_loading")))
+
+
+def test_a_run_says_starting_until_its_batches_are_counted_and_loading_once():
+    for lang in ("en", "zh"):
+        at = in_app(_progress_lines, lang)
+        starting, going, loading = texts(at.text)
+        assert starting == TEXT["train.starting"][lang].format(phase=TEXT["msg.engine.phase_building"][lang])
+        assert "0 of 0" not in starting and "0/0" not in starting
+        assert going == TEXT["train.progress"][lang].format(epoch=1, epochs=2, step=5, steps=94)
+        assert loading == TEXT["msg.engine.phase_loading"][lang]  # not "正在加载数据：正在加载数据"
+
+
+def test_the_live_charts_axes_before_the_first_batch():
+    from ui.charts import training_curves
+
+    labels = {k: k for k in ("loss", "accuracy", "batches", "train", "validation", "epoch", "reference")}
+    curves = training_curves([], [], labels, None, 2)
+    loss_y = curves["loss"][1]["layer"][0]["encoding"]["y"]
+    assert loss_y["scale"]["domain"] == [0, 1] and loss_y["axis"]["format"] == "~g"  # not 0.000000
+    assert curves["accuracy"][1]["layer"][0]["encoding"]["y"]["axis"]["format"] == ".0%"
+
+
+# --- 8. one translation of the class names ---------------------------------------------------------
+
+
+@pytest.mark.cifar  # the built-in model's test images
+def test_challenges_explanations_name_cifar_classes_in_chinese():
+    at = app_at("pages/challenges.py", lang="zh")
+    picked = at.selectbox(key="ch_explain_class_pick")
+    assert picked.options[:3] == [zh("class.cifar10.airplane"), zh("class.cifar10.automobile"), "鸟"]
+    explained = at.selectbox(key="ch_explain_class")
+    assert zh("class.cifar10.truck") in explained.options and "truck" not in explained.options
+
+
+# --- 9 and 10. a lesson: the name typed once; no teacher's panel for students ------------------------
+
+
+def test_the_name_given_before_start_is_in_the_share_box_and_students_see_no_lesson_maker():
+    lesson = lessons.Lesson.from_config(Config(dataset="shapes", limit=60, epochs=1), title="Name", class_code="NAME25")
+    at = app_at("pages/train.py", lang="zh", owner="student-name-0123456789", query={"lesson": lesson.token()})
+    assert zh("teach.title") not in [e.label for e in at.expander]  # hidden while the lesson is open
+    at.text_input(key="lesson_student").input("王小明").run()
+    button(at, "start").click().run()
+    job = state.engine().job(at.session_state["job_id"])
+    assert job is None or job.wait(180)
+    wait_for(lambda: at.run() and not any(b.key == "stop" for b in at.button), timeout=60, interval=0.2)
+    at.run()
+    assert at.text_input(key="train_share_name").value == "王小明"
+    button(at, "lesson_leave").click().run()
+    assert zh("teach.title") in [e.label for e in at.expander]  # a teacher leaves the lesson to make one
+
+
+# --- 11. a preset with other epochs is still that preset --------------------------------------------
+
+
+def test_changing_only_the_epochs_keeps_the_preset_and_its_name():
+    at = app_at("pages/train.py")
+    at.number_input(key="hp_epochs").set_value(2).run()
+    assert picker(at, "hp_preset").value == "seed"
+    captions = texts(at.caption)
+    assert en("preset.epochs_variant.help").format(preset=en("preset.seed"), epochs=2, planned=10) in captions
+    assert en("preset.custom.help") not in captions
+    at.toggle(key="hp_batch_norm").set_value(True).run()  # another network: custom, no promise
+    assert picker(at, "hp_preset").value == "custom" and en("preset.custom.help") in texts(at.caption)
+
+
+def test_inside_names_a_run_with_a_presets_network_and_other_epochs():
+    shapes_run()  # the quick demo's settings, trained for 1 epoch instead of 10
+    at = app_at("pages/inside.py", owner=OWNER)
+    settings = en("preset.epochs_variant_one").format(preset=en("preset.quick"), epochs=1)
+    assert any(f"{settings} (convolutions 32 → 64 → 64)" in c for c in texts(at.caption)), texts(at.caption)
+    assert not any(en("preset.custom") in c for c in texts(at.caption))
+
+
+# --- 12. little data: the expected time before Start, defaults that fit a lesson ----------------------
+
+
+def test_little_data_shows_the_measured_total_before_start_with_lesson_sized_defaults():
+    from classifier import sweep
+
+    planned = sweep.plan(Config(epochs=3), [0.05, 0.25, 1.0], [(), sweep.WITH_AUGMENTATION])
+    for _, _, config in planned:  # as if measured on this server (the page's measurement is tested on Train)
+        key = estimate.cache_key(config.replace(train_fraction=1.0), 10)
+        estimate.remember(key, {"train_image": 1e-4, "validate_image": 2e-5})
+    at = app_at("pages/challenges.py", lang="zh")
+    assert at.number_input(key="ch_sweep_epochs").value == 3
+    assert at.pills(key="ch_sweep_fractions").value == [0.05, 0.25, 1.0]
+    plan = [c for c in texts(at.caption) if c.startswith("共 6 次训练")]
+    # 3 epochs of 5%, 25% and all of 50,000 images, each with and without augmentation, at 0.1 ms an
+    # image, plus the 10,000 test images at 0.02 ms after each epoch: 2 × 3 × (65,000 × 0.1 + 3 × 200) ms
+    assert plan == [zh("ch.data.plan").format(runs=6, duration=zh("duration.seconds").format(s=43))], texts(at.caption)
+
+
+# --- 13. Inside: the test image's true class, and whether the guess is right ---------------------------
+
+
+def test_inside_shows_a_test_images_true_class_and_whether_the_guess_is_right():
+    shapes_run()
+    at = app_at("pages/inside.py", owner=OWNER, lang="zh")
+    verdicts = [s.value for s in at.success] + [e.value for e in at.error]
+    assert len(verdicts) == 1 and verdicts[0].startswith("真实类别："), verdicts
+    assert ("网络猜对了" in verdicts[0]) != ("猜错了" in verdicts[0])
+
+
+# --- 14. a preset that changes the data set says so ----------------------------------------------------
+
+
+def test_a_preset_that_switches_the_data_set_says_so():
+    at = app_at("pages/train.py")
+    picker(at, "hp_preset").set_value("quick").run()
+    assert at.radio(key="hp_dataset").value == "shapes"
+    notice = en("preset.switched_data").format(preset=en("preset.quick"), dataset=en("data.shapes"))
+    assert notice in texts(at.info)
+    at.run()
+    assert notice not in texts(at.info)  # said once
+    picker(at, "hp_preset").set_value("strong").run()  # back to CIFAR-10: said too
+    assert en("preset.switched_data").format(preset=en("preset.strong"), dataset=en("data.cifar10")) in texts(at.info)

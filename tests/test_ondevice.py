@@ -1,0 +1,91 @@
+"""On-device prediction's server side: capability tokens, the exported model file, the fallback page."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from app_support import app_at
+from conftest import PHOTOS
+
+from classifier import ondevice
+from classifier.config import Config
+from classifier.runs import RunError, RunStore
+
+
+@pytest.fixture
+def store(tmp_path):
+    return RunStore(tmp_path / "runs")
+
+
+def test_a_token_is_given_only_to_readers_who_may_see_the_run(store):
+    run = store.create(Config(dataset="shapes"), owner="alice")
+    token = ondevice.device_token(store, run.run_id, "alice")
+    assert len(token) >= 40 and token != run.run_id
+    assert ondevice.device_token(store, run.run_id, "alice") == token  # one token per run
+    with pytest.raises(RunError):
+        ondevice.device_token(store, run.run_id, "bob")
+    assert ondevice.run_for_token(store, token) == run.run_id
+    assert ondevice.run_for_token(store, run.run_id) is None  # the run id alone opens nothing
+    assert ondevice.run_for_token(store, token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+
+
+def test_only_the_owner_revokes_and_revoking_removes_the_served_copies(store, tmp_path):
+    run = store.create(Config(dataset="shapes"), owner="alice")
+    token = ondevice.device_token(store, run.run_id, "alice")
+    served = tmp_path / "served"
+    copies = ondevice.store_folder(store, served) / token
+    copies.mkdir(parents=True)
+    (copies / "model.tflite").write_bytes(b"x")
+    with pytest.raises(RunError):
+        ondevice.revoke_token(store, run.run_id, "bob", served)
+    ondevice.revoke_token(store, run.run_id, "alice", served)
+    assert ondevice.run_for_token(store, token) is None
+    assert not copies.exists()
+    assert ondevice.device_token(store, run.run_id, "alice") != token  # a new link, the old one dead
+
+
+def test_a_deleted_runs_served_copies_are_pruned_and_no_other_servers(store, tmp_path):
+    served = tmp_path / "served"
+    kept, deleted = (store.create(Config(dataset="shapes"), owner="alice") for _ in range(2))
+    deleted.status = "finished"
+    store.save(deleted)
+    folders = {}
+    for run in (kept, deleted):
+        folders[run.run_id] = ondevice.store_folder(store, served) / ondevice.device_token(store, run.run_id, "alice")
+        folders[run.run_id].mkdir(parents=True)
+    other = RunStore(tmp_path / "other-runs")  # another server's runs: its copies are not ours to prune
+    elsewhere = ondevice.store_folder(other, served) / "some-token"
+    elsewhere.mkdir(parents=True)
+    store.delete(deleted.run_id, "alice")
+    assert ondevice.prune_served(store, served) == [folders[deleted.run_id].name]
+    assert folders[kept.run_id].is_dir() and not folders[deleted.run_id].exists() and elsewhere.is_dir()
+
+
+def test_the_browser_model_file_predicts_like_keras(saved_model_path, tmp_path, shapes_data):
+    """The exported file has a fixed batch of one (the browser's runtime wants static shapes) and
+    gives Keras's probabilities; a second call reuses the file."""
+    from classifier.export import LiteRTModel, runtime_available
+    from classifier.predict import load_model
+
+    path = ondevice.served_model(saved_model_path, tmp_path)
+    assert ondevice.served_model(saved_model_path, tmp_path) == path
+    if not runtime_available():
+        pytest.skip("ai-edge-litert is not installed")
+    runner = LiteRTModel(path.read_bytes())
+    assert list(runner.interpreter.get_input_details()[0]["shape"]) == [1, 32, 32, 3]
+    image = shapes_data.x_test[:1]
+    keras = load_model(saved_model_path).probabilities(image)
+    np.testing.assert_allclose(runner.probabilities(image), keras, atol=1e-3)  # the issue's float32 bound
+
+
+def test_without_the_runtime_the_page_predicts_on_the_server_and_says_why(monkeypatch, tmp_path):
+    import ui.ondevice
+
+    monkeypatch.setattr(ui.ondevice, "VENDOR", tmp_path / "missing")
+    at = app_at("pages/predict.py", session={"predict_where": "device"})
+    assert any("browser runtime" in info.value for info in at.info)
+    assert "predict_where" not in [radio.key for radio in at.radio]
+    at.file_uploader(key="predict_files").set_value([("dog.jpg", (PHOTOS / "dog.jpg").read_bytes(), "image/jpeg")])
+    at.run()
+    assert not at.exception
+    assert any("Computed on the server" in caption.value for caption in at.caption)

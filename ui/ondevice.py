@@ -1,0 +1,127 @@
+"""The on-device predictor: a Streamlit v1 component (web/ondevice/) that runs the model in the browser.
+
+The component's folder is served by Streamlit itself (`/component/...`, with proper content types),
+so the same origin delivers the page, the LiteRT.js runtime copied there by `make` (web/install.sh)
+and the model files (web/ondevice/models/, see classifier/ondevice.py). The component tells the page
+only whether the runtime works; photos and results stay in the browser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from classifier import ondevice
+from classifier.predict import DEFAULT_MODEL, UNSURE_BELOW, run_checkpoint
+from ui import state
+from ui.i18n import TEXT, language
+
+COMPONENT = Path(__file__).resolve().parent.parent / "web" / "ondevice"
+VENDOR = COMPONENT / "vendor"
+SERVED = COMPONENT / "models"
+RUNTIME_FILES = ("litert.js", "wasm-utils.js", "litert_wasm_internal.js", "litert_wasm_internal.wasm")
+
+_predictor = components.declare_component("ondevice_predictor", path=str(COMPONENT))
+
+
+def runtime_installed() -> bool:
+    """True when `make` installed LiteRT.js into the component's folder (needs Node/npm)."""
+    return all((VENDOR / name).is_file() for name in RUNTIME_FILES)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _served(keras_path: str, stamp: float, folder: str, flavour: str = "float32", dataset: str = "cifar10") -> str:
+    """The model file's path relative to the component (exported once per model file and flavour)."""
+    del stamp  # part of the cache key: a new checkpoint is a new file
+    target = ondevice.served_model(Path(keras_path), COMPONENT / folder, flavour, dataset)
+    return target.relative_to(COMPONENT).as_posix()
+
+
+def _token_folder(token: str) -> str:
+    return (ondevice.store_folder(state.engine().store, SERVED) / token).relative_to(COMPONENT).as_posix()
+
+
+def builtin_url(flavour: str = "float32") -> str:
+    folder = (SERVED / ondevice.BUILTIN_FOLDER).relative_to(COMPONENT).as_posix()
+    return _served(str(DEFAULT_MODEL), DEFAULT_MODEL.stat().st_mtime, folder, flavour)
+
+
+def run_token(choice: state.ModelChoice) -> str:
+    """The run's capability token, for a reader who may see the run (RunError otherwise)."""
+    return ondevice.device_token(state.engine().store, choice.run_id, choice.viewer or state.owner())
+
+
+def run_url(choice: state.ModelChoice, flavour: str = "float32") -> str:
+    path, _ = run_checkpoint(state.engine().store, choice.run_id, choice.viewer or state.owner())
+    return _served(str(path), path.stat().st_mtime, _token_folder(run_token(choice)), flavour, choice.dataset)
+
+
+def served_for_token(keras_path: Path, token: str) -> str:
+    """A run's model file for whoever holds its token (the phone page; the token was checked)."""
+    return _served(str(keras_path), keras_path.stat().st_mtime, _token_folder(token))
+
+
+def phone_link(choice: state.ModelChoice) -> str:
+    """The phone page's address for the model shown, on the host this browser reached the app by."""
+    base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0] or ""
+    query = "" if choice.run_id is None else f"m={run_token(choice)}&"
+    return f"{base}/phone?{query}lang={language()}"
+
+
+def qr_png(link: str) -> bytes:
+    """The link as a QR code (segno, pure Python), big enough to scan from a projector."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
+
+def forget_deleted() -> None:
+    """After a run is deleted: its served model copies go too, so its old phone link opens nothing."""
+    ondevice.prune_served(state.engine().store, SERVED)
+    _served.clear()
+
+
+def revoke(choice: state.ModelChoice) -> None:
+    """The owner withdraws the run's phone link (and the model copies served under it)."""
+    ondevice.revoke_token(state.engine().store, choice.run_id, state.owner(), SERVED)
+    _served.clear()
+
+
+def model_url(choice: state.ModelChoice, flavour: str = "float32") -> str:
+    """Raises ClassifierError (export failed, run not visible) with the reason; int8 is calibrated on
+    the model's own data set (the first time: loading it)."""
+    return builtin_url(flavour) if choice.run_id is None else run_url(choice, flavour)
+
+
+def texts() -> dict[str, str]:
+    """The component's texts in the reader's language (templates; the browser fills them in)."""
+    lang = language()
+    keys = [key for key in TEXT if key.startswith("ondevice.")]
+    chosen = {key.removeprefix("ondevice."): TEXT[key].get(lang) or TEXT[key]["en"] for key in keys}
+    for name in ("original", "seen", "unsure", "bad_file", "too_many"):
+        chosen[name] = TEXT[f"predict.{name}"].get(lang) or TEXT[f"predict.{name}"]["en"]
+    return chosen
+
+
+def predictor(url: str, classes: list[str], top_k: int, tta: str, fit: str, builtin: bool, key: str) -> dict | None:
+    """Draw the on-device predictor; returns {"state": "ready"} or {"state": "unavailable", "reason"}."""
+    words = texts()
+    if builtin:
+        words["unsure"] = f"{words['unsure']} {TEXT['predict.unsure_builtin'].get(language()) or ''}".strip()
+    return _predictor(
+        model_url=url,
+        classes=classes,
+        top_k=top_k,
+        tta=tta,
+        fit=fit,
+        unsure_below=UNSURE_BELOW,
+        texts=words,
+        key=key,
+        default=None,
+    )
