@@ -188,7 +188,7 @@ def test_the_class_page_follows_three_concurrent_runs_from_three_sessions():
     assert "inside_model" not in {s.key for s in inside.selectbox}  # no picker: this run only
     assert inside.image  # its filters
     refused = app_at("pages/inside.py", owner=TEACHER, query={"run": run_ids[2], "class": "OTHER9"})
-    assert any(e.value == en("msg.run.not_found").format(run_id=run_ids[2]) for e in refused.error)
+    assert any(shown_text(e.value) == en("msg.run.not_found").format(run_id=run_ids[2]) for e in refused.error)
 
 
 def test_the_class_page_hands_out_builtin_lessons_in_chinese():
