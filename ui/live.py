@@ -12,7 +12,7 @@ import streamlit as st
 
 from classifier.runs import RunError, can_modify
 from classifier.schedules import rate_drops
-from ui import charts, state, widgets
+from ui import alt_text, charts, state, widgets
 from ui.i18n import format_duration, say, t
 
 # While a run is watched the page redraws every second on a machine whose cores the training
@@ -92,6 +92,7 @@ def live_panel(run_id: str, notes_shown: dict | None = None) -> None:
     curves = charts.training_curves(snap.batches, list(snap.history), labels, reference, snap.epochs, marks)
     for column, (metric, (data, spec)) in zip(st.columns(2), curves.items()):
         column.vega_lite_chart(data, spec, key=f"live_{metric}")
+    alt_text.curves_alternative(list(snap.history), snap.epochs, key="live_curves")  # grows with the run
     if snap.done and snap.reason is not None and snap.reason.code.startswith("schedules."):
         st.info(say(snap.reason), icon=":material/flag:")  # early stopping, and which weights were kept
     if not snap.done:  # once done, the results below show them
