@@ -131,7 +131,7 @@ def test_no_serious_or_critical_wcag_violation_on_any_page_in_either_language(se
                 page.goto(re.sub(r"&lang=\w+", "", finished_url) + f"&lang={lang}")
                 expect(page.get_by_text(text("train.finished", lang))).to_be_visible()
                 page.get_by_role("heading", name=text("results.mistakes", lang)).wait_for()
-                page.get_by_test_id("stImage").last.wait_for()  # the gallery of mistakes
+                page.get_by_test_id("stImage").filter(has_text="→").first.wait_for()  # the gallery of mistakes
                 audit(page, "Train: after a run", lang)
 
             # A long run, watched live in both languages, then stopped: the Runs page has two.
@@ -193,3 +193,160 @@ def test_no_serious_or_critical_wcag_violation_on_any_page_in_either_language(se
         f"{state} [{lang}]: {v['id']}" for (state, lang), vs in found.items() for v in vs if v["impact"] in BLOCKING
     )
     assert not blocking, table(found)
+
+
+def test_html_lang_says_the_pages_language_from_the_first_paint_and_after_a_switch(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page()
+        page.set_default_timeout(90_000)
+        html = page.locator("html")
+        page.goto(server)  # the server's first script run imports the app (ui/__init__.py's patch)
+        settle(page)
+        expect(html).to_have_attribute("lang", "en")
+        for address, lang in (("/train?lang=zh", "zh-CN"), ("/inside?lang=en", "en"), ("/?lang=zh", "zh-CN")):
+            answer = page.goto(server + address)
+            assert f'<html lang="{lang}">' in answer.text(), address  # what the browser paints first
+            settle(page)
+            expect(html).to_have_attribute("lang", lang)
+        page.get_by_text("English", exact=True).click()  # the sidebar switch: no new page is loaded
+        page.get_by_role("heading", name=text("home.title", "en")).wait_for()
+        expect(html).to_have_attribute("lang", "en")
+        page.get_by_text("简体中文", exact=True).click()
+        page.get_by_role("heading", name=text("home.title", "zh")).wait_for()
+        expect(html).to_have_attribute("lang", "zh-CN")
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=text("nav.learn", "zh")).click()
+        page.get_by_role("heading", name=text("learn.title", "zh")).wait_for()
+        expect(html).to_have_attribute("lang", "zh-CN")  # kept across pages
+        assert '<html lang="zh-CN">' in page.reload().text()  # the address carries it (?lang=zh)
+        browser.close()
+
+
+# --- keyboard only ---------------------------------------------------------------------------------
+
+FOCUS_SHOWN = """el => {
+    const style = getComputedStyle(el);
+    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+}"""
+
+
+def tab_to(page, target, limit: int = 250) -> None:
+    """Press Tab (only Tab) until `target` has the keyboard focus, then check the focus is drawn."""
+    handle = target.element_handle()
+    for _ in range(limit):
+        if page.evaluate("el => document.activeElement === el || el.contains(document.activeElement)", handle):
+            break
+        page.keyboard.press("Tab")
+    else:
+        raise AssertionError(f"Tab never reached {target}")
+    assert page.evaluate(f"() => ({FOCUS_SHOWN})(document.activeElement)"), "the focus is not visible"
+
+
+def arrow_until_checked(page, radio, limit: int = 10) -> None:
+    """In a radio group with the focus, ArrowDown until `radio` is the chosen one."""
+    for _ in range(limit):
+        if radio.is_checked():
+            return
+        page.keyboard.press("ArrowDown")
+    assert radio.is_checked()
+
+
+def type_number(page, field, value: str) -> None:
+    tab_to(page, field)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    settle(page)
+    expect(field).to_have_value(value)
+
+
+def test_the_students_journey_with_the_keyboard_alone(server):
+    """Preset, a hyperparameter, Start, Stop, an upload, the language, Inside's layer and a
+    confusion-matrix cell: Tab, arrows, Enter and Space only, the focus visible at each step."""
+    from playwright.sync_api import sync_playwright
+
+    expect.set_options(timeout=90_000)
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.set_default_timeout(90_000)
+        page.goto(f"{server}/train")
+        settle(page)
+        page.mouse.move(0, 0)  # the mouse stays out of it from here on
+
+        # A preset, then the built-in shapes data set and a few of its images.
+        quick = page.get_by_role("button", name=text("preset.quick", "en"), exact=True)
+        tab_to(page, quick)
+        page.keyboard.press("Enter")
+        settle(page)
+        expect(page.get_by_text(text("preset.quick.help", "en"))).to_be_visible()
+        shapes = page.get_by_role("radio", name=text("data.shapes", "en"))
+        tab_to(page, page.get_by_role("radio", checked=True).first)
+        arrow_until_checked(page, shapes)
+        settle(page)
+        type_number(page, page.get_by_role("spinbutton", name=text("train.limit", "en")), "200")
+        training = page.get_by_test_id("stExpander").filter(has_text=text("train.training", "en")).locator("summary")
+        tab_to(page, training)
+        page.keyboard.press("Enter")
+        type_number(page, page.get_by_role("spinbutton", name=text("train.epochs", "en"), exact=True), "200")
+
+        # Start, watch the first epoch's summary appear, Stop.
+        tab_to(page, page.get_by_role("button", name=text("train.start", "en")))
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"[?&]run="), timeout=60_000)
+        expect(page.get_by_text(re.compile(r"^Loss from \d"))).to_be_visible(timeout=180_000)
+        tab_to(page, page.get_by_role("button", name=text("train.stop", "en")))
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", name=text("results.confusion", "en"))).to_be_visible(timeout=180_000)
+        settle(page)
+
+        # The confusion matrix's cells, one by one, from a select box: the gallery follows.
+        picker = page.get_by_role("combobox", name=text("alt.confusion.pick", "en"))
+        tab_to(page, picker)
+        page.keyboard.press("ArrowDown")  # opens the list
+        expect(page.get_by_role("option").nth(1)).to_be_visible()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")  # the fullest cell
+        settle(page)
+        expect(
+            page.get_by_role("heading", name=re.compile(r"(recognised as|taken for) .*: \d+ images"))
+        ).to_be_visible()
+
+        # Predict on the server: an upload through the file chooser, opened from the keyboard.
+        tab_to(page, page.get_by_test_id("stSidebarNav").get_by_role("link", name=text("nav.predict", "en")))
+        page.keyboard.press("Enter")
+        settle(page)
+        tab_to(page, page.get_by_role("button", name=text("predict.where.server", "en"), exact=True))
+        page.keyboard.press("Enter")
+        settle(page)
+        browse = page.get_by_test_id("stFileUploaderDropzone").first.get_by_role("button")
+        with page.expect_file_chooser() as chooser:
+            tab_to(page, browse)
+            page.keyboard.press("Enter")
+        chooser.value.set_files(str(PHOTOS / "dog.jpg"))
+        page.get_by_text(re.compile(r"dog\.jpg: ")).first.wait_for()
+        settle(page)
+
+        # The language, in the sidebar: the page and <html lang> follow.
+        tab_to(page, page.get_by_role("button", name="简体中文"))
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", name=text("predict.title", "zh")).wait_for()
+        expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+
+        # Inside the network: another convolution layer, chosen from the keyboard.
+        tab_to(page, page.get_by_test_id("stSidebarNav").get_by_role("link", name=text("nav.inside", "zh")))
+        page.keyboard.press("Enter")
+        settle(page)
+        layer = page.get_by_role("combobox", name=text("inside.filter_layer", "zh"))
+        before = page.get_by_test_id("stImage").first.locator("img").get_attribute("alt")
+        tab_to(page, layer)
+        page.keyboard.press("ArrowDown")
+        expect(page.get_by_role("option").nth(1)).to_be_visible()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        settle(page)
+        after = page.get_by_test_id("stImage").first.locator("img").get_attribute("alt")
+        assert before != after and "卷积核" in after, (before, after)  # the second layer's filters
+        browser.close()

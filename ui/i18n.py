@@ -1437,7 +1437,9 @@ def declare_page_language() -> None:
 
 def _language_chosen() -> None:
     st.session_state.language = st.session_state.language_widget
-    st.session_state.language_from_url = st.session_state.language
+    # The address still says the old language during this rerun: remember it as already applied,
+    # or it would switch the page straight back (from a ?lang=zh link, English was unreachable).
+    st.session_state.language_from_url = st.query_params.get("lang")
 
 
 # --- Learn page (pages/learn.py) and the messages of classifier.learn / classifier.probe --------
