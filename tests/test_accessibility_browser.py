@@ -244,13 +244,18 @@ def tab_to(page, target, limit: int = 250) -> None:
     assert page.evaluate(f"() => ({FOCUS_SHOWN})(document.activeElement)"), "the focus is not visible"
 
 
-def arrow_until_checked(page, radio, limit: int = 10) -> None:
-    """In a radio group with the focus, ArrowDown until `radio` is the chosen one."""
+def choose_segment(page, target, limit: int = 12) -> None:
+    """A segmented control is one tab stop (a radio group): Tab into it, arrows to `target`, Space."""
+    group = target.locator("xpath=ancestor::*[@role='radiogroup' or @data-testid='stButtonGroup'][1]")
+    tab_to(page, group)
+    handle = target.element_handle()
     for _ in range(limit):
-        if radio.is_checked():
-            return
-        page.keyboard.press("ArrowDown")
-    assert radio.is_checked()
+        if page.evaluate("el => document.activeElement === el", handle):
+            break
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate(f"el => document.activeElement === el && ({FOCUS_SHOWN})(el)", handle)
+    page.keyboard.press("Space")
+    settle(page)
 
 
 def type_number(page, field, value: str) -> None:
@@ -276,28 +281,32 @@ def test_the_students_journey_with_the_keyboard_alone(server):
         settle(page)
         page.mouse.move(0, 0)  # the mouse stays out of it from here on
 
-        # A preset, then the built-in shapes data set and a few of its images.
-        quick = page.get_by_role("button", name=text("preset.quick", "en"), exact=True)
-        tab_to(page, quick)
-        page.keyboard.press("Enter")
-        settle(page)
+        # A preset, the built-in shapes, a few of its images and many epochs.
+        quick = page.get_by_role("radio", name=text("preset.quick", "en"), exact=True)  # a segmented control
+        choose_segment(page, quick)
         expect(page.get_by_text(text("preset.quick.help", "en"))).to_be_visible()
-        shapes = page.get_by_role("radio", name=text("data.shapes", "en"))
-        tab_to(page, page.get_by_role("radio", checked=True).first)
-        arrow_until_checked(page, shapes)
+        data_set = page.get_by_role("radiogroup", name=text("train.dataset", "en"))
+        shapes = data_set.get_by_role("radio", name=text("data.shapes", "en"))
+        expect(shapes).to_be_enabled()
+        tab_to(page, data_set)  # one tab stop; the arrows choose within it
+        for _ in range(4):
+            if shapes.is_checked():
+                break
+            page.keyboard.press("ArrowRight")
+        expect(shapes).to_be_checked()
         settle(page)
         type_number(page, page.get_by_role("spinbutton", name=text("train.limit", "en")), "200")
-        training = page.get_by_test_id("stExpander").filter(has_text=text("train.training", "en")).locator("summary")
+        training = page.locator("summary").filter(has=page.get_by_text(text("train.training", "en"), exact=True))
         tab_to(page, training)
         page.keyboard.press("Enter")
         type_number(page, page.get_by_role("spinbutton", name=text("train.epochs", "en"), exact=True), "200")
 
         # Start, watch the first epoch's summary appear, Stop.
-        tab_to(page, page.get_by_role("button", name=text("train.start", "en")))
+        tab_to(page, page.get_by_role("button", name=text("train.start", "en"), exact=True))
         page.keyboard.press("Enter")
         expect(page).to_have_url(re.compile(r"[?&]run="), timeout=60_000)
         expect(page.get_by_text(re.compile(r"^Loss from \d"))).to_be_visible(timeout=180_000)
-        tab_to(page, page.get_by_role("button", name=text("train.stop", "en")))
+        tab_to(page, page.get_by_role("button", name=text("train.stop", "en"), exact=True))
         page.keyboard.press("Enter")
         expect(page.get_by_role("heading", name=text("results.confusion", "en"))).to_be_visible(timeout=180_000)
         settle(page)
@@ -318,10 +327,8 @@ def test_the_students_journey_with_the_keyboard_alone(server):
         tab_to(page, page.get_by_test_id("stSidebarNav").get_by_role("link", name=text("nav.predict", "en")))
         page.keyboard.press("Enter")
         settle(page)
-        tab_to(page, page.get_by_role("button", name=text("predict.where.server", "en"), exact=True))
-        page.keyboard.press("Enter")
-        settle(page)
-        browse = page.get_by_test_id("stFileUploaderDropzone").first.get_by_role("button")
+        choose_segment(page, page.get_by_role("radio", name=text("predict.where.server", "en"), exact=True))
+        browse = page.get_by_test_id("stFileUploaderDropzone").first.get_by_test_id("stBaseButton-secondary")
         with page.expect_file_chooser() as chooser:
             tab_to(page, browse)
             page.keyboard.press("Enter")
@@ -330,8 +337,7 @@ def test_the_students_journey_with_the_keyboard_alone(server):
         settle(page)
 
         # The language, in the sidebar: the page and <html lang> follow.
-        tab_to(page, page.get_by_role("button", name="简体中文"))
-        page.keyboard.press("Enter")
+        choose_segment(page, page.get_by_role("radio", name="简体中文"))
         page.get_by_role("heading", name=text("predict.title", "zh")).wait_for()
         expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
 

@@ -71,12 +71,16 @@ FileResponse.__call__ = _send_index_in_language
 # Streamlit's event container and takes no room on the page.
 # 1. Keyboard focus always visible (WCAG 2.4.7), and the same everywhere: some of Streamlit's
 #    controls show focus only as a faint tint.
-# 2. A formula too wide for its column wraps at its top-level operators instead of scrolling: a
+# 2. A locked (disabled) control's label stays grey but readable: Streamlit draws it #999 (2.8:1).
+# 3. A formula too wide for its column wraps at its top-level operators instead of scrolling: a
 #    scrolling formula was a region the keyboard could not reach (axe: scrollable-region-focusable).
 PAGE_STYLE = """<style>
 :focus-visible { outline: 3px solid #1e40af !important; outline-offset: 2px !important; }
 [data-baseweb="select"]:focus-within > div, [data-baseweb="input"]:focus-within,
 [data-baseweb="textarea"]:focus-within { outline: 3px solid #1e40af; outline-offset: 1px; }
+.stElementContainer:has(input:disabled, button:disabled, textarea:disabled) [data-testid="stWidgetLabel"] p {
+    color: #616161;
+}
 .katex-display { overflow: visible !important; }
 .katex-display > .katex { white-space: normal; }
 </style>"""

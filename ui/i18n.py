@@ -2301,6 +2301,12 @@ TEXT.update(
             "en": "QR code of the phone link written beside it.",
             "zh": "旁边所写手机链接的二维码。",
         },
+        "alt.timeline_filters": {
+            "en": "The first convolution's {count} filters after epoch {epoch}, {size}×{size} each, in a grid.",
+            "zh": "第 {epoch} 轮之后第一个卷积层的 {count} 个卷积核，每个 {size}×{size}，排成网格。",
+        },
+        "learn.cell_row": {"en": "Row i (or click the map)", "zh": "行 i（或点击特征图）"},
+        "learn.cell_col": {"en": "Column j (or click the map)", "zh": "列 j（或点击特征图）"},
         "alt.photo": {"en": "Your photo {name}.", "zh": "你的照片 {name}。"},
         "alt.photo_seen": {
             "en": "{name} as the network sees it: 32×32 pixels, enlarged.",
