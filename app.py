@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import enter_app, leave_app, widgets
+from ui import PAGE_STYLE, enter_app, leave_app, widgets
 from ui.i18n import language_switch, t
 from ui.state import remember_owner, warm_up
 
@@ -11,6 +11,7 @@ enter_app()
 # included, makes every visitor's browser fetch it from fonts.gstatic.com (Streamlit 1.67's frontend).
 FAVICON = "🧠"
 st.set_page_config(page_title="CNN Classroom", page_icon=FAVICON, layout="wide")
+st.html(PAGE_STYLE)
 language_switch()
 widgets.streamlit_texts()
 with st.sidebar:

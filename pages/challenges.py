@@ -13,8 +13,8 @@ from classifier.config import Config
 from classifier.images import ImageError, load_input
 from classifier.messages import ClassifierError, Message
 from classifier.model import resolved_precision
-from ui import challenges, charts, require_app, state, widgets
-from ui.i18n import class_names, format_duration, labels, say, t
+from ui import alt_text, challenges, charts, require_app, state, widgets
+from ui.i18n import class_names, format_duration, labels, say, t, t_text
 from ui.text import plain
 
 require_app()
@@ -269,6 +269,7 @@ def explanations() -> None:
     columns[0].image(
         charts.enlarge(image, 6),
         caption=t("ch.explain.input", label=label, p=occlusion.probability),
+        alt=t_text("alt.input"),
         width="stretch",
         output_format="PNG",
     )
@@ -276,6 +277,7 @@ def explanations() -> None:
         columns[1].image(
             inspect.overlay(image, result.gradcam, scale=6),
             caption=t("ch.explain.gradcam", label=label),
+            alt=alt_text.gradcam_alt(result.gradcam, label),
             width="stretch",
         )
     else:
@@ -283,6 +285,7 @@ def explanations() -> None:
     columns[2].image(
         inspect.overlay(image, _scaled(occlusion.heatmap), scale=6),
         caption=t("ch.explain.occlusion", label=label, patch=occlusion.patch, stride=occlusion.stride),
+        alt=alt_text.occlusion_alt(occlusion.heatmap, label),
         width="stretch",
     )
     st.markdown(t("ch.explain.what_gradcam"))

@@ -7,9 +7,9 @@ import streamlit as st
 
 from classifier import inspect
 from classifier.images import ImageError, load_input
-from ui import charts, lessons, require_app, state, widgets
+from ui import alt_text, charts, lessons, require_app, state, widgets
 from ui import timeline as timeline_view
-from ui.i18n import class_names, labels, say, t
+from ui.i18n import class_names, labels, say, t, t_text
 from ui.text import plain
 
 require_app()
@@ -86,7 +86,12 @@ def filters_section(model) -> None:
     )
     pixels, columns = FILTER_SIZES[size or "small"]
     grid = inspect.tile(kernels, columns=columns)
-    st.image(charts.enlarge(grid, max(1, pixels // kernels.shape[1])), width="content", output_format="PNG")
+    st.image(
+        charts.enlarge(grid, max(1, pixels // kernels.shape[1])),
+        alt=alt_text.filters_alt(len(kernels), kernels.shape[1], kernels.ndim == 4, layer),
+        width="content",
+        output_format="PNG",
+    )
 
 
 def prediction_section(loaded, image: np.ndarray, result, true_class: int | None) -> None:
@@ -101,10 +106,11 @@ def prediction_section(loaded, image: np.ndarray, result, true_class: int | None
             st.error(t("inside.guess_wrong", true=classes[true_class], guess=classes[guess]), icon=":material/cancel:")
     left, middle, right = st.columns([1, 1, 2])
     caption = t("inside.input_true", label=classes[true_class]) if true_class is not None else t("inside.input")
-    left.image(charts.enlarge(image, 6), caption=caption, width="stretch", output_format="PNG")
+    left.image(charts.enlarge(image, 6), caption=caption, alt=t_text("alt.input"), width="stretch", output_format="PNG")
     middle.image(
         inspect.overlay(image, result.heatmap, scale=6),
         caption=t("inside.gradcam_caption", label=classes[result.class_index]),
+        alt=alt_text.gradcam_alt(result.heatmap, loaded.classes[result.class_index]),
         width="stretch",
     )
     top = [(classes[i], float(result.probabilities[i])) for i in np.argsort(result.probabilities)[::-1][:5]]
@@ -119,7 +125,12 @@ def feature_maps_section(result) -> None:
         with tab:
             st.caption(t("inside.maps_caption", layer=name, count=len(maps), size=f"{maps.shape[1]}×{maps.shape[2]}"))
             scale = max(1, 96 // maps.shape[1])
-            st.image(charts.enlarge(inspect.tile(maps, columns=16), scale), width="content", output_format="PNG")
+            st.image(
+                charts.enlarge(inspect.tile(maps, columns=16), scale),
+                alt=alt_text.maps_alt(maps, name),
+                width="content",
+                output_format="PNG",
+            )
 
 
 def inspect_or_explain(loaded, image: np.ndarray, class_index: int | None):

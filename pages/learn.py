@@ -86,12 +86,23 @@ def channel_picker(output: np.ndarray, channel: int, layer: str, slider_key: str
 
 
 def cell_for(cell_key: str, rows: int, cols: int) -> tuple[int, int]:
-    """The cell chosen on this map, or its centre before any click."""
+    """The cell chosen on this map, or its centre before any click; also two number fields that
+    choose it from the keyboard (a click on the map is the mouse's way; the fields follow it)."""
     cell = st.session_state.get(cell_key)
     if not cell or not (0 <= cell[0] < rows and 0 <= cell[1] < cols):
         cell = (rows // 2, cols // 2)
         st.session_state[cell_key] = cell
+    st.session_state[f"{cell_key}_i"], st.session_state[f"{cell_key}_j"] = int(cell[0]), int(cell[1])
+    left, right = st.columns(2)
+    for column, axis, size, label in ((left, "i", rows, "learn.cell_row"), (right, "j", cols, "learn.cell_col")):
+        column.number_input(
+            t(label), 0, size - 1, step=1, key=f"{cell_key}_{axis}", on_change=_typed_cell, args=(cell_key,)
+        )
     return tuple(cell)
+
+
+def _typed_cell(cell_key: str) -> None:
+    st.session_state[cell_key] = (st.session_state[f"{cell_key}_i"], st.session_state[f"{cell_key}_j"])
 
 
 def true_class(loaded, label: int | None) -> int | None:

@@ -8,7 +8,7 @@ from classifier.images import ImageError
 from classifier.messages import ClassifierError
 from classifier.predict import predict_many
 from ui import charts, ondevice, require_app, widgets
-from ui.i18n import class_names, labels, say, t
+from ui.i18n import class_names, labels, say, t, t_text
 from ui.text import plain
 
 require_app()
@@ -27,9 +27,15 @@ def show(index: int, name: str, result, shown: dict[str, str], builtin: bool) ->
         label, probability = top[0]
         st.markdown(t("predict.verdict", name=name, label=label, probability=probability))
         original, seen, bars = st.columns([2, 1, 3], vertical_alignment="center")
-        original.image(result.preview, caption=t("predict.original"), width="stretch")
+        original.image(
+            result.preview, caption=t("predict.original"), alt=t_text("alt.photo", name=name), width="stretch"
+        )
         seen.image(
-            charts.enlarge(result.model_input, 4), caption=t("predict.seen"), width="stretch", output_format="PNG"
+            charts.enlarge(result.model_input, 4),
+            caption=t("predict.seen"),
+            alt=t_text("alt.photo_seen", name=name),
+            width="stretch",
+            output_format="PNG",
         )
         bars.plotly_chart(charts.probability_bars(top, t("predict.probability")), key=f"bars_{index}")
         if result.unsure:
@@ -111,7 +117,7 @@ def phone_section() -> None:
             return
         st.caption(t("predict.phone_caption"))
         code, text = st.columns([1, 3])
-        code.image(ondevice.qr_png(link), width=180)
+        code.image(ondevice.qr_png(link), alt=t_text("alt.qr"), width=180)
         text.code(link, language=None, wrap_lines=True)
         if choice.run_id is not None and choice.mine and text.button(t("predict.phone_revoke"), key="phone_revoke"):
             ondevice.revoke(choice)

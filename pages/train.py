@@ -12,7 +12,7 @@ from classifier.messages import as_message
 from classifier.model import describe_layers
 from classifier.runs import RunError
 from ui import charts, lessons, live, require_app, state, train_form, widgets
-from ui.i18n import class_names, format_duration, labels, say, t
+from ui.i18n import class_names, format_duration, labels, say, t, t_text
 from ui.text import plain
 
 require_app()
@@ -69,7 +69,11 @@ def preview_section(dataset, name: str) -> None:
     for name, pictures in list(dataset.examples_per_class(8).items())[:12]:
         cells = st.columns([1, 4], vertical_alignment="center")
         cells[0].markdown(f"**{plain(shown.get(name, name))}**")
-        cells[1].image(charts.enlarge(np.concatenate(list(pictures), axis=1), 2), output_format="PNG")
+        cells[1].image(
+            charts.enlarge(np.concatenate(list(pictures), axis=1), 2),
+            alt=t_text("alt.samples", count=len(pictures), name=shown.get(name, name)),
+            output_format="PNG",
+        )
 
 
 # --- running and results ---------------------------------------------------------------------

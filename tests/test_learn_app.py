@@ -219,3 +219,17 @@ def test_the_page_speaks_chinese_in_every_section(runs):
         shown += [e.value for e in (*at.subheader, *at.caption, *at.info, *at.markdown, *at.success)]
         assert not [text for text in shown if text in english], section
     assert at.title[0].value == TEXT["learn.title"]["zh"]
+
+
+def test_the_cell_is_chosen_from_the_keyboard_too_and_the_fields_follow_a_click(runs):
+    at = learn_page(runs["seed"])
+    at.selectbox(key="learn_conv_layer").set_value("conv2").run()
+    at.number_input(key="learn_conv_cell_conv2_i").set_value(2).run()  # typed: row 2, column 9
+    at.number_input(key="learn_conv_cell_conv2_j").set_value(9).run()
+    assert not at.exception and any("chosen (i, j) = (2, 9)" in c.value for c in at.caption)
+    expected = keras_at(run_model(runs["seed"]), shown_image(runs["seed"], 3), "conv2", (2, 9, 0))
+    assert abs(float(metrics(at)["Keras (conv2)"]) - expected) <= 1e-6
+    at.session_state["learn_conv_cell_conv2"] = (5, 1)  # a click on the map
+    at.run()
+    assert at.number_input(key="learn_conv_cell_conv2_i").value == 5
+    assert at.number_input(key="learn_conv_cell_conv2_j").value == 1

@@ -1,4 +1,4 @@
-"""The two Streamlit internals this app patches (both in ui/__init__.py), checked so that an
+"""The three Streamlit internals this app patches (all in ui/__init__.py), checked so that an
 upgrade that changes them fails here, loudly, instead of silently.
 
 1. Streamlit treats a folder called pages/ beside app.py as a legacy multipage app until
@@ -8,9 +8,13 @@ ui/__init__.py sets the class flag that decides it.
 
 2. After every script run Streamlit calls keras.backend.clear_session() (no option either): with
 a class of sessions sharing cached models that was a third of the server's time, and it cleared
-Keras's state under other sessions' inference. ui/__init__.py replaces the hook that does it."""
+Keras's state under other sessions' inference. ui/__init__.py replaces the hook that does it.
+
+3. Streamlit serves one index.html saying <html lang="en"> for every page (streamlit/streamlit#15726):
+ui/__init__.py sends it with the language of the address's ?lang= (zh-CN on a Chinese page)."""
 
 import inspect
+from pathlib import Path
 
 from streamlit.runtime import pages_manager
 from streamlit.runtime.scriptrunner import script_runner
@@ -51,3 +55,34 @@ def test_a_script_run_of_the_app_leaves_keras_state_alone(monkeypatch):
     script.run(timeout=60)
     assert not script.exception and script.markdown[0].value == keras.__version__
     assert cleared == []  # Streamlit's hook would have called it after each of the two runs
+
+
+def test_streamlit_still_serves_one_index_html_saying_english_through_file_response():
+    from streamlit.web.server.starlette import starlette_static_routes
+
+    import ui
+
+    page = Path(ui.STATIC_INDEX).read_bytes()
+    assert page.count(ui.STREAMLIT_HTML_TAG) == 1 and page.count(b"<html") == 1
+    source = inspect.getsource(starlette_static_routes.create_streamlit_static_handler)
+    assert "html=True" in source  # "/" answered with index.html by StaticFiles (a FileResponse) ...
+    assert "FileResponse(self._index_path)" in source  # ... and every page's path by this fallback
+
+
+def test_every_page_address_is_served_in_the_language_of_its_lang_parameter():
+    from starlette.testclient import TestClient
+    from streamlit import file_util
+    from streamlit.web.server.starlette.starlette_static_routes import create_streamlit_static_handler
+
+    import ui  # the import installs the patch
+
+    client = TestClient(create_streamlit_static_handler(file_util.get_static_dir(), None))
+    for address, lang in (("/", "en"), ("/?lang=zh", "zh-CN"), ("/train?lang=zh&run=1", "zh-CN"),
+                          ("/class?lang=en", "en"), ("/inside?lang=xx", "en")):  # fmt: skip
+        answer = client.get(address)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
+        assert f'<html lang="{lang}">' in answer.text and answer.text.count("<html") == 1, address
+        assert answer.headers["cache-control"] == "no-cache"  # still never cached across languages
+        assert int(answer.headers["content-length"]) == len(answer.content)
+    other = client.get("/manifest.json")  # any other static file goes out as it is
+    assert other.status_code == 200 and other.content == (Path(ui.STATIC_INDEX).parent / "manifest.json").read_bytes()

@@ -1,6 +1,11 @@
 """UI helpers shared by app.py and the pages (Streamlit only; the domain lives in classifier/)."""
 
+import os
+from urllib.parse import parse_qs
+
 import streamlit as st
+from starlette.responses import FileResponse, Response
+from streamlit import file_util
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import script_runner
 
@@ -25,6 +30,60 @@ def _keep_keras_state() -> None:
 
 
 script_runner._clean_problem_modules = _keep_keras_state
+
+# Streamlit's index.html says <html lang="en"> for every page (upstream issue 15726, no option in
+# 1.67): a Chinese page told screen readers and the browser's translator it was English. The one
+# page Streamlit serves for every address (its static handler answers "/" and, as a fallback, every
+# page's path with this file through Starlette's FileResponse) is sent with the language of the
+# address's ?lang= instead, so the first paint is right. The patch exists from the server's first
+# script run on (this module is imported then): the very first page of a fresh server still says
+# "en" until ui.i18n.language_switch sets it in the browser, as it does after every switch.
+# tests/test_streamlit_internals.py fails if an upgrade changes the file or how it is served.
+STATIC_INDEX = os.path.join(file_util.get_static_dir(), "index.html")
+STREAMLIT_HTML_TAG = b'<html lang="en">'
+# Starlette's own method, kept once: a reload of this module must not wrap the wrapper.
+_send_file = getattr(FileResponse, "unpatched_call", FileResponse.__call__)
+FileResponse.unpatched_call = _send_file
+
+
+def index_in_language(query_string: bytes) -> bytes:
+    """Streamlit's index.html with <html lang> set from the address's ?lang= (zh-CN or en)."""
+    from ui.i18n import html_lang  # late: ui.i18n imports this package
+
+    asked = parse_qs(query_string.decode("latin-1")).get("lang", [""])[-1]
+    with open(STATIC_INDEX, "rb") as index:
+        page = index.read()
+    return page.replace(STREAMLIT_HTML_TAG, f'<html lang="{html_lang(asked)}">'.encode(), 1)
+
+
+async def _send_index_in_language(self: FileResponse, scope, receive, send) -> None:
+    if scope.get("type") != "http" or os.fspath(self.path) != STATIC_INDEX:
+        return await _send_file(self, scope, receive, send)
+    kept = {k: v for k, v in self.headers.items() if k in ("cache-control", "x-content-type-options")}
+    page = Response(index_in_language(scope.get("query_string", b"")), self.status_code, kept, "text/html")
+    await page(scope, receive, send)
+
+
+FileResponse.__call__ = _send_index_in_language
+
+
+# Accessibility styles for every page (docs/accessibility.md). A style-only st.html goes to
+# Streamlit's event container and takes no room on the page.
+# 1. Keyboard focus always visible (WCAG 2.4.7), and the same everywhere: some of Streamlit's
+#    controls show focus only as a faint tint.
+# 2. A locked (disabled) control's label stays grey but readable: Streamlit draws it #999 (2.8:1).
+# 3. A formula too wide for its column wraps at its top-level operators instead of scrolling: a
+#    scrolling formula was a region the keyboard could not reach (axe: scrollable-region-focusable).
+PAGE_STYLE = """<style>
+:focus-visible { outline: 3px solid #1e40af !important; outline-offset: 2px !important; }
+[data-baseweb="select"]:focus-within > div, [data-baseweb="input"]:focus-within,
+[data-baseweb="textarea"]:focus-within { outline: 3px solid #1e40af; outline-offset: 1px; }
+.stElementContainer:has(input:disabled, button:disabled, textarea:disabled) [data-testid="stWidgetLabel"] p {
+    color: #616161;
+}
+.katex-display { overflow: visible !important; }
+.katex-display > .katex { white-space: normal; }
+</style>"""
 
 
 def enter_app() -> None:

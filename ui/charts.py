@@ -14,11 +14,18 @@ if TYPE_CHECKING:  # pandas and plotly.express load on first use: the first page
     import pandas as pd
 
 SEED_ACCURACY = 0.70  # the seed program's test accuracy on CIFAR-10, drawn as a reference line
-TRAIN_COLOUR, VALIDATION_COLOUR = "#1f77b4", "#ff7f0e"
-BATCH_COLOUR = "#8fbbd9"  # the training colour at half strength on white: the batches' pale line
-RATE_COLOUR = "#2ca02c"  # the learning rate, on the loss chart's right-hand axis
+# Okabe & Ito's palette, told apart with the common colour-vision deficiencies (protanopia,
+# deuteranopia, tritanopia); the curves differ by line style and marker shape too, not only colour.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+TRAIN_COLOUR, VALIDATION_COLOUR = OKABE_ITO[0], OKABE_ITO[1]
+RATE_COLOUR = OKABE_ITO[2]  # the learning rate, on the loss chart's right-hand axis
+# Line style and marker per series: batches thin and solid, training solid with circles,
+# validation dashed with squares, the rate dotted.
+SOLID, DASHED, DOTTED = [1, 0], [6, 3], [2, 2]
+MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "triangle-down")  # Plotly's names
+LINE_DASHES = ("solid", "dash", "dot")
 # Marks on the curves: where the rate dropped, where early stopping stopped, which epoch's weights were kept.
-MARK_STYLES = {"drop": ("#7f7f7f", 2), "stopped": ("#d62728", 14), "kept": ("#2ca02c", 26)}  # colour, label offset
+MARK_STYLES = {"drop": ("#6b7280", 2), "stopped": (OKABE_ITO[3], 14), "kept": ("#000000", 26)}  # colour, label offset
 SMOOTHING_SPAN = 5  # batch reports in the live chart's moving average
 
 
@@ -104,28 +111,40 @@ def training_curves(
             if not any(row[2] in series for row in rows):
                 y["scale"]["domain"] = [0, 1]
         with_rate = metric == "loss" and bool(rates)
+        domain = series + [rate_label] * with_rate
+        legend = {"orient": "bottom", "direction": "vertical"}
+        # Colour, dash and marker share one field, domain and legend: Vega-Lite draws one legend
+        # whose symbols show all three.
         colour = {
             "field": "series",
             "type": "nominal",
             "title": None,
             "scale": {
-                "domain": series + [rate_label] * with_rate,
-                "range": [BATCH_COLOUR, TRAIN_COLOUR, VALIDATION_COLOUR] + [RATE_COLOUR] * with_rate,
+                "domain": domain,
+                "range": [TRAIN_COLOUR, TRAIN_COLOUR, VALIDATION_COLOUR] + [RATE_COLOUR] * with_rate,
             },
-            # Each entry drawn as the line it stands for: the batches' thin pale line, the epochs' full
-            # one (one shared circle made "recent batches" and "epoch" look the same).
-            "legend": {"orient": "bottom", "direction": "vertical", "symbolType": "stroke", "symbolStrokeWidth": 3},
+            "legend": legend,
+        }
+        dash = {**colour, "scale": {"domain": domain, "range": [SOLID, SOLID, DASHED] + [DOTTED] * with_rate}}
+        shape = {
+            **colour,
+            "scale": {"domain": domain, "range": ["stroke", "circle", "square"] + ["stroke"] * with_rate},
         }
         layers = [
             {
                 "transform": [{"filter": {"field": "series", "equal": labels["batches"]}}],
-                "mark": {"type": "line", "strokeWidth": 1.5},
-                "encoding": {"x": x, "y": y, "color": colour},
+                "mark": {"type": "line", "opacity": 0.5, "strokeWidth": 1.5, "aria": False},
+                "encoding": {"x": x, "y": y, "color": colour, "strokeDash": dash},
             },
             {
                 "transform": [{"filter": {"field": "series", "oneOf": series[1:]}}],
-                "mark": {"type": "line", "point": True},
-                "encoding": {"x": x, "y": y, "color": colour},
+                "mark": {"type": "line", "aria": False},
+                "encoding": {"x": x, "y": y, "color": colour, "strokeDash": dash},
+            },
+            {
+                "transform": [{"filter": {"field": "series", "oneOf": series[1:]}}],
+                "mark": {"type": "point", "filled": True, "size": 40, "aria": False},
+                "encoding": {"x": x, "y": y, "color": colour, "shape": shape},
             },
         ]
         if metric == "accuracy" and reference is not None:
@@ -134,11 +153,11 @@ def training_curves(
                     "data": {"values": [{"reference": reference, "label": labels["reference"]}]},
                     "layer": [
                         {
-                            "mark": {"type": "rule", "strokeDash": [4, 4], "color": "gray"},
+                            "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280", "aria": False},
                             "encoding": {"y": {"field": "reference", "type": "quantitative"}},
                         },
                         {
-                            "mark": {"type": "text", "align": "right", "dy": -6, "color": "gray"},
+                            "mark": {"type": "text", "align": "right", "dy": -6, "color": "#4b5563", "aria": False},
                             "encoding": {
                                 "y": {"field": "reference", "type": "quantitative"},
                                 "x": {"value": "width"},
@@ -150,12 +169,15 @@ def training_curves(
             )
         layers += _mark_layers(x) if mark_rows else []
         if with_rate:  # the rate on its own right-hand axis: the metric layers share the left one
-            layers = [{"layer": layers}, _rate_layer(x, colour, rate_label)]
+            layers = [{"layer": layers}, _rate_layer(x, colour, dash, rate_label)]
         # autosize "fit-x": the width fits the column, the 280 px are the plot's own. With Streamlit's
         # default ("fit") the legend below and the rate's axis came out of the 280, leaving a sliver.
+        # The summary sentence and the table under the charts (ui/alt_text.py) say what they show;
+        # the chart names itself (a constant description: the spec must not change as data comes in).
         spec = {
             "name": f"live-{metric}",
             "title": labels[metric],
+            "description": labels[metric],
             "height": 280,
             "autosize": {"type": "fit-x", "contains": "padding"},
             "layer": layers,
@@ -200,24 +222,32 @@ def _mark_layers(x: dict) -> list[dict]:
         layers.append(
             {
                 "transform": keep,
-                "mark": {"type": "rule", "strokeDash": [4, 3], "color": colour, "strokeWidth": 1.5},
+                "mark": {"type": "rule", "strokeDash": [4, 3], "color": colour, "strokeWidth": 1.5, "aria": False},
                 "encoding": {"x": x, "tooltip": [{"field": "note"}, {"field": "epoch", "title": x["title"]}]},
             }
         )
         layers.append(
             {
                 "transform": keep,
-                "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 3, "dy": offset, "color": colour},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "baseline": "top",
+                    "dx": 3,
+                    "dy": offset,
+                    "color": colour,
+                    "aria": False,
+                },  # fmt: skip
                 "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "note"}},
             }
         )
     return layers
 
 
-def _rate_layer(x: dict, colour: dict, title: str) -> dict:
+def _rate_layer(x: dict, colour: dict, dash: dict, title: str) -> dict:
     return {
         "transform": [{"filter": {"field": "series", "equal": title}}],
-        "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 1.5, "opacity": 0.8},
+        "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 1.5, "opacity": 0.8, "aria": False},
         "encoding": {
             "x": x,
             "y": {
@@ -227,6 +257,7 @@ def _rate_layer(x: dict, colour: dict, title: str) -> dict:
                 "axis": {"orient": "right", "titleColor": RATE_COLOUR, "format": ".1e"},
             },
             "color": colour,
+            "strokeDash": dash,
         },
     }
 
@@ -338,13 +369,15 @@ def probability_bars(top: list[tuple[str, float]], title: str) -> go.Figure:
 def runs_overlay(series: list[tuple[str, list[dict]]], metric: str, labels: dict[str, str]) -> go.Figure:
     """One line per run: `metric` over epochs."""
     figure = go.Figure()
-    for name, history in series:
+    for index, (name, history) in enumerate(series):
         name = for_chart(name)  # a run's or sharer's name
         figure.add_trace(
             go.Scatter(
-                x=[r["epoch"] for r in history], y=[r.get(metric) for r in history], mode="lines+markers", name=name
+                x=[r["epoch"] for r in history], y=[r.get(metric) for r in history], mode="lines+markers", name=name,
+                line={"color": OKABE_ITO[index % len(OKABE_ITO)], "dash": LINE_DASHES[index // len(OKABE_ITO) % 3]},
+                marker={"symbol": MARKERS[index % len(MARKERS)], "size": 7},
             )
-        )
+        )  # fmt: skip
     figure.update_layout(
         height=320,
         xaxis_title=labels["epoch"],
@@ -471,10 +504,9 @@ def class_curves(
     `series`: (student, batch points, epoch records); `epochs`: the lesson's, the x axis's length
     from the start (Plotly's own range for an empty chart ran from -1 to 6). Before any point
     exists the chart says it waits (`labels["waiting"]`)."""
-    import plotly.express as px
 
     figure = go.Figure()
-    palette = px.colors.qualitative.Plotly
+    palette = OKABE_ITO
     for index, (name, batches, history) in enumerate(series):
         name = for_chart(name)  # the name a student gave
         colour = palette[index % len(palette)]
@@ -491,6 +523,7 @@ def class_curves(
             go.Scatter(
                 x=[r["epoch"] for r in tested], y=[r["val_accuracy"] for r in tested], mode="lines+markers",
                 name=name, legendgroup=name, line={"color": colour, "width": 2},
+                marker={"symbol": MARKERS[index % len(MARKERS)], "size": 7},
                 hovertemplate=f"{name} · {labels['test']}: %{{y:.1%}}",
             )
         )  # fmt: skip

@@ -15,6 +15,8 @@ from ui.text import Markdown, markdown_value, shown
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 DEFAULT_LANGUAGE = "en"
+# What <html lang> says for each language (BCP 47), for screen readers and the browser's translator.
+HTML_LANG = {"en": "en", "zh": "zh-CN"}
 
 TEXT: dict[str, dict[str, str]] = {
     # Navigation and language
@@ -1481,11 +1483,31 @@ def language_switch() -> None:
         st.query_params.pop("lang", None)
     elif st.query_params.get("lang") != st.session_state.language:
         st.query_params["lang"] = st.session_state.language
+    declare_page_language()
+
+
+def html_lang(lang: str | None) -> str:
+    """The <html lang> value for one of LANGUAGES' codes (anything else: the default language's)."""
+    return HTML_LANG.get(lang or "", HTML_LANG[DEFAULT_LANGUAGE])
+
+
+def declare_page_language() -> None:
+    """Set <html lang> in the browser to the session's language: the server sends the page with the
+    address's language (ui/__init__.py), this keeps it right after a switch in the sidebar, which
+    changes the address without loading the page again. Streamlit runs the script only when the
+    text changes, i.e. when the language does; the value is one of HTML_LANG's, never user text."""
+    code = html_lang(language())
+    st.sidebar.html(
+        f'<script>document.documentElement.lang = "{code}";</script>',
+        unsafe_allow_javascript=True,
+    )
 
 
 def _language_chosen() -> None:
     st.session_state.language = st.session_state.language_widget
-    st.session_state.language_from_url = st.session_state.language
+    # The address still says the old language during this rerun: remember it as already applied,
+    # or it would switch the page straight back (from a ?lang=zh link, English was unreachable).
+    st.session_state.language_from_url = st.query_params.get("lang")
 
 
 # --- Learn page (pages/learn.py) and the messages of classifier.learn / classifier.probe --------
@@ -2339,6 +2361,114 @@ TEXT.update(
         "msg.lesson.dataset": {
             "en": "a lesson trains on one of the app's own data sets ({choices}), not an uploaded one",
             "zh": "练习只能使用应用自带的数据集（{choices}），不能使用上传的数据集",
+        },
+    }
+)
+
+# --- Text alternatives of charts and pictures (ui/alt_text.py) ----------------------------------
+TEXT.update(
+    {
+        "alt.curves.none": {
+            "en": "No epoch has finished yet: the curves' summary appears after the first epoch.",
+            "zh": "还没有完成任何一轮：第一轮结束后这里会给出曲线的概要。",
+        },
+        "alt.curves.of": {"en": "{done} of {total}", "zh": "{done}/{total}"},
+        "alt.curves.loss": {
+            "en": "Loss from {first:.2f} to {last:.2f} over {epochs} epochs",
+            "zh": "损失在 {epochs} 轮中从 {first:.2f} 变为 {last:.2f}",
+        },
+        "alt.curves.best_validation": {
+            "en": "best validation accuracy {accuracy:.1%} at epoch {epoch}",
+            "zh": "最高验证准确率 {accuracy:.1%}（第 {epoch} 轮）",
+        },
+        "alt.curves.best_training": {
+            "en": "best training accuracy {accuracy:.1%} at epoch {epoch}",
+            "zh": "最高训练准确率 {accuracy:.1%}（第 {epoch} 轮）",
+        },
+        "alt.curves.sentence": {"en": "{loss}; {best}.", "zh": "{loss}；{best}。"},
+        "alt.curves.sentence_loss_only": {"en": "{loss}.", "zh": "{loss}。"},
+        "alt.as_table": {"en": "The chart's numbers as a table", "zh": "用表格查看图表中的数值"},
+        "alt.col.loss": {"en": "Training loss", "zh": "训练损失"},
+        "alt.col.accuracy": {"en": "Training accuracy", "zh": "训练准确率"},
+        "alt.confusion.empty": {"en": "No test images were classified.", "zh": "没有分类任何测试图片。"},
+        "alt.confusion.right": {
+            "en": "{right:,} of {total:,} test images classified correctly ({share:.1%})",
+            "zh": "{total:,} 张测试图片中有 {right:,} 张分类正确（{share:.1%}）",
+        },
+        "alt.confusion.pair": {
+            "en": "the most frequent mistake: {true} taken for {predicted} ({count:,} times)",
+            "zh": "最常见的错误：把{true}认成{predicted}（{count:,} 次）",
+        },
+        "alt.confusion.sentence": {"en": "{overall}; {pair}.", "zh": "{overall}；{pair}。"},
+        "alt.confusion.sentence_perfect": {"en": "{overall}: no mistakes.", "zh": "{overall}：没有错误。"},
+        "alt.confusion.true_column": {"en": "True class ↓ / predicted →", "zh": "真实类别 ↓ / 预测类别 →"},
+        "alt.per_class": {
+            "en": "Best recognised: {best} ({high:.0%} right); worst: {worst} ({low:.0%}).",
+            "zh": "识别最好的是{best}（正确率 {high:.0%}）；最差的是{worst}（{low:.0%}）。",
+        },
+        "alt.confusion.pick": {
+            "en": "Show the test images of one cell (true → predicted)",
+            "zh": "查看某一格的测试图片（真实 → 预测）",
+        },
+        "alt.confusion.pick_none": {"en": "The most confident mistakes", "zh": "最自信的错误"},
+        "alt.confusion.cell": {"en": "{true} → {predicted}: {count:,}", "zh": "{true} → {predicted}：{count:,}"},
+        "alt.place.top_left": {"en": "the top left", "zh": "左上方"},
+        "alt.place.top_centre": {"en": "the top", "zh": "上方中间"},
+        "alt.place.top_right": {"en": "the top right", "zh": "右上方"},
+        "alt.place.middle_left": {"en": "the left", "zh": "左侧中间"},
+        "alt.place.centre": {"en": "the centre", "zh": "中央"},
+        "alt.place.middle_right": {"en": "the right", "zh": "右侧中间"},
+        "alt.place.bottom_left": {"en": "the bottom left", "zh": "左下方"},
+        "alt.place.bottom_centre": {"en": "the bottom", "zh": "下方中间"},
+        "alt.place.bottom_right": {"en": "the bottom right", "zh": "右下方"},
+        "alt.gradcam": {
+            "en": "Grad-CAM heat map on the input for {label}: the network looked most at {place}; "
+            "{share:.0%} of the image is warm (red or yellow).",
+            "zh": "输入图像上针对“{label}”的 Grad-CAM 热力图：网络最关注{place}；图像中 {share:.0%} 的区域为暖色（红或黄）。",
+        },
+        "alt.input": {
+            "en": "The 32×32 image the network sees, enlarged.",
+            "zh": "网络看到的 32×32 图像（已放大）。",
+        },
+        "alt.filters": {
+            "en": "The {count} filters of layer {layer}, {size}×{size} each, {kind}, in a grid: "
+            "bright where a weight is large, dark where it is negative.",
+            "zh": "{layer} 层的 {count} 个卷积核，每个 {size}×{size}，{kind}，排成网格：权重大处亮，为负处暗。",
+        },
+        "alt.colour": {"en": "in colour (their three input channels)", "zh": "彩色（三个输入通道）"},
+        "alt.grey": {"en": "in grey (their first input channel)", "zh": "灰度（第一个输入通道）"},
+        "alt.maps": {
+            "en": "The {count} feature maps of layer {layer}, {size} each, 16 to a row: bright where the channel "
+            "responds. Strongest on average: channels {strongest}; {silent} stay dark everywhere.",
+            "zh": "{layer} 层的 {count} 张特征图，每张 {size}，每行 16 张：通道有响应处亮。平均最强的通道：{strongest}；"
+            "{silent} 个通道处处为暗。",
+        },
+        "alt.occlusion": {
+            "en": "Occlusion map on the input for {label}: covering {place} lowers the probability most.",
+            "zh": "输入图像上针对“{label}”的遮挡敏感度图：遮住{place}时概率下降最多。",
+        },
+        "alt.qr": {
+            "en": "QR code of the phone link written beside it.",
+            "zh": "旁边所写手机链接的二维码。",
+        },
+        "alt.timeline_filters": {
+            "en": "The first convolution's {count} filters after epoch {epoch}, {size}×{size} each, in a grid.",
+            "zh": "第 {epoch} 轮之后第一个卷积层的 {count} 个卷积核，每个 {size}×{size}，排成网格。",
+        },
+        "learn.cell_row": {"en": "Row i (or click the map)", "zh": "行 i（或点击特征图）"},
+        "learn.cell_col": {"en": "Column j (or click the map)", "zh": "列 j（或点击特征图）"},
+        "alt.photo": {"en": "Your photo {name}.", "zh": "你的照片 {name}。"},
+        "alt.photo_seen": {
+            "en": "{name} as the network sees it: 32×32 pixels, enlarged.",
+            "zh": "网络看到的 {name}：32×32 像素（已放大）。",
+        },
+        "alt.samples": {
+            "en": "{count} training images of the class {name}, side by side.",
+            "zh": "类别“{name}”的 {count} 张训练图片，并排显示。",
+        },
+        "alt.mistake": {
+            "en": "A test image: {true}, taken for {predicted} ({confidence:.0%} sure).",
+            "zh": "一张测试图片：{true}，被认成{predicted}（把握 {confidence:.0%}）。",
         },
     }
 )

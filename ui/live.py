@@ -14,17 +14,19 @@ import streamlit as st
 
 from classifier.runs import RunError, can_modify
 from classifier.schedules import rate_drops
-from ui import charts, state, widgets
+from ui import alt_text, charts, state, widgets
 from ui.i18n import format_duration, say, t
 
 # While a run is watched the page redraws every second on a machine whose cores the training
 # needs: no decorative motion (the header's "running" indicator, fades and transitions of the
-# redrawn elements), which the browser would otherwise repaint frame after frame.
+# redrawn elements), which the browser would otherwise repaint frame after frame. Nor is what is being
+# redrawn faded out ("stale"), each second: faded, the metrics' labels fell to 2.3:1 contrast (axe).
 STILL_PAGE = """<style>
 [data-testid="stStatusWidget"] { display: none; }
 [data-testid="stMain"] *, [data-testid="stMain"] *::before, [data-testid="stMain"] *::after {
     transition: none !important; animation: none !important;
 }
+[data-testid="stMain"] [data-stale="true"] { opacity: 1 !important; }
 </style>"""
 REFRESH_SECONDS = 0.9  # a little under a second: each redraw itself takes a few tens of ms
 STOP_REFUSED = "stop_refused"  # the engine's answer to a refused stop, shown once
@@ -115,6 +117,7 @@ def live_panel(run_id: str, notes_shown: dict | None = None) -> None:
     curves = charts.training_curves(snap.batches, list(snap.history), labels, reference, snap.epochs, marks)
     for column, (metric, (data, spec)) in zip(st.columns(2), curves.items()):
         column.vega_lite_chart(data, spec, key=f"live_{metric}")
+    alt_text.curves_alternative(list(snap.history), snap.epochs, key="live_curves")  # grows with the run
     if snap.done and snap.reason is not None and snap.reason.code.startswith("schedules."):
         st.info(say(snap.reason), icon=":material/flag:")  # early stopping, and which weights were kept
     if not snap.done:  # once done, the results below show them

@@ -14,8 +14,8 @@ import streamlit as st
 
 from classifier import inspect, timeline
 from classifier.runs import RunStore
-from ui import charts
-from ui.i18n import t
+from ui import alt_text, charts
+from ui.i18n import t, t_text
 
 PLAY_SECONDS = 0.8  # one epoch per tick: a 10-epoch run replays in under ten seconds
 
@@ -75,7 +75,13 @@ def _frame(store: RunStore, run_id: str, key: str, kept: list[int], history: lis
     st.markdown(_metrics_line(epoch, record))
     left, right = st.columns([1, 2])
     with left:
-        st.image(charts.enlarge(snap.probe, 4), caption=t("timeline.probe"), width="content", output_format="PNG")
+        st.image(
+            charts.enlarge(snap.probe, 4),
+            caption=t("timeline.probe"),
+            alt=t_text("alt.input"),
+            width="content",
+            output_format="PNG",
+        )
         change = timeline.filter_change(store, run_id)
         if len(change) > 1:
             st.caption(t("timeline.change"))
@@ -85,7 +91,9 @@ def _frame(store: RunStore, run_id: str, key: str, kept: list[int], history: lis
             filters = snap.filters()
             st.markdown(t("timeline.filters", count=len(filters), size=filters.shape[1]))
             st.image(
-                charts.enlarge(inspect.tile(filters, columns=16), max(1, 36 // filters.shape[1])), output_format="PNG"
+                charts.enlarge(inspect.tile(filters, columns=16), max(1, 36 // filters.shape[1])),
+                alt=t_text("alt.timeline_filters", count=len(filters), size=filters.shape[1], epoch=epoch),
+                output_format="PNG",
             )
         if snap.maps:
             names = list(snap.maps)
@@ -94,7 +102,11 @@ def _frame(store: RunStore, run_id: str, key: str, kept: list[int], history: lis
             )
             maps = np.moveaxis(snap.maps[layer or names[0]], -1, 0)  # (channels, h, w)
             st.caption(t("timeline.maps", layer=layer, count=len(maps), size=f"{maps.shape[1]}×{maps.shape[2]}"))
-            st.image(charts.enlarge(inspect.tile(maps, columns=16), max(1, 64 // maps.shape[1])), output_format="PNG")
+            st.image(
+                charts.enlarge(inspect.tile(maps, columns=16), max(1, 64 // maps.shape[1])),
+                alt=alt_text.maps_alt(maps, layer or names[0]),
+                output_format="PNG",
+            )
 
 
 def _metrics_line(epoch: int, record: dict | None) -> str:

@@ -15,7 +15,7 @@ from classifier.data import DatasetError, describe_source
 from classifier.messages import ClassifierError, Message
 from classifier.predict import ModelError, default_model_info
 from classifier.runs import RunError, RunInfo, can_modify
-from ui import charts, state
+from ui import alt_text, charts, state
 from ui.i18n import class_names, language, say, t, t_text
 from ui.text import plain, shown
 
@@ -336,11 +336,18 @@ def switch_to_shapes() -> None:
     st.session_state["hp_dataset"] = "shapes"
 
 
-def image_grid(images: list[np.ndarray], captions: list[str], columns: int = 8, scale: int = 3) -> None:
+def image_grid(
+    images: list[np.ndarray], captions: list[str], columns: int = 8, scale: int = 3, alts: list[str] | None = None
+) -> None:
+    """`alts`: each picture's text alternative (plain text); the caption's text when not given."""
+    alts = alts or [shown(caption) for caption in captions]
     for start in range(0, len(images), columns):
         cells = st.columns(columns)
-        for cell, image, caption in zip(cells, images[start : start + columns], captions[start : start + columns]):
-            cell.image(charts.enlarge(image, scale), caption=plain(caption), width="stretch", output_format="PNG")
+        row = slice(start, start + columns)
+        for cell, image, caption, alt in zip(cells, images[row], captions[row], alts[row]):
+            cell.image(
+                charts.enlarge(image, scale), caption=plain(caption), alt=alt, width="stretch", output_format="PNG"
+            )
 
 
 def run_results(info: RunInfo, key: str, notes_shown=()) -> None:
@@ -407,13 +414,42 @@ def run_results(info: RunInfo, key: str, notes_shown=()) -> None:
             selection_mode="points",
             config={"displayModeBar": False},
         )
+        st.markdown(alt_text.per_class_summary(inspect.per_class_accuracy(matrix), classes))
         pairs = inspect.most_confused(matrix, classes, 5)
         if pairs:
             st.markdown(t("results.confused_pairs"))
             for true_name, predicted_name, count in pairs:
                 st.markdown(t("results.confused_pair", true=true_name, predicted=predicted_name, count=count))
+    st.markdown(alt_text.confusion_summary(matrix, classes))
+    with st.expander(t("alt.as_table"), icon=":material/table_rows:"):
+        st.dataframe(alt_text.confusion_table(matrix, info.classes), hide_index=True, key=f"{key}_confusion_table")
+    cell_picker(matrix, classes, focus_key, key)
     st.caption(t("results.click_hint"))
     gallery(info, key, y_true, probabilities, matrix, classes, st.session_state.get(focus_key))
+
+
+def cell_picker(matrix: np.ndarray, classes, focus_key: str, key: str) -> None:
+    """The keyboard's (and screen reader's) way to click a confusion-matrix cell: a select box of
+    the cells that hold images, fullest first; choosing one fills the gallery as a click does."""
+    n = len(classes)
+    cells = sorted(((t_, p) for t_ in range(n) for p in range(n) if matrix[t_, p]), key=lambda c: -matrix[c])
+    names = {
+        cell: t_text("alt.confusion.cell", true=classes[cell[0]], predicted=classes[cell[1]], count=int(matrix[cell]))
+        for cell in cells
+    }
+    st.selectbox(
+        t("alt.confusion.pick"),
+        [None, *cells],
+        format_func=lambda cell: names[cell] if cell else t_text("alt.confusion.pick_none"),
+        key=f"{key}_cell_pick",
+        on_change=_focus_on_picked_cell,
+        args=(f"{key}_cell_pick", focus_key),
+    )
+
+
+def _focus_on_picked_cell(pick_key: str, focus_key: str) -> None:
+    cell = st.session_state.get(pick_key)
+    st.session_state[focus_key] = ("cell", *cell) if cell else None
 
 
 def _focus_on_cell(chart_key: str, focus_key: str) -> None:
@@ -481,7 +517,17 @@ def gallery(info: RunInfo, key: str, y_true, probabilities, matrix, classes, foc
         )
         for i in shown
     ]
-    image_grid([dataset.x_test[i] for i in shown], captions)
+    names = info.classes
+    alts = [
+        t_text(
+            "alt.mistake",
+            true=names[y_true[i]],
+            predicted=names[predicted[i]],
+            confidence=float(probabilities[i, predicted[i]]),
+        )
+        for i in shown
+    ]
+    image_grid([dataset.x_test[i] for i in shown], captions, alts=alts)
 
 
 IMAGE_SOURCES = ("random", "class", "upload")
