@@ -228,9 +228,12 @@ def test_inside_names_a_run_with_a_presets_network_and_other_epochs():
 # --- 12. little data: the expected time before Start, defaults that fit a lesson ----------------------
 
 
-def test_little_data_shows_the_measured_total_before_start_with_lesson_sized_defaults():
+def test_little_data_shows_the_measured_total_before_start_with_lesson_sized_defaults(monkeypatch, tmp_path):
     from classifier import sweep
 
+    # A cache of its own: the estimate cache keeps the first figure measured for a network, and an
+    # earlier test may already have measured the seed network.
+    monkeypatch.setenv("CLASSIFIER_CACHE_DIR", str(tmp_path / "cache"))
     planned = sweep.plan(Config(epochs=3), [0.05, 0.25, 1.0], [(), sweep.WITH_AUGMENTATION])
     for _, _, config in planned:  # as if measured on this server (the page's measurement is tested on Train)
         key = estimate.cache_key(config.replace(train_fraction=1.0), 10)

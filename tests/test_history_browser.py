@@ -114,7 +114,7 @@ def test_click_a_cell_a_bar_a_row_and_replay_the_epochs(tmp_path):
             share = page.get_by_role("button", name="Share with the class")
             expect(page.get_by_role("heading", name="Learning over time")).to_be_visible(timeout=60_000)
             assert share.count() == 0  # Bo's run is shown: only its owner may share it
-            table = page.get_by_test_id("stDataFrame")
+            table = page.locator(".st-key-runs_table").get_by_test_id("stDataFrame")  # the runs table, not a chart's
             box = table.bounding_box()
             page.mouse.click(box["x"] + 12, box["y"] + 35 * 2.5)  # row 2's selection cell (header, row 1, row 2)
             expect(share).to_be_visible(timeout=60_000)
