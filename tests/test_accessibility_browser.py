@@ -9,10 +9,9 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, Server, launch_chromium, settle, start_shapes_training, upload
+from browser_support import ARTIFACTS, Server, launch_chromium, settle, start_shapes_training, upload
 from conftest import PHOTOS, ROOT
 from playwright.sync_api import expect
 
@@ -23,10 +22,6 @@ from ui.i18n import TEXT
 pytestmark = pytest.mark.browser
 
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium; CI installs it)", allow_module_level=True
-    )
 if not AXE.exists() and not os.environ.get("CI"):
     pytest.skip("axe-core is not installed (npm ci in web/; make test does it)", allow_module_level=True)
 
@@ -258,6 +253,25 @@ def choose_segment(page, target, limit: int = 12) -> None:
     settle(page)
 
 
+def open_list(page, box, tries: int = 3) -> None:
+    """Tab to a select box and open its list with the arrow key. A rerun that redraws the page (the
+    end of a run, a fragment's tick) can replace the box under the focus, and the key then goes
+    nowhere: the list not shown, Escape, settle and go again, a bounded number of times."""
+    option = page.get_by_role("option").nth(1)
+    for _ in range(tries - 1):
+        tab_to(page, box)
+        page.keyboard.press("ArrowDown")
+        try:
+            expect(option).to_be_visible(timeout=10_000)
+            return
+        except AssertionError:
+            page.keyboard.press("Escape")
+            settle(page)
+    tab_to(page, box)
+    page.keyboard.press("ArrowDown")
+    expect(option).to_be_visible()
+
+
 def type_number(page, field, value: str) -> None:
     tab_to(page, field)
     page.keyboard.press("Control+A")
@@ -313,9 +327,7 @@ def test_the_students_journey_with_the_keyboard_alone(server):
 
         # The confusion matrix's cells, one by one, from a select box: the gallery follows.
         picker = page.get_by_role("combobox", name=text("alt.confusion.pick", "en"))
-        tab_to(page, picker)
-        page.keyboard.press("ArrowDown")  # opens the list
-        expect(page.get_by_role("option").nth(1)).to_be_visible()
+        open_list(page, picker)
         page.keyboard.press("ArrowDown")
         page.keyboard.press("Enter")  # the fullest cell
         settle(page)
@@ -347,9 +359,7 @@ def test_the_students_journey_with_the_keyboard_alone(server):
         settle(page)
         layer = page.get_by_role("combobox", name=text("inside.filter_layer", "zh"))
         before = page.get_by_test_id("stImage").first.locator("img").get_attribute("alt")
-        tab_to(page, layer)
-        page.keyboard.press("ArrowDown")
-        expect(page.get_by_role("option").nth(1)).to_be_visible()
+        open_list(page, layer)
         page.keyboard.press("ArrowDown")
         page.keyboard.press("Enter")
         settle(page)
