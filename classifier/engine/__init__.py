@@ -36,7 +36,34 @@ PLAN_SECONDS = 1.0  # many pages ask for the queue's times at once: worked out o
 FAIR_WINDOW_S = 3 * 3600  # runs started this recently count towards a student's turn (about a lesson)
 
 
-class TrainingJob:
+class _Job:
+    """What every job of the engine has: its run's record, a stop switch and an end to wait for."""
+
+    info: RunInfo
+    _stop: threading.Event
+    _done: threading.Event
+
+    @property
+    def run_id(self) -> str:
+        return self.info.run_id
+
+    @property
+    def config(self) -> Config:
+        return self.info.config
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+
+class TrainingJob(_Job):
     """One run as the engine sees it: its live record, its stop switch, its worker."""
 
     def __init__(self, engine: Engine, info: RunInfo, resume: bool, verbose: int, teacher: bool = False):
@@ -51,14 +78,6 @@ class TrainingJob:
         self._stop = threading.Event()
         self._done = threading.Event()
         self._worker: WorkerProcess | None = None
-
-    @property
-    def run_id(self) -> str:
-        return self.info.run_id
-
-    @property
-    def config(self) -> Config:
-        return self.info.config
 
     def snapshot(self) -> Progress:
         """The record as it stands (immutable: safe to keep and read without locks)."""
@@ -87,17 +106,6 @@ class TrainingJob:
     def _halt(self) -> None:
         if not self.engine._cancel_if_queued(self) and self._worker is not None:
             self._worker.stop()
-
-    @property
-    def stop_requested(self) -> bool:
-        return self._stop.is_set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        return self._done.wait(timeout)
-
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
 
     # -- called by the engine ---------------------------------------------------------------------
 
@@ -138,7 +146,7 @@ class TrainingJob:
         self.engine._job_ended(self)
 
 
-class FollowerJob:
+class FollowerJob(_Job):
     """A student's entry on a shared training (classifier/sharing.py), as the engine sees it: the
     training's live record under the entry's own id, and a Stop that is the student's alone (it
     leaves; the training stops only when the last student has left)."""
@@ -151,14 +159,6 @@ class FollowerJob:
         self._done = threading.Event()
         if training is None:
             self._done.set()
-
-    @property
-    def run_id(self) -> str:
-        return self.info.run_id
-
-    @property
-    def config(self) -> Config:
-        return self.info.config
 
     @property
     def training_id(self) -> str:
@@ -181,17 +181,6 @@ class FollowerJob:
         if not self._stop.is_set():
             self._stop.set()
             self.engine._leave(self)
-
-    @property
-    def stop_requested(self) -> bool:
-        return self._stop.is_set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        return self._done.wait(timeout)
-
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
 
     def _finished(self) -> None:
         self._done.set()
