@@ -100,10 +100,13 @@ def prediction_section(loaded, image: np.ndarray, result, true_class: int | None
     classes = class_names(loaded.classes)
     if true_class is not None:
         guess = int(np.argmax(result.probabilities))
+        verdict = st.container(key="guess_verdict")  # a wrong guess is red, but it is not the page failing
         if guess == true_class:
-            st.success(t("inside.guess_right", true=classes[true_class]), icon=":material/check_circle:")
+            verdict.success(t("inside.guess_right", true=classes[true_class]), icon=":material/check_circle:")
         else:
-            st.error(t("inside.guess_wrong", true=classes[true_class], guess=classes[guess]), icon=":material/cancel:")
+            verdict.error(
+                t("inside.guess_wrong", true=classes[true_class], guess=classes[guess]), icon=":material/cancel:"
+            )
     left, middle, right = st.columns([1, 1, 2])
     caption = t("inside.input_true", label=classes[true_class]) if true_class is not None else t("inside.input")
     left.image(charts.enlarge(image, 6), caption=caption, alt=t_text("alt.input"), width="stretch", output_format="PNG")
