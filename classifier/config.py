@@ -168,6 +168,9 @@ class Config:
         0.9, low=0.0, high=0.999, group="training", column="left", step=0.05, applies=lambda c: c.optimizer == "sgd"
     )
     weight_decay: float = hp(0.0, low=0.0, high=0.1, group="training", column="right", step=0.0001, format="%.4f")
+    label_smoothing: float = hp(  # 0: the plain cross-entropy; see classifier/model.py's training_loss
+        0.0, low=0.0, high=0.3, group="training", widget="slider", column="left", step=0.05, step_time=False
+    )
     # Schedules and early stopping (defaults: off, so every preset and old run reads as before)
     lr_drop_factor: float = hp(  # step and plateau: the rate is multiplied by this at each drop
         0.5, low=0.01, high=0.99, group="schedule", column="left", step=0.05,
