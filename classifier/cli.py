@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import json
 import os
 import platform
@@ -20,31 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from classifier import config as config_module
-from classifier.config import Config
 from classifier.engine import RAY_ADDRESS_ENV, prepare_ray
 from classifier.messages import ClassifierError
 
-# Options that are not plain hyperparameters, or have their own spelling.
-_HANDLED_ELSEWHERE = {"dataset", "limit", "epochs", "batch_size", "learning_rate"}
-
-
-def _int_list(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas, got {text!r}") from None
-
-
-def _bool_list(text: str) -> tuple[bool, ...]:
-    words = {"1": True, "yes": True, "true": True, "y": True, "0": False, "no": False, "false": False, "n": False}
-    try:
-        return tuple(words[part.strip().lower()] for part in text.split(",") if part.strip())
-    except KeyError:
-        raise argparse.ArgumentTypeError(f"expected yes/no values separated by commas, got {text!r}") from None
-
-
-def _word_list(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip() and part.strip() != "none")
+# The list parsers live beside the hyperparameters' declarations (config.add_flags uses them).
+_int_list, _word_list = config_module.int_list, config_module.word_list
 
 
 def _positive_int(text: str) -> int:
@@ -57,74 +36,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
-_LIST_TYPES = {"conv_filters": _int_list, "pool_after": _bool_list, "augmentation": _word_list}
-_CHOICES = {
-    "validation": config_module.VALIDATIONS,
-    "padding": config_module.PADDINGS,
-    "activation": config_module.ACTIVATIONS,
-    "head": config_module.HEADS,
-    "optimizer": config_module.OPTIMIZERS,
-    "lr_schedule": config_module.SCHEDULES,
-    "monitor": config_module.MONITORS,
-    "precision": config_module.PRECISIONS,
-    "tta": config_module.TTA_CHOICES,
-}
-
-
-# Help for the options whose meaning their name does not tell.
-_HELP = {
-    "lr_schedule": "constant, step (x lr-drop-factor every lr-drop-every epochs), cosine (with warmup-epochs), "
-    "or plateau (x lr-drop-factor after lr-patience epochs without improvement of --monitor)",
-    "early_stopping": "stop after this many epochs without improvement of --monitor (0: off)",
-    "monitor": "what early stopping and the plateau schedule watch (default val_loss)",
-    "restore_best": "end with the weights of the epoch with the best --monitor value",
-    "tta": "the final test pass: flip averages each test image's prediction with its mirror's (default none)",
-}
-_METAVARS = {"early_stopping": "PATIENCE"}
-
-
-def _add_hyperparameters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dataset", help="cifar10, shapes, or a directory/zip of class folders")
-    parser.add_argument(
-        "--preset",
-        default="seed",
-        choices=config_module.PRESET_NAMES,
-        help="starting point for every hyperparameter (default: seed)",
-    )
-    parser.add_argument("--epochs", type=int)
-    parser.add_argument("--batch-size", type=int)
-    parser.add_argument("--learning-rate", type=float)
-    parser.add_argument("--limit", type=int, help="use only the first N images of each split (stratified)")
-    group = parser.add_argument_group("other hyperparameters (see classifier/config.py)")
-    for f in dataclasses.fields(Config):
-        if f.name in _HANDLED_ELSEWHERE:
-            continue
-        flag = "--" + f.name.replace("_", "-")
-        if f.name in _LIST_TYPES:
-            group.add_argument(flag, type=_LIST_TYPES[f.name], metavar="A,B,...")
-        elif f.type in ("bool", bool):
-            group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=_HELP.get(f.name))
-        elif f.name in _CHOICES:
-            group.add_argument(flag, choices=_CHOICES[f.name], help=_HELP.get(f.name))
-        else:
-            number = float if f.type in ("float", float) else int
-            group.add_argument(flag, type=number, help=_HELP.get(f.name), metavar=_METAVARS.get(f.name))
-
-
-def _config_from(args: argparse.Namespace) -> Config:
-    overrides = {
-        f.name: getattr(args, f.name) for f in dataclasses.fields(Config) if getattr(args, f.name, None) is not None
-    }
-    return config_module.preset(args.preset, **overrides)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m classifier", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
     train = commands.add_parser("train", help="train a network; prints the run's results as JSON")
     train.set_defaults(subparser=train)
-    _add_hyperparameters(train)
+    config_module.add_flags(train)  # every hyperparameter, from its declaration
     train.add_argument("--runs-dir", help="where run folders go (default: $CLASSIFIER_RUNS_DIR or ./runs)")
     train.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     train.add_argument(
@@ -200,7 +118,7 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from classifier.engine import Engine
 
     try:
-        config = _config_from(args)
+        config = config_module.config_from_args(args)
     except ValueError as error:
         parser.error(str(error))
     if args.dry_run:

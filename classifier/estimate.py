@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from classifier import machine
-from classifier.config import Config
+from classifier.config import NOT_STEP_TIME, Config
 from classifier.data import cache_dir
 from classifier.files import write_text_atomic
 
@@ -45,7 +45,7 @@ def cache_key(config: Config, num_classes: int) -> str:
     network = {
         name: value
         for name, value in config.to_dict().items()
-        if name not in ("dataset", "limit", "epochs", "learning_rate", "random_seed", "validation", "holdout_fraction")
+        if name not in NOT_STEP_TIME  # declared with step_time=False in classifier/config.py
     }
     network.update(
         precision=resolved_precision(config),

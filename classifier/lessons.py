@@ -45,7 +45,7 @@ from classifier.messages import ClassifierError
 from classifier.runs import RunInfo, RunStore, class_viewer, display_name
 
 VERSION = "1"
-FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Config))  # what a lesson may lock
+FIELDS: tuple[str, ...] = tuple(cfg.SPECS)  # the fields a lesson may name
 MAX_TOKEN = 2_000  # characters: chat apps and browsers keep links far longer than this
 MAX_JSON = 8_000  # bytes a token may inflate to (a deflate "bomb" is refused past this)
 MAX_TASK = 600  # characters of the task paragraph
@@ -126,7 +126,7 @@ class Lesson:
 
     @property
     def locked(self) -> tuple[str, ...]:
-        return tuple(name for name in FIELDS if name not in self.free and name not in self.choices)
+        return tuple(name for name in cfg.LOCKABLE if name not in self.free and name not in self.choices)
 
     def enforce(self, config: Config) -> Config:
         """`config` with every locked field put back to the lesson's value and every choice field

@@ -124,10 +124,54 @@ def build_model(config: Config, num_classes: int = 10, steps_per_epoch: int | No
     model = keras.Model(inputs, x, name="cnn")
     model.compile(
         optimizer=make_optimizer(config, steps_per_epoch or math.ceil(50_000 / config.batch_size)),
-        loss="sparse_categorical_crossentropy",
+        loss=training_loss(config),
         metrics=["accuracy"],
     )
     return model
+
+
+def training_loss(config: Config):
+    """Cross-entropy on the integer labels; with label smoothing ε, against the target 1 − ε + ε/K on
+    the true class and ε/K on each other one (Keras's CategoricalCrossentropy(label_smoothing=ε),
+    which wants one-hot labels: the pipeline keeps integer labels)."""
+    if not config.label_smoothing:
+        return "sparse_categorical_crossentropy"  # the seed program's loss, exactly
+    return _smoothed_crossentropy_class()(label_smoothing=config.label_smoothing)
+
+
+def load_for_training(path):
+    """A checkpoint loaded to train on (resume): the project's own loss is known to Keras first."""
+    import keras
+
+    _smoothed_crossentropy_class()
+    return keras.saving.load_model(path)
+
+
+_REGISTERED: dict = {}
+
+
+def _smoothed_crossentropy_class():
+    """The label-smoothed sparse cross-entropy, defined (and registered for loading) once, on first
+    use: TensorFlow stays unimported until a model is built."""
+    if "loss" not in _REGISTERED:
+        import keras
+
+        @keras.saving.register_keras_serializable(package="classifier")
+        class SmoothedSparseCrossentropy(keras.losses.Loss):
+            def __init__(self, label_smoothing: float = 0.0, name: str = "smoothed_sparse_crossentropy", **kwargs):
+                super().__init__(name=name, **kwargs)
+                self.label_smoothing = label_smoothing
+
+            def call(self, y_true, y_pred):
+                labels = keras.ops.cast(keras.ops.reshape(y_true, (-1,)), "int32")
+                one_hot = keras.ops.one_hot(labels, keras.ops.shape(y_pred)[-1], dtype=y_pred.dtype)
+                return keras.losses.categorical_crossentropy(one_hot, y_pred, label_smoothing=self.label_smoothing)
+
+            def get_config(self):
+                return {**super().get_config(), "label_smoothing": self.label_smoothing}
+
+        _REGISTERED["loss"] = SmoothedSparseCrossentropy
+    return _REGISTERED["loss"]
 
 
 def make_optimizer(config: Config, steps_per_epoch: int):

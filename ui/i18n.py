@@ -141,6 +141,13 @@ TEXT: dict[str, dict[str, str]] = {
     "train.warmup_epochs": {"en": "Warm-up epochs", "zh": "预热轮数"},
     "train.momentum": {"en": "Momentum (SGD)", "zh": "动量（SGD）"},
     "train.weight_decay": {"en": "Weight decay", "zh": "权重衰减"},
+    "train.label_smoothing": {"en": "Label smoothing", "zh": "标签平滑"},
+    "train.label_smoothing_help": {
+        "en": "Train towards 1 − ε on the right class and ε shared out over all classes, instead of 1 and 0: "
+        "the network grows less over-confident. 0 = off, as in the seed program. The losses shown include it.",
+        "zh": "训练目标不再是正确类别为 1、其他类别为 0，而是正确类别 1 − ε、ε 平均分给所有类别：网络不会过于自信。"
+        "0 = 不用（与原文程序相同）。显示的损失包含这一项。",
+    },
     "train.augmentation": {"en": "Data augmentation", "zh": "数据增强"},
     "train.validation": {"en": "Validation data", "zh": "验证数据"},
     "train.holdout_fraction": {"en": "Held-out share", "zh": "留出比例"},

@@ -15,7 +15,7 @@ import hashlib
 import streamlit as st
 
 from classifier import lessons
-from classifier.config import Config
+from classifier.config import SPECS, Config
 from classifier.lessons import Lesson, LessonError
 from classifier.messages import ClassifierError
 from classifier.runs import RunError, RunInfo, class_viewer
@@ -143,7 +143,7 @@ def _choice_made(name: str, index: int) -> None:
 
 def format_value(name: str, value) -> str:
     """A choice as a student reads it: shares as percentages, yes/no lists as words."""
-    if name in ("train_fraction", "holdout_fraction"):
+    if name in SPECS and SPECS[name].unit == "share":  # declared in classifier/config.py
         return f"{value:.0%}"
     if name == "pool_after":
         return t("lesson.pooling_on") if any(value) else t("lesson.pooling_off")

@@ -2,8 +2,8 @@
 
 Every widget keeps its value in st.session_state under `hp_<field>` (the Config's own field
 names), so a preset, a lesson or a resumed run sets the form by writing a Config into it, and
-the form reads back as a Config that validates itself. Every limit comes from
-`classifier.config.LIMITS`, the package's one table.
+the form reads back as a Config that validates itself. Each control is derived from its field's
+declaration in classifier/config.py (widget, bounds, choices, place, when it applies).
 """
 
 from __future__ import annotations
@@ -17,32 +17,11 @@ from classifier.config import Config
 from ui import state, widgets
 from ui.i18n import TEXT, labels, t
 
-
-def _within(name: str, options: tuple) -> tuple:
-    low, high = cfg.LIMITS[name]
-    return tuple(option for option in options if low <= option <= high)
-
-
-# The choices a slider offers, trimmed to what the Config accepts.
-LEARNING_RATES = _within(
-    "learning_rate", (1e-5, 3e-5, 1e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
-)
-BATCH_SIZES = _within("batch_size", (8, 16, 32, 64, 128, 256, 512))
-KERNEL_SIZES = _within("kernel_size", (1, 3, 5, 7))
-CONVS_PER_BLOCK = tuple(range(int(cfg.LIMITS["convs_per_block"][0]), int(cfg.LIMITS["convs_per_block"][1]) + 1))
 UPLOAD = "upload"
 PRESET = "hp_preset"  # the preset control's key, followed by "@" and the preset it shows
 FORM_READY = "hp_form_ready"  # set once a session's form holds the seed network
 CUSTOM = "custom"  # the preset control's label once the settings match no preset
 LESSON = "lesson"  # the classifier.lessons.Lesson this session follows (ui/lessons.py sets it)
-
-
-def _high(name: str):
-    return cfg.LIMITS[name][1]
-
-
-def _low(name: str):
-    return cfg.LIMITS[name][0]
 
 
 # --- hyperparameters in session state -------------------------------------------------------
@@ -231,6 +210,86 @@ def preset_section() -> None:
 
 
 def data_section() -> None:
+    _draw_group("data")
+
+
+def network_section() -> None:
+    _draw_group("network")
+
+
+def training_section() -> None:
+    for group in ("training", "schedule", "augmentation", "evaluation"):
+        _draw_group(group)
+
+
+class _FormValues:
+    """The form's values as attributes, for `config.applies` (valid or not: the form may hold a
+    value the Config would refuse while the student types)."""
+
+    def __getattr__(self, name: str):
+        return st.session_state.get(f"hp_{name}", cfg.SPECS[name].default)
+
+
+def _draw_group(group: str) -> None:
+    """A group's controls, each derived from its declaration in classifier/config.py: the left and
+    right fields share one block of two columns; a wide one takes the whole width and ends the block."""
+    columns, drawn = None, set()
+    for spec in cfg.group_fields(group):
+        if spec.widget is None or spec.widget in drawn:
+            continue
+        if spec.widget in _COMPOSITES:
+            drawn.add(spec.widget)
+            columns = None
+            _COMPOSITES[spec.widget]()
+        elif spec.column == "wide":
+            columns = None
+            _widget(_form, spec)
+        else:
+            if columns is None:
+                columns = dict(zip(("left", "right"), _columns(2)))
+            _widget(columns[spec.column], spec)
+
+
+def _widget(target, spec: cfg.Hyperparameter) -> None:
+    """One control as its declaration says: the label `train.<name>`, help `train.<name>_help` where
+    there is one, disabled where the setting does not apply, the key `hp_<name>`."""
+    name = spec.name
+    options: dict = {"key": f"hp_{name}", "persist_state": "session"}
+    if f"train.{name}_help" in TEXT:
+        options["help"] = t(f"train.{name}_help")
+    if spec.applies is not None:
+        options["disabled"] = not cfg.applies(name, _FormValues())
+    if spec.option_labels:
+        options["format_func"] = labels(spec.option_labels, spec.choices).get
+    number = int if spec.kind == "int" else float
+    label = t(f"train.{name}")
+    if spec.widget == "number":
+        extra = {k: v for k, v in (("step", spec.step), ("format", spec.format)) if v is not None}
+        target.number_input(label, number(spec.low), number(spec.high), **extra, **options)
+    elif spec.widget == "slider":
+        target.slider(label, number(spec.low), number(spec.high), step=spec.step, **options)
+    elif spec.widget == "select_slider":
+        stops = spec.stops or tuple(range(int(spec.low), int(spec.high) + 1))
+        stops = tuple(stop for stop in stops if spec.low <= stop <= spec.high)
+        if spec.kind == "float":
+            options["format_func"] = lambda v: f"{v:g}"
+        target.select_slider(label, options=stops, **options)
+    elif spec.widget == "selectbox":
+        target.selectbox(label, spec.choices, **options)
+    elif spec.widget == "radio":
+        target.radio(label, spec.choices, horizontal=spec.horizontal, **options)
+    elif spec.widget == "toggle":
+        target.toggle(label, **options)
+    elif spec.widget == "pills":
+        target.pills(label, spec.choices, selection_mode="multi", **options)
+    else:
+        raise ValueError(f"{name}: no widget {spec.widget!r}")
+
+
+# --- the composite controls: a field whose control is more than one widget --------------------------
+
+
+def _dataset_control() -> None:
     options = ["cifar10", "shapes", UPLOAD]
     _form.radio(
         t("train.dataset"),
@@ -248,10 +307,13 @@ def data_section() -> None:
             st.session_state[state.UPLOADED_DATASET] = str(state.save_upload(upload.getvalue(), ".zip"))
             st.session_state.uploaded_name = upload.file_id
             st.session_state[state.UPLOADED_LABEL] = upload.name  # shown in messages instead of the stored name
-    _form.number_input(
+
+
+def _limit_control() -> None:
+    _form.number_input(  # 0 stands for None, "all"
         t("train.limit"),
         min_value=0,
-        max_value=int(_high("limit")),
+        max_value=int(cfg.SPECS["limit"].high),
         step=500,
         key="hp_limit",
         help=t("train.limit_help"),
@@ -259,8 +321,9 @@ def data_section() -> None:
     )
 
 
-def network_section() -> None:
-    low, high = _low("conv_filters"), _high("conv_filters")
+def _conv_blocks_control() -> None:
+    """conv_filters and pool_after: how many blocks, then each block's filters and pooling."""
+    low, high = cfg.LIMITS["conv_filters"]
     _form.number_input(
         t("train.blocks"), 1, cfg.MAX_BLOCKS, key="hp_blocks", on_change=_blocks_changed, persist_state="session"
     )
@@ -270,192 +333,7 @@ def network_section() -> None:
             t("train.block_filters", block=i + 1), int(low), int(high), key=f"hp_filters_{i}", persist_state="session"
         )
         right.checkbox(t("train.block_pool"), key=f"hp_pool_{i}", persist_state="session")
-    left, right = _columns(2)
-    left.select_slider(t("train.kernel_size"), options=KERNEL_SIZES, key="hp_kernel_size", persist_state="session")
-    right.select_slider(
-        t("train.convs_per_block"), options=CONVS_PER_BLOCK, key="hp_convs_per_block", persist_state="session"
-    )
-    left.radio(
-        t("train.padding"),
-        cfg.PADDINGS,
-        key="hp_padding",
-        horizontal=True,
-        persist_state="session",
-        format_func=labels("padding", cfg.PADDINGS).get,
-    )
-    right.selectbox(t("train.activation"), cfg.ACTIVATIONS, key="hp_activation", persist_state="session")
-    left.toggle(t("train.batch_norm"), key="hp_batch_norm", persist_state="session")
-    right.radio(
-        t("train.head"), cfg.HEADS, key="hp_head", format_func=labels("head", cfg.HEADS).get, persist_state="session"
-    )
-    left.number_input(
-        t("train.dense_units"),
-        int(_low("dense_units")),
-        int(_high("dense_units")),
-        step=16,
-        key="hp_dense_units",
-        persist_state="session",
-    )
-    right.slider(
-        t("train.dropout"),
-        float(_low("dropout")),
-        float(_high("dropout")),
-        step=0.05,
-        key="hp_dropout",
-        persist_state="session",
-    )
 
 
-def training_section() -> None:
-    left, right = _columns(2)
-    left.selectbox(t("train.optimizer"), cfg.OPTIMIZERS, key="hp_optimizer", persist_state="session")
-    right.select_slider(
-        t("train.learning_rate"),
-        LEARNING_RATES,
-        key="hp_learning_rate",
-        format_func=lambda v: f"{v:g}",
-        persist_state="session",
-    )
-    left.select_slider(t("train.batch_size"), BATCH_SIZES, key="hp_batch_size", persist_state="session")
-    right.number_input(
-        t("train.epochs"), int(_low("epochs")), int(_high("epochs")), key="hp_epochs", persist_state="session"
-    )
-    left.radio(
-        t("train.lr_schedule"),
-        cfg.SCHEDULES,
-        key="hp_lr_schedule",
-        horizontal=True,
-        format_func=labels("schedule", cfg.SCHEDULES).get,
-        persist_state="session",
-    )
-    right.number_input(
-        t("train.warmup_epochs"),
-        int(_low("warmup_epochs")),
-        int(_high("warmup_epochs")),
-        key="hp_warmup_epochs",
-        persist_state="session",
-        disabled=st.session_state.hp_lr_schedule != "cosine",
-    )
-    schedule_controls()
-    left.number_input(
-        t("train.momentum"),
-        float(_low("momentum")),
-        float(_high("momentum")),
-        step=0.05,
-        key="hp_momentum",
-        disabled=st.session_state.hp_optimizer != "sgd",
-        persist_state="session",
-    )
-    right.number_input(
-        t("train.weight_decay"),
-        float(_low("weight_decay")),
-        float(_high("weight_decay")),
-        step=0.0001,
-        format="%.4f",
-        key="hp_weight_decay",
-        persist_state="session",
-    )
-    _form.pills(
-        t("train.augmentation"),
-        cfg.AUGMENTATIONS,
-        selection_mode="multi",
-        key="hp_augmentation",
-        format_func=labels("augment", cfg.AUGMENTATIONS).get,
-        persist_state="session",
-    )
-    left, right = _columns(2)
-    left.radio(
-        t("train.validation"),
-        cfg.VALIDATIONS,
-        key="hp_validation",
-        format_func=labels("validation", cfg.VALIDATIONS).get,
-        persist_state="session",
-    )
-    right.number_input(
-        t("train.holdout_fraction"),
-        float(_low("holdout_fraction")),
-        float(_high("holdout_fraction")),
-        step=0.05,
-        key="hp_holdout_fraction",
-        disabled=st.session_state.hp_validation != "holdout",
-        persist_state="session",
-    )
-    right.number_input(
-        t("train.random_seed"),
-        int(_low("random_seed")),
-        int(_high("random_seed")),
-        key="hp_random_seed",
-        persist_state="session",
-    )
-    right.radio(
-        t("train.tta"),
-        cfg.TTA_CHOICES,
-        key="hp_tta",
-        format_func=labels("tta", cfg.TTA_CHOICES).get,
-        help=t("train.tta_help"),
-        persist_state="session",
-    )
-    left.radio(
-        t("train.precision"),
-        cfg.PRECISIONS,
-        key="hp_precision",
-        horizontal=True,
-        format_func=labels("precision", cfg.PRECISIONS).get,
-        help=t("train.precision_help"),
-        persist_state="session",
-    )
-
-
-def schedule_controls() -> None:
-    """The step and plateau schedules' settings, and early stopping: each enabled only where it acts."""
-    s = st.session_state
-    schedule = s.get("hp_lr_schedule")
-    left, right = _columns(2)  # a lesson's locks apply to these controls too
-    left.number_input(
-        t("train.lr_drop_factor"),
-        float(_low("lr_drop_factor")),
-        float(_high("lr_drop_factor")),
-        step=0.05,
-        key="hp_lr_drop_factor",
-        help=t("train.lr_drop_factor_help"),
-        disabled=schedule not in ("step", "plateau"),
-        persist_state="session",
-    )
-    right.number_input(
-        t("train.lr_drop_every"),
-        int(_low("lr_drop_every")),
-        int(_high("lr_drop_every")),
-        key="hp_lr_drop_every",
-        disabled=schedule != "step",
-        persist_state="session",
-    )
-    left.number_input(
-        t("train.lr_patience"),
-        int(_low("lr_patience")),
-        int(_high("lr_patience")),
-        key="hp_lr_patience",
-        help=t("train.lr_patience_help"),
-        disabled=schedule != "plateau",
-        persist_state="session",
-    )
-    right.number_input(
-        t("train.early_stopping"),
-        int(_low("early_stopping")),
-        int(_high("early_stopping")),
-        key="hp_early_stopping",
-        help=t("train.early_stopping_help"),
-        persist_state="session",
-    )
-    watching = s.get("hp_early_stopping") or s.get("hp_restore_best") or schedule == "plateau"
-    left.selectbox(
-        t("train.monitor"),
-        cfg.MONITORS,
-        key="hp_monitor",
-        format_func=labels("monitor", cfg.MONITORS).get,
-        help=t("train.monitor_help"),
-        disabled=not watching,
-        persist_state="session",
-    )
-    _form.toggle(  # the whole width: in half of it the label was cut to "Keep the best epoch's w…"
-        t("train.restore_best"), key="hp_restore_best", help=t("train.restore_best_help"), persist_state="session"
-    )
+# The composite controls by the widget name their fields declare.
+_COMPOSITES = {"dataset": _dataset_control, "limit": _limit_control, "conv_blocks": _conv_blocks_control}

@@ -173,10 +173,8 @@ class Worker:
             self.finish("failed", as_message(error))
 
     def train(self) -> None:
-        import keras
-
         from classifier import pipeline, schedules
-        from classifier.model import build_model, resolved_precision
+        from classifier.model import build_model, load_for_training, resolved_precision
 
         config = self.config
         report = lambda fraction, message: self.update(loading=fraction, phase=message)  # noqa: E731
@@ -206,7 +204,7 @@ class Worker:
             self.warn(note)
         initial_epoch = self.info.checkpoint_epoch if self.resume else 0
         if initial_epoch:
-            model = keras.saving.load_model(self.sink.model_path())
+            model = load_for_training(self.sink.model_path())
         else:
             model = build_model(config, dataset.num_classes, steps_per_epoch=steps)
         if self.resume:  # epochs after the checkpoint are trained again
