@@ -92,7 +92,12 @@ english("model.unloadable", "the model could not be loaded: {detail}")
 english("model.one_input", "the model must take exactly one input: a batch of 32x32 RGB images")
 english("model.input_shape", "the model takes images of shape {shape}, but this app feeds 32x32 RGB (32, 32, 3)")
 english("model.one_output", "the model must output one vector of class probabilities")
-english("model.too_few_outputs", "the model outputs {count} value(s); a classifier needs at least two classes")
+english_plural(
+    "model.too_few_outputs",
+    "the model outputs {count} value; a classifier needs at least two classes",
+    "the model outputs {count} values; a classifier needs at least two classes",
+    count="count",
+)
 english("model.no_checkpoint_yet", "this run has no checkpoint yet; wait for its first epoch to finish")
 english("model.unknown_name", "no model file or run called {name}")
 english("model.tta", "test-time augmentation must be one of {choices}, not {value}")
@@ -104,7 +109,7 @@ english("data.cifar_missing", "{variable} points at {path}, which does not exist
 english("data.cifar_classes", "{path} does not hold the ten CIFAR-10 classes (found {found})")
 english(
     "data.cifar_download_failed",
-    "Could not download CIFAR-10 ({kind}: {detail}). Without internet, set {variable} to a copy (a class-folder directory or zip, or cifar-10-python.tar.gz), or use the built-in 'shapes' data set.",
+    "Could not download CIFAR-10 ({detail}). Without internet, set {variable} to a copy (a class-folder directory or zip, or cifar-10-python.tar.gz), or use the built-in 'shapes' data set.",
 )
 english("data.cifar_tar_incomplete", "{name} is not the CIFAR-10 python archive (found {found})")
 english("data.file_empty", "{name} is empty (0 bytes); upload a .zip of class folders")
@@ -123,10 +128,30 @@ english("data.test_classes_unknown", "the test split has classes that training l
 english("data.too_few_classes", "{name} needs at least two classes with readable images; found {found} ({classes})")
 english("data.too_many_classes", "{name} has {found} classes; the limit is {limit}")
 english("data.too_few_to_test", "{name} has too few images to keep some for testing")
-english("data.note_skipped_train", "skipped {count} unreadable file(s) in train, e.g. {example}: {reason}")
-english("data.note_skipped_test", "skipped {count} unreadable file(s) in test, e.g. {example}: {reason}")
-english("data.note_loose_files", "ignored {count} file(s) outside class folders, e.g. {example}")
-english("data.note_empty_classes", "left out class folder(s) with no readable images: {classes}")
+english_plural(
+    "data.note_skipped_train",
+    "skipped {count} unreadable file in train: {example}: {reason}",
+    "skipped {count} unreadable files in train, e.g. {example}: {reason}",
+    count="count",
+)
+english_plural(
+    "data.note_skipped_test",
+    "skipped {count} unreadable file in test: {example}: {reason}",
+    "skipped {count} unreadable files in test, e.g. {example}: {reason}",
+    count="count",
+)
+english_plural(
+    "data.note_loose_files",
+    "ignored {count} file outside class folders: {example}",
+    "ignored {count} files outside class folders, e.g. {example}",
+    count="count",
+)
+english_plural(
+    "data.note_empty_classes",
+    "left out a class folder with no readable images: {classes}",
+    "left out the class folders with no readable images: {classes}",
+    count="count",
+)
 english(
     "data.note_no_test_folder",
     "No test folder in the zip, which is fine: {share:.0%} of each class is kept aside for testing.",
@@ -156,7 +181,12 @@ english("engine.phase_building", "Building the model")
 english("engine.phase_training", "Training")
 english("engine.phase_testing", "Testing")
 english("engine.stopped_before_start", "stopped before it started")
-english("engine.stopped_by_request", "stopped by request after {epochs} epoch(s)")
+english_plural(
+    "engine.stopped_by_request",
+    "stopped by request after {epochs} epoch",
+    "stopped by request after {epochs} epochs",
+    count="epochs",
+)
 english("engine.cancelled_in_queue", "cancelled while waiting in the queue")
 english("engine.out_of_memory", "out of memory: try a smaller batch size, network or subset")
 english("engine.empty_training_split", "the training split is empty")
@@ -176,15 +206,19 @@ english(
     "the training process ended unexpectedly (exit status {code}); the run can be resumed from its last checkpoint",
 )
 # the same training done once (classifier/sharing.py)
-english(
+english_plural(
     "share.left",
-    "you left the shared training after {epochs} epoch(s); your run keeps what was trained until then, and the others on it train on",
+    "you left the shared training after {epochs} epoch; your run keeps what was trained until then, and the others on it train on",
+    "you left the shared training after {epochs} epochs; your run keeps what was trained until then, and the others on it train on",
+    count="epochs",
 )
 english("share.left_queued", "you left the queue before the shared training started; the others on it keep their place")
 # limits per student (classifier/limits.py)
-english(
+english_plural(
     "limits.active_runs",
-    "you already have {count} run(s) queued or training (the limit for each student is {limit}); wait for one to finish, or stop one, then start again: your settings are kept",
+    "you already have {count} run queued or training (the limit for each student is {limit}); wait for it to finish, or stop it, then start again: your settings are kept",
+    "you already have {count} runs queued or training (the limit for each student is {limit}); wait for one to finish, or stop one, then start again: your settings are kept",
+    count="count",
 )
 english(
     "limits.kept_runs",
@@ -318,13 +352,17 @@ english(
     "config.monitor_validation",
     "{field}: {monitor} needs validation data; choose validation 'test' or 'holdout', or watch 'loss' or 'accuracy'",
 )
-english(
+english_plural(
     "schedules.early_stopped",
-    "early stopping: {monitor} did not improve for {patience} epoch(s), so training stopped after epoch {epoch}",
+    "early stopping: {monitor} did not improve for {patience} epoch, so training stopped after epoch {epoch}",
+    "early stopping: {monitor} did not improve for {patience} epochs, so training stopped after epoch {epoch}",
+    count="patience",
 )
-english(
+english_plural(
     "schedules.early_stopped_kept",
-    "early stopping: {monitor} did not improve for {patience} epoch(s), so training stopped after epoch {epoch}; the model keeps the weights of epoch {best}, the best {monitor}",
+    "early stopping: {monitor} did not improve for {patience} epoch, so training stopped after epoch {epoch}; the model keeps the weights of epoch {best}, the best {monitor}",
+    "early stopping: {monitor} did not improve for {patience} epochs, so training stopped after epoch {epoch}; the model keeps the weights of epoch {best}, the best {monitor}",
+    count="patience",
 )
 english("schedules.kept_best", "the model keeps the weights of epoch {best}, the best {monitor}")
 english(

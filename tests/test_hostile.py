@@ -218,7 +218,7 @@ def test_empty_class_folders_in_a_directory(tmp_path):
     dataset = load_dataset(str(root), cache_dir=tmp_path / "cache")
     assert dataset.classes == ("cat", "dog")
     assert [str(n) for n in dataset.notes if n.code == "data.note_empty_classes"] == [
-        "left out class folder(s) with no readable images: bird"
+        "left out a class folder with no readable images: bird"
     ]
     lonely = class_folders(tmp_path / "lonely", {"cat": 0, "dog": 5})
     with pytest.raises(DatasetError, match=r"at least two classes with readable images; found 1 \(dog\)"):
@@ -264,8 +264,8 @@ def test_train_page_shows_the_notes_of_an_odd_but_usable_zip():
     at = app_at("pages/train.py")
     at.radio(key="hp_dataset").set_value("upload").run()
     for name, note in [
-        ("empty-class.zip", "left out class folder(s) with no readable images: bird"),
-        ("mixed.zip", "skipped 3 unreadable file(s)"),
+        ("empty-class.zip", "left out a class folder with no readable images: bird"),
+        ("mixed.zip", "skipped 3 unreadable files"),
     ]:
         case = next(c for c in ZIPS if c.name == name)
         at.file_uploader(key="dataset_zip").set_value((case.name, case.content, "application/zip"))

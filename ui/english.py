@@ -147,10 +147,11 @@ english(
 )
 english("queue.cell", "#{position} · starts in {start} · ends in {end}")
 english("queue.cell_unknown", "#{position}")
-english(
+english_plural(
     "share.note",
-    "Shared training: {students} student(s) of this lesson asked for exactly these settings, so it is "
-    "trained once for all of them.",
+    "Shared training: {students} student of this lesson asked for exactly these settings, so it is trained once.",
+    "Shared training: {students} students of this lesson asked for exactly these settings, so it is trained once for all of them.",
+    count="students",
 )
 english(
     "share.help",
@@ -197,7 +198,12 @@ english(
 )
 english("summary.estimate_measuring", "measuring…")
 english("summary.estimate_line", "Estimated time per epoch: {value}")
-english("summary.estimate_total", "All {epochs} epochs: about {total} on this server.")
+english_plural(
+    "summary.estimate_total",
+    "{epochs} epoch: about {total} on this server.",
+    "All {epochs} epochs: about {total} on this server.",
+    count="epochs",
+)
 english(
     "summary.estimate_busy",
     "Measured when no run is training on this server (a measurement now would be slowed by it, and slow it).",
@@ -224,7 +230,12 @@ english("results.count", "images")
 english("results.per_class", "Accuracy per class")
 english("results.accuracy", "accuracy")
 english("results.confused_pairs", "Most often confused:")
-english("results.confused_pair", "- **{true}** taken for **{predicted}**: {count} times")
+english_plural(
+    "results.confused_pair",
+    "- **{true}** taken for **{predicted}**: {count} time",
+    "- **{true}** taken for **{predicted}**: {count} times",
+    count="count",
+)
 english("results.mistakes", "Its most confident mistakes")
 english("results.mistake", "{true} → {predicted} ({confidence:.0%})")
 # Model picking
@@ -343,7 +354,7 @@ english(
 )
 english(
     "predict.browser_cannot",
-    "This browser cannot run the network itself ({reason}), so predictions are computed on the server.",
+    "This browser cannot run the network itself, so predictions are computed on the server.",
 )
 english(
     "predict.export_failed",
@@ -355,18 +366,26 @@ english("ondevice.pick", "Choose images")
 english("ondevice.snap", "Take the photo")
 english("ondevice.close_camera", "Close the camera")
 english("ondevice.camera_photo", "camera photo")
-english("ondevice.no_camera", "The camera could not be opened ({reason}); choose images instead.")
+english(
+    "ondevice.no_camera",
+    "The camera could not be opened: allow this page to use it in the browser's settings, or choose images instead.",
+)
 english("ondevice.camera", "Take a photo")
 english("ondevice.loading", "Loading the network into this browser…")
 english("ondevice.ready", "Predictions are computed on this device: your photos are not sent anywhere.")
-english("ondevice.timing", "Median time per image in this browser: {ms} ms ({count} images).")
+english_plural(
+    "ondevice.timing",
+    "Median time per image in this browser: {ms} ms ({count} image).",
+    "Median time per image in this browser: {ms} ms ({count} images).",
+    count="count",
+)
 english("ondevice.where", "Computed on this device in {ms} ms.")
 english("ondevice.verdict", "{name}: {label} ({probability:.0%})")
 english("ondevice.undecodable", "this browser cannot read it as an image (try PNG or JPEG, or predict on the server)")
 english("ondevice.empty", "the file is empty")
 english("ondevice.too_big", "the file is larger than {limit_mb} MB")
 english("ondevice.too_many_pixels", "the image is {width}×{height} pixels, more than 40 million")
-english("ondevice.unavailable", "This browser cannot run the network: {reason}")
+english("ondevice.unavailable", "This browser cannot run the network; try it in another, up-to-date browser.")
 # Runs page
 english("runs.title", "Runs")
 english(
@@ -403,6 +422,13 @@ english("status.finished", "finished")
 english("status.stopped", "stopped")
 english("status.failed", "failed")
 english("status.interrupted", "interrupted")
+# What a page says instead of an exception's or the system's own words (those go to the server log)
+english(
+    "page.unexpected_error",
+    "Something went wrong that the app did not expect. Try again; if it happens again, tell whoever runs "
+    "this server: the details are in its log.",
+)
+english("page.details_logged", "the details are in the server log")
 # Durations
 english("duration.under_second", "< 1 s")
 english("duration.seconds", "{s} s")
@@ -456,8 +482,12 @@ english(
 english("model.about_run", "Shown: {whose}: {settings} (convolutions {filters}), trained on {dataset}.")
 english("preset.switched_data", "The {preset} preset trains on another data set: the data set is now {dataset}.")
 english("preset.settings", "{preset} settings")
-english("preset.epochs_variant", "{preset} network, {epochs} epochs")
-english("preset.epochs_variant_one", "{preset} network, {epochs} epoch")
+english_plural(
+    "preset.epochs_variant",
+    "{preset} network, {epochs} epoch",
+    "{preset} network, {epochs} epochs",
+    count="epochs",
+)
 english(
     "preset.epochs_variant.help",
     "The {preset} network and training, for {epochs} epochs instead of the preset's {planned}: "
@@ -536,15 +566,32 @@ english("ch.data.augment", "Augmentation")
 english("ch.data.augment.both", "without and with")
 english("ch.data.augment.without", "without")
 english("ch.data.augment.with", "with (flip + shift)")
-english("ch.data.plan_measuring", "{runs} runs. Measuring how long they take on this server…")
-english(
-    "ch.data.plan_unmeasured",
-    "{runs} runs. Their time is measured when no run trains on this server (see the Train page's estimate).",
+english_plural(
+    "ch.data.plan_measuring",
+    "{runs} run. Measuring how long it takes on this server…",
+    "{runs} runs. Measuring how long they take on this server…",
+    count="runs",
 )
-english("ch.data.plan", "{runs} runs, roughly {duration} of training in all on this machine.")
+english_plural(
+    "ch.data.plan_unmeasured",
+    "{runs} run. Its time is measured when no run trains on this server (see the Train page's estimate).",
+    "{runs} runs. Their time is measured when no run trains on this server (see the Train page's estimate).",
+    count="runs",
+)
+english_plural(
+    "ch.data.plan",
+    "{runs} run, roughly {duration} of training on this machine.",
+    "{runs} runs, roughly {duration} of training in all on this machine.",
+    count="runs",
+)
 english("ch.data.start", "Start the learning curve")
 english("ch.data.stop", "Stop the sweep")
-english("ch.data.progress", "{done} of {total} runs done")
+english_plural(
+    "ch.data.progress",
+    "{done} of {total} run done",
+    "{done} of {total} runs done",
+    count="total",
+)
 english("ch.data.with", "with augmentation")
 english("ch.data.without", "without augmentation")
 english("ch.data.x", "Training images (log scale)")
@@ -634,7 +681,12 @@ english("ch.privacy.noise", "Noise multiplier z")
 english("ch.privacy.clip", "Clipping norm C")
 english("ch.privacy.delta", "δ")
 english("ch.privacy.start", "Start the simulation")
-english("ch.privacy.stopped", "Stopped after {rounds} round(s).")
+english_plural(
+    "ch.privacy.stopped",
+    "Stopped after {rounds} round.",
+    "Stopped after {rounds} rounds.",
+    count="rounds",
+)
 english("ch.privacy.federated", "Federated")
 english("ch.privacy.central", "Central, same examples seen")
 english("ch.privacy.round", "Round")
@@ -644,9 +696,11 @@ english("ch.privacy.col.seconds", "Round time")
 english("ch.privacy.epsilon", "ε (δ = {delta})")
 english("ch.privacy.elapsed", "Time")
 english("ch.privacy.leaves", "What leaves a device")
-english(
+english_plural(
     "ch.privacy.leaves_detail",
-    "Each round, each device sends the server {arrays} weight arrays ({numbers:,} numbers, {size:,.0f} KB) and four numbers about its training: {metrics}. In {rounds} round(s) the server received {total:.1f} MB in all, and nothing else: this is what the server's strategy recorded.",
+    "Each round, each device sends the server {arrays} weight arrays ({numbers:,} numbers, {size:,.0f} KB) and four numbers about its training: {metrics}. In {rounds} round the server received {total:.1f} MB in all, and nothing else: this is what the server's strategy recorded.",
+    "Each round, each device sends the server {arrays} weight arrays ({numbers:,} numbers, {size:,.0f} KB) and four numbers about its training: {metrics}. In {rounds} rounds the server received {total:.1f} MB in all, and nothing else: this is what the server's strategy recorded.",
+    count="rounds",
 )
 english("ch.privacy.stays", "What never leaves a device")
 english("ch.privacy.stays_detail", "The {images:,} photos and their labels, spread over {devices} devices as below.")
@@ -900,14 +954,34 @@ english("timeline.filters", "**First-layer filters** ({count}, {size}×{size}, e
 english("timeline.layer", "Feature maps of")
 english("timeline.maps", "{layer}: {count} maps of {size} (after the activation)")
 english("timeline.change", "How far the filters moved from their start (‖W − W₀‖ / ‖W₀‖)")
-english("results.cell_hover", "true {true}, predicted {predicted}: {count} images (click to see them)")
+english_plural(
+    "results.cell_hover",
+    "true {true}, predicted {predicted}: {count} image (click to see it)",
+    "true {true}, predicted {predicted}: {count} images (click to see them)",
+    count="count",
+)
 english(
     "results.click_hint",
     "Click a cell of the confusion matrix to see its test images, or a bar to see that class's mistakes.",
 )
-english("results.cell_right", "{name} recognised as {name}: {count} images, the surest first")
-english("results.cell_wrong", "{true} taken for {predicted}: {count} images, the surest first")
-english("results.class_mistakes", "Mistakes on {name}: {count} images, the surest first")
+english_plural(
+    "results.cell_right",
+    "{name} recognised as {name}: {count} image",
+    "{name} recognised as {name}: {count} images, the surest first",
+    count="count",
+)
+english_plural(
+    "results.cell_wrong",
+    "{true} taken for {predicted}: {count} image",
+    "{true} taken for {predicted}: {count} images, the surest first",
+    count="count",
+)
+english_plural(
+    "results.class_mistakes",
+    "Mistakes on {name}: {count} image",
+    "Mistakes on {name}: {count} images, the surest first",
+    count="count",
+)
 english("results.gallery_first", "The first {shown} of {total}.")
 english("results.show_all_mistakes", "Back to the surest mistakes")
 english("results.cell_empty", "No test image falls in this cell.")
@@ -1055,10 +1129,11 @@ english("rehearse.trainings_help", "Students picking at random among {combinatio
 english("rehearse.last_wait", "Last student waits")
 english("rehearse.last_end", "Their training ends after {end}.")
 english("rehearse.unshared", "Without sharing, the last waits")
-english(
+english_plural(
     "rehearse.summary",
-    "{students} students need at most {most} training(s); this server trains {slots} at a time, "
-    "{run} each (measured here): the class is done after {end}.",
+    "{students} students need at most {most} training; this server trains {slots} at a time, {run} each (measured here): the class is done after {end}.",
+    "{students} students need at most {most} trainings; this server trains {slots} at a time, {run} each (measured here): the class is done after {end}.",
+    count="most",
 )
 english("rehearse.measuring", "Measuring how long one training takes on this server…")
 english("rehearse.unknown", "The run time is measured when nothing trains (or cannot be known for this data set).")
@@ -1104,7 +1179,12 @@ english("runs.lesson_help", "Started from a lesson link: its class sees this run
 # --- Text alternatives of charts and pictures (ui/alt_text.py) ----------------------------------
 english("alt.curves.none", "No epoch has finished yet: the curves' summary appears after the first epoch.")
 english("alt.curves.of", "{done} of {total}")
-english("alt.curves.loss", "Loss from {first:.2f} to {last:.2f} over {epochs} epochs")
+english_plural(
+    "alt.curves.loss",
+    "Loss from {first:.2f} to {last:.2f} over {epochs} epoch",
+    "Loss from {first:.2f} to {last:.2f} over {epochs} epochs",
+    count="epochs",
+)
 english("alt.curves.best_validation", "best validation accuracy {accuracy:.1%} at epoch {epoch}")
 english("alt.curves.best_training", "best training accuracy {accuracy:.1%} at epoch {epoch}")
 english("alt.curves.sentence", "{loss}; {best}.")
@@ -1114,7 +1194,12 @@ english("alt.col.loss", "Training loss")
 english("alt.col.accuracy", "Training accuracy")
 english("alt.confusion.empty", "No test images were classified.")
 english("alt.confusion.right", "{right:,} of {total:,} test images classified correctly ({share:.1%})")
-english("alt.confusion.pair", "the most frequent mistake: {true} taken for {predicted} ({count:,} times)")
+english_plural(
+    "alt.confusion.pair",
+    "the most frequent mistake: {true} taken for {predicted} ({count:,} time)",
+    "the most frequent mistake: {true} taken for {predicted} ({count:,} times)",
+    count="count",
+)
 english("alt.confusion.sentence", "{overall}; {pair}.")
 english("alt.confusion.sentence_perfect", "{overall}: no mistakes.")
 english("alt.confusion.true_column", "True class ↓ / predicted →")

@@ -8,13 +8,15 @@ hand out a link in either language.
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import streamlit as st
 
-from classifier.messages import CODES, Message, as_message, render
-from ui import catalog
+from classifier import translations as catalog
+from classifier.messages import CODES, ClassifierError, Message, as_message, render
 from ui.english import UI
 from ui.text import Markdown, markdown_value, shown
 
@@ -22,6 +24,8 @@ LANGUAGES = {"en": "English", "zh": "简体中文"}
 DEFAULT_LANGUAGE = "en"
 # What <html lang> says for each language (BCP 47), for screen readers and the browser's translator.
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
+
+log = logging.getLogger(__name__)
 
 
 def language() -> str:
@@ -62,8 +66,14 @@ def t_text(key: str, **values) -> str:
 
 def say(message: Message | BaseException) -> Markdown:
     """A package message (or any exception) in the reader's language, as Markdown: the message's
-    parameters (file names, values echoed back, reasons) are escaped and cut to a readable length."""
+    parameters (file names, values echoed back, reasons) are escaped and cut to a readable length.
+    An exception's own words never reach the page (they are English and technical): an exception
+    the package did not raise on purpose is logged with its traceback and said in general terms,
+    and a message's `detail` (or `reason` given as text) is logged and replaced by where it is."""
     if isinstance(message, BaseException):
+        if not isinstance(message, ClassifierError):
+            log.error("an unexpected error reached a page: %r", message, exc_info=message)
+            return t("page.unexpected_error")
         message = as_message(message)
     lang = language()
     return Markdown(render(_shown_params(message), lambda code, values: catalog.template(lang, CODES, code, values)))
@@ -71,17 +81,31 @@ def say(message: Message | BaseException) -> Markdown:
 
 def _shown_params(message: Message) -> Message:
     """Parameters made safe to show: a hyperparameter's name becomes its control's label, nested
-    messages are treated alike, any other text is escaped (`ui.text.plain`)."""
+    messages are treated alike, an exception's or the system's own words go to the server log,
+    any other text is escaped (`ui.text.plain`)."""
+    if message.code == "error.unexpected":
+        _log_detail(message.code, f"{message.params.get('kind', '')}: {message.params.get('detail', '')}")
+        return Message("text.plain", {"text": t("page.unexpected_error")})
     params = {}
     for name, value in message.params.items():
         if isinstance(value, Message):
             value = _shown_params(value)
+        elif name == "detail" or (name == "reason" and isinstance(value, str)):
+            _log_detail(message.code, str(value))
+            value = t("page.details_logged")
         elif name == "field" and isinstance(value, str) and f"train.{value}" in UI.templates:
             value = t(f"train.{value}")
         else:
             value = markdown_value(value)
         params[name] = value
     return Message(message.code, params)
+
+
+@functools.lru_cache(maxsize=1024)
+def _log_detail(code: str, detail: str) -> None:
+    """Log an exception's or the system's words that a page said only in general terms, once for
+    each (a failed run's reason is said again on every rerun of its page)."""
+    log.warning("%s: %s", code, detail)
 
 
 def class_names(classes) -> tuple[str, ...]:

@@ -250,7 +250,8 @@ async function predictFiles(fileList) {
 
 function unavailable(error) {
   document.body.dataset.state = "unavailable";
-  setStatus(text("unavailable", { reason: String(error.message || error) }), true);
+  console.warn("on-device prediction unavailable:", error); // the browser's own words: the console, not the page
+  setStatus(text("unavailable"), true);
   report({ state: "unavailable", reason: String(error.message || error).slice(0, 200) });
 }
 
@@ -267,7 +268,8 @@ async function openCamera(event) {
     $("video").srcObject = stream;
     $("live").hidden = false;
   } catch (error) {
-    setStatus(text("no_camera", { reason: String(error.message || error) }), true);
+    console.warn("camera:", error);
+    setStatus(text("no_camera"), true);
   }
 }
 

@@ -1,10 +1,10 @@
 """The translation catalog at run time: gettext's compiled catalog for each language but English.
 
-English is the source itself (`ui/english.py`, `classifier/messages.py`); each other language is a
-gettext catalog under locale/ (`make` compiles the committed .po into the .mo read here). A .mo
-that is missing or older than its .po (the app started without `make`, or a .po just edited) is
-compiled in memory from the .po with Babel, so the page never shows a stale or missing translation.
-No Streamlit here: tests and scripts read the catalog too.
+English is the source itself (`english(...)` calls: `classifier/messages.py`, `ui/english.py`); each
+other language is a gettext catalog under locale/ (`make` compiles the committed .po into the .mo
+read here). A .mo that is missing or older than its .po (the app started without `make`, or a .po
+just edited) is compiled in memory from the .po with Babel, so a page never shows a stale or missing
+translation. The app renders its pages with it (`ui/i18n.py`), the command line its lessons' titles.
 """
 
 from __future__ import annotations
@@ -19,10 +19,14 @@ from typing import Any
 
 from classifier.messages import Texts, count_of
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+# The checkout's locale/ folder, wherever in the package this module lives.
+LOCALE_DIR = next(
+    (up / "locale" for up in Path(__file__).resolve().parents if (up / "locale").is_dir()), Path("locale")
+)
 DOMAIN = "messages"
 # The app's language codes -> gettext's locale names (English has no catalog: it is the source).
 LOCALES = {"zh": "zh_CN"}
+LANGUAGES = ("en", *LOCALES)
 
 log = logging.getLogger(__name__)
 
