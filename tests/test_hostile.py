@@ -21,7 +21,7 @@ from hostile_corpus import EVIL, image_cases, model_cases, small_png, zip_cases
 from classifier import images
 from classifier.data import CIFAR10_CLASSES, DatasetError, load_dataset
 from classifier.images import ImageError
-from classifier.messages import ENGLISH, render
+from classifier.messages import ENGLISH, Message, render
 from classifier.predict import ModelError, Prediction, load_model, predict_image, predict_many
 from ui import state
 from ui.i18n import TEXT
@@ -89,8 +89,17 @@ def assert_image_error(error: BaseException, code: str) -> None:
 
 
 def in_english(error: ImageError) -> str:
-    """The error as the app renders it for an English reader (from the app's table, not the package's)."""
-    return render(error.message, {key[4:]: entry["en"] for key, entry in TEXT.items() if key.startswith("msg.")})
+    """The error as the app renders it for an English reader: the decoder's own words (a `detail`, a
+    `reason` given as text) are in the server log, and the page says so (docs/translations.md)."""
+    logged = TEXT["page.details_logged"]["en"]
+    params = {
+        k: logged if k == "detail" or (k == "reason" and isinstance(v, str)) else v
+        for k, v in error.message.params.items()
+    }
+    return render(
+        Message(error.message.code, params),
+        {key[4:]: entry["en"] for key, entry in TEXT.items() if key.startswith("msg.")},
+    )
 
 
 # --- images -----------------------------------------------------------------------------------
