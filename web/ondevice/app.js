@@ -243,7 +243,8 @@ async function predictFiles(fileList) {
     }
     results.append(card);
   }
-  setStatus(`${text("ready")} ${text("timing", { ms: median(state.timings).toFixed(1), count: state.timings.length })}`);
+  const count = state.timings.length;
+  setStatus(`${text("ready")} ${text(count === 1 ? "timing_one" : "timing", { ms: median(state.timings).toFixed(1), count })}`);
   document.body.dataset.predicting = "false";
   document.body.dataset.done = String(state.batch);
 }
