@@ -8,7 +8,7 @@ CIFAR10 ?= $(abspath ../shared/data/cifar10-jpg.zip)
 export CLASSIFIER_CIFAR10 ?= $(if $(wildcard $(CIFAR10)),$(CIFAR10),)
 PORT ?= 8501
 
-.PHONY: run test lint format bench default-model clean web
+.PHONY: run test lint format bench default-model clean web translations
 
 # The browser runtime for on-device prediction (LiteRT.js, pinned by web/package-lock.json): npm ci,
 # then the few files the page loads are copied into web/ondevice/vendor/. Without npm this only
@@ -17,6 +17,19 @@ web: web/ondevice/vendor/.installed
 
 web/ondevice/vendor/.installed: web/package.json web/package-lock.json web/install.sh
 	@sh web/install.sh
+
+# Translations (docs/translations.md): the English is in the code, the Chinese in the committed .po;
+# the .mo the app reads is compiled from it here (never committed). `make translations` re-extracts
+# the English into locale/messages.pot and merges it into the .po, after a text was added or changed.
+CATALOG := locale/zh_CN/LC_MESSAGES/messages
+
+$(CATALOG).mo: $(CATALOG).po $(BIN)/.runtime
+	$(BIN)/pybabel compile --domain messages --directory locale --statistics
+
+translations: $(BIN)/.runtime
+	$(BIN)/pybabel extract --mapping-file babel.cfg --no-location --project "CNN Classroom" --output-file locale/messages.pot .
+	$(BIN)/pybabel update --input-file locale/messages.pot --domain messages --output-dir locale --ignore-obsolete
+	$(BIN)/pybabel compile --domain messages --directory locale --statistics
 
 $(BIN)/.runtime: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,10 +46,10 @@ $(BIN)/.challenges: $(BIN)/.dev requirements-challenges.txt
 	$(BIN)/python -m pip install --quiet -r requirements-challenges.txt -c constraints.txt
 	touch $@
 
-run: $(BIN)/.runtime web
+run: $(BIN)/.runtime web $(CATALOG).mo
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(BIN)/.dev $(BIN)/.challenges web
+test: $(BIN)/.dev $(BIN)/.challenges web $(CATALOG).mo
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -49,7 +62,7 @@ format: $(BIN)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(BIN)/.dev $(BIN)/.challenges web
+bench: $(BIN)/.dev $(BIN)/.challenges web $(CATALOG).mo
 	$(BIN)/python -m bench
 
 # Retrain the built-in model with the strong preset on the real CIFAR-10 (about 6 minutes on 2 cores).
@@ -57,4 +70,4 @@ default-model: $(BIN)/.runtime
 	$(BIN)/python -m bench.default_model
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts web/node_modules web/ondevice/vendor web/ondevice/models
+	rm -rf $(VENV) $(CATALOG).mo .pytest_cache .ruff_cache tests/artifacts web/node_modules web/ondevice/vendor web/ondevice/models

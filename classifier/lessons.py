@@ -40,8 +40,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from classifier import config as cfg
+from classifier import translations
 from classifier.config import Config, ConfigError
-from classifier.messages import ClassifierError
+from classifier.messages import ClassifierError, Texts
 from classifier.runs import RunInfo, RunStore, class_viewer, display_name
 
 VERSION = "1"
@@ -358,16 +359,94 @@ def _canonical(payload: Mapping[str, Any]) -> bytes:
 _SHORT = {"epochs": 5}
 
 
+# The built-in lessons' titles and tasks: English here, the other languages in the translation
+# catalog (classifier/translations.py, docs/translations.md).
+LESSON_TEXTS = Texts()
+english = LESSON_TEXTS.english
+english(
+    "lessons.seed.title",
+    "The seed network, as the document wrote it",
+)
+english(
+    "lessons.seed.task",
+    "Train the network of the document exactly as written: three convolutions (32, 64, 64 filters), "
+    "two max-poolings, a dense layer of 64, Adam, batch 64, 10 epochs. Nothing can be changed. Watch "
+    "the training and test accuracy: where do they part, and what test accuracy does the class reach "
+    "(the document's program gets about 70%)?",
+)
+english(
+    "lessons.learning_rate.title",
+    "A learning rate far too high",
+)
+english(
+    "lessons.learning_rate.task",
+    "Gradient descent moves every weight by α times its gradient (θ ← θ − α∇J). Pick a learning rate "
+    "α: 0.001 is what the seed network uses, 1 is a thousand times more. Before you press Start, guess "
+    "what the loss curve will do. Who reached the best accuracy, and what happened to the largest α?",
+)
+english(
+    "lessons.no_pooling.title",
+    "No pooling",
+)
+english(
+    "lessons.no_pooling.task",
+    "Pooling halves each feature map and keeps the strongest response of each 2×2 window. Here the "
+    "network has no pooling at all. Compare with a classmate who switches pooling back on: how many "
+    "parameters has each network (see the summary), how long is an epoch, and which tests better?",
+)
+english(
+    "lessons.filters_or_layers.title",
+    "More filters or more layers?",
+)
+english(
+    "lessons.filters_or_layers.task",
+    "You may change the network only. Half the class doubles the filters of every block (64, 128, 128); "
+    "the other half keeps the filters and puts two convolutions in each block. Which costs more "
+    "parameters, which more time per epoch, and which buys more test accuracy after 5 epochs?",
+)
+english(
+    "lessons.small_data.title",
+    "Small data: CIFAR-10 at 5%, 20% and 100%",
+)
+english(
+    "lessons.small_data.task",
+    "The document's first open problem is having too little good data. Train the seed network on 5%, "
+    "20%, or all of CIFAR-10's 50,000 training images (the test set stays whole). Plot the class's "
+    "results against the number of images: how much does each extra share buy?",
+)
+english(
+    "lessons.augmentation.title",
+    "Augmentation and the invariance claim",
+)
+english(
+    "lessons.augmentation.task",
+    "The document says a CNN is robust to rotation, shift and change of scale. Train with no "
+    "augmentation, or with flips, shifts or crops of the training images. Then test the claim on "
+    "your network in Learn (Shift, turn, resize): which versions of an image does it still recognise?",
+)
+
+
 @dataclass(frozen=True)
 class BuiltinLesson:
     id: str
-    title: Mapping[str, str]  # {"en": ..., "zh": ...}
-    task: Mapping[str, str]
     lesson: Lesson
 
+    @property
+    def title(self) -> dict[str, str]:
+        """{"en": ..., "zh": ...}: the title in every language of the catalog."""
+        return _in_every_language(f"lessons.{self.id}.title")
 
-def _builtin(id: str, title: dict, task: dict, **values: Any) -> BuiltinLesson:
-    return BuiltinLesson(id, title, task, Lesson(builtin=id, **values))
+    @property
+    def task(self) -> dict[str, str]:
+        return _in_every_language(f"lessons.{self.id}.task")
+
+
+def _in_every_language(key: str) -> dict[str, str]:
+    return {lang: translations.template(lang, LESSON_TEXTS, key, {}) for lang in translations.LANGUAGES}
+
+
+def _builtin(id: str, **values: Any) -> BuiltinLesson:
+    return BuiltinLesson(id, Lesson(builtin=id, **values))
 
 
 BUILTIN_IDS = ("seed", "learning_rate", "no_pooling", "filters_or_layers", "small_data", "augmentation")
@@ -375,80 +454,29 @@ BUILTIN_IDS = ("seed", "learning_rate", "no_pooling", "filters_or_layers", "smal
 BUILTIN: tuple[BuiltinLesson, ...] = (
     _builtin(
         "seed",
-        {"en": "The seed network, as the document wrote it", "zh": "原文中的基础网络"},
-        {
-            "en": "Train the network of the document exactly as written: three convolutions (32, 64, 64 filters), "
-            "two max-poolings, a dense layer of 64, Adam, batch 64, 10 epochs. Nothing can be changed. Watch "
-            "the training and test accuracy: where do they part, and what test accuracy does the class reach "
-            "(the document's program gets about 70%)?",
-            "zh": "完全按照文档中的写法训练网络：三个卷积层（32、64、64 个卷积核）、两次最大池化、64 个单元的全连接层、"
-            "Adam 优化器、批大小 64、训练 10 轮。所有设置都不能改。观察训练准确率和测试准确率：它们从哪一轮开始分开？"
-            "全班的测试准确率是多少（文档中的程序约为 70%）？",
-        },
     ),
     _builtin(
         "learning_rate",
-        {"en": "A learning rate far too high", "zh": "学习率太大"},
-        {
-            "en": "Gradient descent moves every weight by α times its gradient (θ ← θ − α∇J). Pick a learning rate "
-            "α: 0.001 is what the seed network uses, 1 is a thousand times more. Before you press Start, guess "
-            "what the loss curve will do. Who reached the best accuracy, and what happened to the largest α?",
-            "zh": "梯度下降把每个权重移动学习率 α 乘以梯度（θ ← θ − α∇J）。选一个学习率 α：0.001 是基础网络的设置，"
-            "1 是它的一千倍。点击“开始”之前，先猜一猜损失曲线会怎样变化。谁的准确率最高？最大的 α 发生了什么？",
-        },
         changes=_SHORT | {"learning_rate": 0.1},
         choices={"learning_rate": (0.001, 0.01, 0.1, 1.0)},
     ),
     _builtin(
         "no_pooling",
-        {"en": "No pooling", "zh": "去掉池化层"},
-        {
-            "en": "Pooling halves each feature map and keeps the strongest response of each 2×2 window. Here the "
-            "network has no pooling at all. Compare with a classmate who switches pooling back on: how many "
-            "parameters has each network (see the summary), how long is an epoch, and which tests better?",
-            "zh": "池化把每张特征图缩小一半，保留每个 2×2 窗口中最强的响应。这里的网络完全没有池化层。"
-            "和一位把池化重新打开的同学比较：两个网络各有多少参数（看右侧的网络概要）？每轮要多久？哪个测试准确率更高？",
-        },
         changes=_SHORT | {"pool_after": [False, False, False]},
         choices={"pool_after": ([False, False, False], [True, True, False])},
     ),
     _builtin(
         "filters_or_layers",
-        {"en": "More filters or more layers?", "zh": "更多卷积核，还是更多层？"},
-        {
-            "en": "You may change the network only. Half the class doubles the filters of every block (64, 128, 128); "
-            "the other half keeps the filters and puts two convolutions in each block. Which costs more "
-            "parameters, which more time per epoch, and which buys more test accuracy after 5 epochs?",
-            "zh": "这次只能修改网络结构。一半同学把每个卷积块的卷积核数量加倍（64、128、128）；另一半保持卷积核数量，"
-            "把每块的卷积层数改为 2。哪种做法参数更多？哪种每轮更慢？训练 5 轮后哪种测试准确率更高？",
-        },
         changes=_SHORT,
         free=("conv_filters", "pool_after", "convs_per_block", "padding", "dense_units"),
     ),
     _builtin(
         "small_data",
-        {"en": "Small data: 5%, 20% or 100% of CIFAR-10", "zh": "数据太少：CIFAR-10 的 5%、20% 或 100%"},
-        {
-            "en": "The document's first open problem is having too little good data. Train the seed network on 5%, "
-            "20% or all of CIFAR-10's 50,000 training images (the test set stays whole). Plot the class's "
-            "results against the number of images: how much does each extra share buy?",
-            "zh": "文档提出的第一个挑战是高质量数据不够。用 CIFAR-10 五万张训练图片中的 5%、20% 或全部来训练基础网络"
-            "（测试集保持完整）。把全班的结果按训练图片数排列：每多一份数据能换来多少准确率？",
-        },
         changes={"train_fraction": 0.05},
         choices={"train_fraction": (0.05, 0.2, 1.0)},
     ),
     _builtin(
         "augmentation",
-        {"en": "Augmentation and the invariance claim", "zh": "数据增强与“不变性”的说法"},
-        {
-            "en": "The document says a CNN is robust to rotation, shift and change of scale. Train with no "
-            "augmentation, or with flips, shifts or crops of the training images. Then test the claim on "
-            "your network in Learn (Shift, turn, resize): which versions of an image does it still recognise?",
-            "zh": "文档说卷积神经网络对旋转、平移和尺度变化具有鲁棒性。"
-            "训练时不做数据增强，或对训练图片做翻转、平移或裁剪。"
-            "然后在“动手学原理”页面（平移、旋转、缩放）上检验这个说法：图片的哪些变化你的网络仍能认出？",
-        },
         free=("augmentation",),
     ),
 )

@@ -126,7 +126,7 @@ def _start_sweep(base: Config, fractions, augment: str) -> None:
     try:
         started = sweep.submit(state.engine(), base, fractions, _sweep_augmentations(augment), owner=state.owner())
     except (ClassifierError, ValueError) as error:
-        st.session_state.ch_sweep_error = say(error) if isinstance(error, ClassifierError) else str(error)
+        st.session_state.ch_sweep_error = say(error)  # an unexpected one: said in general terms, logged
         return
     st.session_state.ch_sweep = {
         "points": [
@@ -261,7 +261,7 @@ def explanations() -> None:
         st.error(say(error))
         return
     except Exception as error:  # noqa: BLE001 - any model a user uploads
-        st.error(t("inside.cannot_inspect", reason=str(error) or type(error).__name__))
+        st.error(t("inside.cannot_inspect", reason=say(error)))
         return
     occlusion = result.occlusion
     label = class_names(loaded.classes)[occlusion.class_index]  # as Runs, Inside and Predict name it

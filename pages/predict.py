@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from classifier.images import ImageError
@@ -9,7 +11,7 @@ from classifier.messages import ClassifierError
 from classifier.predict import predict_many
 from ui import charts, ondevice, require_app, widgets
 from ui.i18n import class_names, labels, say, t, t_text
-from ui.text import plain
+from ui.text import shown
 
 require_app()
 
@@ -72,7 +74,7 @@ def device_unavailable() -> str | None:
     if choice.upload is not None:
         return t("predict.upload_model_server")
     if st.session_state.get(BROWSER_FAILED):
-        return t("predict.browser_cannot", reason=plain(st.session_state[BROWSER_FAILED]))
+        return t("predict.browser_cannot")  # the browser's own reason is in the server log
     return None
 
 
@@ -138,6 +140,7 @@ if loaded is not None and where == "device":
     )
     if isinstance(answer, dict) and answer.get("state") == "unavailable":
         st.session_state[BROWSER_FAILED] = str(answer.get("reason") or "?")
+        logging.getLogger("pages.predict").warning("on-device prediction unavailable: %s", shown(answer.get("reason")))
         st.rerun()
     st.stop()
 

@@ -10,7 +10,7 @@ from conftest import ROOT
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from ui.i18n import TEXT
+from ui.i18n import TEXT, text_in
 
 APP = str(ROOT / "app.py")
 
@@ -42,12 +42,13 @@ def app_at(
     return at
 
 
-def en(key: str) -> str:
-    return TEXT[key]["en"]
+def en(key: str, **values) -> str:
+    """A key's English: the template, or with `values` the text (a counted text in the form its count takes)."""
+    return text_in("en", key, **values) if values else TEXT[key]["en"]
 
 
-def zh(key: str) -> str:
-    return TEXT[key]["zh"]
+def zh(key: str, **values) -> str:
+    return text_in("zh", key, **values) if values else TEXT[key]["zh"]
 
 
 def charts(at: AppTest) -> list:

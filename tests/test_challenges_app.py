@@ -9,7 +9,7 @@ import pytest
 from app_support import app_at, button, charts, en, shown_text
 from polling import wait_for
 
-from ui.i18n import TEXT
+from ui.i18n import TEXT, text_in
 
 PAGE = "pages/challenges.py"
 
@@ -131,7 +131,7 @@ def test_a_private_federated_run_reports_epsilon_and_stops_on_request():
     assert task.snapshot().status == "stopped" and result.stopped
     done = len(result.rounds)
     assert 1 <= done < 20
-    assert any(w.value == TEXT["ch.privacy.stopped"]["en"].format(rounds=done) for w in at.warning)
+    assert any(w.value == text_in("en", "ch.privacy.stopped", rounds=done) for w in at.warning)
     # ε from Flower's accountant equals Google's dp-accounting composed by hand: `done` Gaussian
     # releases of noise multiplier 1.0, every device in every round (no sampling amplification).
     accountant = rdp.RdpAccountant()

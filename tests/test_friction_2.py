@@ -220,7 +220,7 @@ def test_changing_only_the_epochs_keeps_the_preset_and_its_name():
 def test_inside_names_a_run_with_a_presets_network_and_other_epochs():
     shapes_run()  # the quick demo's settings, trained for 1 epoch instead of 10
     at = app_at("pages/inside.py", owner=OWNER)
-    settings = en("preset.epochs_variant_one").format(preset=en("preset.quick"), epochs=1)
+    settings = en("preset.epochs_variant", preset=en("preset.quick"), epochs=1)
     assert any(f"{settings} (convolutions 32 → 64 → 64)" in c for c in texts(at.caption)), texts(at.caption)
     assert not any(en("preset.custom") in c for c in texts(at.caption))
 

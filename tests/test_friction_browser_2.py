@@ -18,6 +18,69 @@ pytestmark = pytest.mark.browser
 
 LAPTOP = {"width": 1366, "height": 900}  # the walkthrough's window
 
+# ASCII words that may stand on a Chinese page: names of things (Keras layers and their names such as
+# conv1 or output, optimisers, formats), never sentences; and the language switch, which names each language in
+# its own words ("Language · 语言", "English"). Anything else of three letters or more is English
+# that escaped translation.
+NAMES_ON_A_CHINESE_PAGE = {
+    "cifar",
+    "keras",
+    "adam",
+    "adamw",
+    "sgd",
+    "relu",
+    "elu",
+    "gelu",
+    "tanh",
+    "softmax",
+    "grad",
+    "cam",
+    "zip",
+    "png",
+    "jpeg",
+    "tensorboard",
+    "litert",
+    "bfloat",
+    "float",
+    "conv",
+    "pool",
+    "dense",
+    "flatten",
+    "maxpooling",
+    "dropout",
+    "output",
+    "language",
+    "english",
+}
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+# The visible text of the main area and the sidebar, without icons (Material icons are drawn from
+# ligatures: the text "school" is the icon, not a word a reader sees).
+VISIBLE_TEXT = """roots => roots.flatMap((root) => {
+  const ICONS = '[data-testid="stIconMaterial"], [data-testid="stExpanderIcon"], [role="img"]';
+  const found = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const parent = walker.currentNode.parentElement;
+    if (parent && !parent.closest(ICONS) && parent.checkVisibility()) {
+      const holder = parent.closest("[data-testid]");
+      found.push([walker.currentNode.textContent, holder ? holder.dataset.testid : parent.tagName]);
+    }
+  }
+  return found;
+})"""
+
+
+def expect_no_english(page, where: str) -> None:
+    """The main area and the sidebar of a Chinese page hold no English word outside the names above."""
+    texts = page.locator("[data-testid='stMain'], [data-testid='stSidebar']").evaluate_all(VISIBLE_TEXT)
+    found = {
+        (word, holder)
+        for text, holder in texts
+        for word in ENGLISH_WORD.findall(text)
+        if word.lower() not in NAMES_ON_A_CHINESE_PAGE
+    }
+    assert sorted(found) == [], f"English on the Chinese {where} (word, element): {sorted(found)}"
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
@@ -185,20 +248,23 @@ def test_a_students_lesson_run_in_chinese_from_start_to_the_class_page(server, p
     settle(page)
     page.get_by_role("button", name="开始训练").click()
     bar = page.get_by_test_id("stProgress").first
-    expect(bar).to_be_visible()
+    expect(bar).to_be_visible(timeout=60_000)  # the run's start, on a busy machine
     first_line = bar.inner_text()
     assert "0/0" not in first_line and "：正在加载数据" not in first_line, first_line  # "starting…", said once
     shoot(page, "friction2-run-start-zh")
     counted = page.get_by_text(re.compile(r"第 \d/3 轮：第 [1-9]\d*/[1-9]\d* 批"))
     expect(counted.first).to_be_visible(timeout=120_000)  # batches counted: epoch and batch shown
     shoot(page, "friction2-run-training-zh")
+    expect_no_english(page, "Train page while training")
     teacher = page.context.browser.new_page(viewport=LAPTOP)
     teacher.goto(f"{server}/class?lang=zh&class=ZH25")
     settle(teacher)
     expect(teacher.get_by_text("王小明").filter(visible=True).first).to_be_visible()
     shoot(teacher, "friction2-class-zh")
+    expect_no_english(teacher, "Class page")
     expect(page.get_by_text("训练完成。").first).to_be_visible(timeout=300_000)
     settle(page)
     share_name = page.get_by_role("textbox", name="你的名字（全班同学会看到）")
     expect(share_name).to_have_value("王小明")  # typed once, before Start
     shoot(page, "friction2-run-finished-zh")
+    expect_no_english(page, "Train page of a finished run")

@@ -113,8 +113,8 @@ def test_a_chosen_cell_fills_the_gallery_with_its_images_most_confident_first(ru
     names = {"en": en, "zh": zh}[lang]
     classes = [names(f"class.shapes.{name}") for name in state.engine().store.load(run_id).classes]
     kind = "results.cell_right" if true == predicted else "results.cell_wrong"
-    title = names(kind).format(
-        name=classes[true], true=classes[true], predicted=classes[predicted], count=matrix[true, predicted]
+    title = names(
+        kind, name=classes[true], true=classes[true], predicted=classes[predicted], count=int(matrix[true, predicted])
     )
     assert any(s.value == title for s in at.subheader), [s.value for s in at.subheader]
     captions = [caption for image in at.image for caption in image.captions if "→" in caption]
@@ -138,7 +138,7 @@ def test_a_chosen_bar_shows_that_class_s_mistakes(run_id):
     at.selectbox(key="runs_focus").set_value(run_id).run()
     name = state.engine().store.load(run_id).classes[label]
     count = int((wrong & (y_true == label)).sum())
-    assert any(s.value == en("results.class_mistakes").format(name=name, count=count) for s in at.subheader)
+    assert any(s.value == en("results.class_mistakes", name=name, count=int(count)) for s in at.subheader)
     captions = [caption for image in at.image for caption in image.captions if "→" in caption]
     assert len(captions) == min(24, count) and all(c.startswith(f"{name} → ") for c in captions)
 

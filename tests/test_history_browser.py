@@ -15,13 +15,13 @@ from playwright.sync_api import expect
 
 from classifier import inspect
 from classifier.runs import RunStore
-from ui.i18n import TEXT
+from ui.i18n import text_in
 
 pytestmark = pytest.mark.browser
 
 
 def en(key: str, **values) -> str:
-    return TEXT[key]["en"].format(**values)
+    return text_in("en", key, **values)
 
 
 def plot_area(chart):

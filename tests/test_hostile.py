@@ -21,7 +21,7 @@ from hostile_corpus import EVIL, image_cases, model_cases, small_png, zip_cases
 from classifier import images
 from classifier.data import CIFAR10_CLASSES, DatasetError, load_dataset
 from classifier.images import ImageError
-from classifier.messages import ENGLISH, render
+from classifier.messages import ENGLISH, Message, render
 from classifier.predict import ModelError, Prediction, load_model, predict_image, predict_many
 from ui import state
 from ui.i18n import TEXT
@@ -89,8 +89,17 @@ def assert_image_error(error: BaseException, code: str) -> None:
 
 
 def in_english(error: ImageError) -> str:
-    """The error as the app renders it for an English reader (from the app's table, not the package's)."""
-    return render(error.message, {key[4:]: entry["en"] for key, entry in TEXT.items() if key.startswith("msg.")})
+    """The error as the app renders it for an English reader: the decoder's own words (a `detail`, a
+    `reason` given as text) are in the server log, and the page says so (docs/translations.md)."""
+    logged = TEXT["page.details_logged"]["en"]
+    params = {
+        k: logged if k == "detail" or (k == "reason" and isinstance(v, str)) else v
+        for k, v in error.message.params.items()
+    }
+    return render(
+        Message(error.message.code, params),
+        {key[4:]: entry["en"] for key, entry in TEXT.items() if key.startswith("msg.")},
+    )
 
 
 # --- images -----------------------------------------------------------------------------------
@@ -218,7 +227,7 @@ def test_empty_class_folders_in_a_directory(tmp_path):
     dataset = load_dataset(str(root), cache_dir=tmp_path / "cache")
     assert dataset.classes == ("cat", "dog")
     assert [str(n) for n in dataset.notes if n.code == "data.note_empty_classes"] == [
-        "left out class folder(s) with no readable images: bird"
+        "left out a class folder with no readable images: bird"
     ]
     lonely = class_folders(tmp_path / "lonely", {"cat": 0, "dog": 5})
     with pytest.raises(DatasetError, match=r"at least two classes with readable images; found 1 \(dog\)"):
@@ -264,8 +273,8 @@ def test_train_page_shows_the_notes_of_an_odd_but_usable_zip():
     at = app_at("pages/train.py")
     at.radio(key="hp_dataset").set_value("upload").run()
     for name, note in [
-        ("empty-class.zip", "left out class folder(s) with no readable images: bird"),
-        ("mixed.zip", "skipped 3 unreadable file(s)"),
+        ("empty-class.zip", "left out a class folder with no readable images: bird"),
+        ("mixed.zip", "skipped 3 unreadable files"),
     ]:
         case = next(c for c in ZIPS if c.name == name)
         at.file_uploader(key="dataset_zip").set_value((case.name, case.content, "application/zip"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 
 import numpy as np
 import pytest
@@ -278,6 +279,7 @@ def test_the_camera_photo_is_predicted_on_the_device(server, playwright):
         (result,) = frame.evaluate("window.ondeviceResults")
         assert result["name"] == "camera photo.png" and len(result["probabilities"]) == 10
         expect(frame.get_by_text("camera photo.png:", exact=False)).to_be_visible()
+        expect(frame.get_by_text(re.compile(r"ms \(1 image\)\.$"))).to_be_visible()  # one photo: "1 image"
         frame.get_by_role("button", name="Close the camera").click()
         expect(frame.locator("#live")).to_be_hidden()
         assert all(size < 2048 for size in sent_frames), sent_frames

@@ -312,9 +312,12 @@ def test_a_finished_run_shows_where_it_stopped_and_which_weights_it_kept(early_s
     assert len(rates) > info.stopped_epoch and rates.value.tolist() == pytest.approx(
         [OVERFITS.learning_rate] * len(rates)
     )
-    said = text("msg.schedules.early_stopped_kept")
-    said = said.format(
-        monitor="val_loss", patience=OVERFITS.early_stopping, epoch=info.stopped_epoch, best=info.best_epoch
+    said = text(
+        "msg.schedules.early_stopped_kept",
+        monitor="val_loss",
+        patience=OVERFITS.early_stopping,
+        epoch=info.stopped_epoch,
+        best=info.best_epoch,
     )
     assert said in [shown_text(i.value) for i in at.info]
 

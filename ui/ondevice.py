@@ -14,8 +14,10 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from classifier import ondevice
+from classifier import translations as catalog
 from classifier.predict import DEFAULT_MODEL, UNSURE_BELOW, run_checkpoint
 from ui import state
+from ui.english import UI
 from ui.i18n import TEXT, language
 
 COMPONENT = Path(__file__).resolve().parent.parent / "web" / "ondevice"
@@ -106,6 +108,8 @@ def texts() -> dict[str, str]:
     chosen = {key.removeprefix("ondevice."): TEXT[key].get(lang) or TEXT[key]["en"] for key in keys}
     for name in ("original", "seen", "unsure", "bad_file", "too_many"):
         chosen[name] = TEXT[f"predict.{name}"].get(lang) or TEXT[f"predict.{name}"]["en"]
+    # A counted text: the browser picks "timing_one" for a count of 1 ("1 image"), "timing" for any other.
+    chosen["timing_one"] = catalog.template(lang, UI, "ondevice.timing", {"count": 1})
     return chosen
 
 

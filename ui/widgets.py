@@ -211,8 +211,7 @@ def settings_name(config) -> str:
         return t("preset.settings", preset=t(f"preset.{exact}"))
     near = preset_apart_from_epochs(config)
     if near:
-        key = "preset.epochs_variant_one" if config.epochs == 1 else "preset.epochs_variant"
-        return t(key, preset=t(f"preset.{near}"), epochs=config.epochs)
+        return t("preset.epochs_variant", preset=t(f"preset.{near}"), epochs=config.epochs)
     return t("preset.settings", preset=t("preset.custom"))
 
 

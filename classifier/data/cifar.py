@@ -65,9 +65,8 @@ def _download_cifar10() -> Dataset:
     try:
         (x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
     except Exception as error:  # urllib, socket and tarfile errors all mean "no data"
-        raise DatasetError(
-            "data.cifar_download_failed", kind=type(error).__name__, detail=str(error)[:200], variable=CIFAR10_ENV
-        ) from None
+        detail = f"{type(error).__name__}: {error}"[:200]
+        raise DatasetError("data.cifar_download_failed", detail=detail, variable=CIFAR10_ENV) from None
     return Dataset(
         "cifar10",
         CIFAR10_CLASSES,

@@ -194,7 +194,7 @@ def read_class_folders(path: Path, progress: Progress | None) -> Dataset:
         raise DatasetError("data.too_many_classes", name=path.name, found=len(present), limit=MAX_CLASSES)
     if len(present) < len(classes):
         empty = sorted(set(classes) - set(present))
-        notes.append(Message("data.note_empty_classes", {"classes": ", ".join(empty)}))
+        notes.append(Message("data.note_empty_classes", {"count": len(empty), "classes": ", ".join(empty)}))
         remap = np.full(len(classes), -1, dtype=np.int32)
         remap[[classes.index(c) for c in present]] = np.arange(len(present))
         y_train = remap[y_train]

@@ -243,14 +243,16 @@ async function predictFiles(fileList) {
     }
     results.append(card);
   }
-  setStatus(`${text("ready")} ${text("timing", { ms: median(state.timings).toFixed(1), count: state.timings.length })}`);
+  const count = state.timings.length;
+  setStatus(`${text("ready")} ${text(count === 1 ? "timing_one" : "timing", { ms: median(state.timings).toFixed(1), count })}`);
   document.body.dataset.predicting = "false";
   document.body.dataset.done = String(state.batch);
 }
 
 function unavailable(error) {
   document.body.dataset.state = "unavailable";
-  setStatus(text("unavailable", { reason: String(error.message || error) }), true);
+  console.warn("on-device prediction unavailable:", error); // the browser's own words: the console, not the page
+  setStatus(text("unavailable"), true);
   report({ state: "unavailable", reason: String(error.message || error).slice(0, 200) });
 }
 
@@ -267,7 +269,8 @@ async function openCamera(event) {
     $("video").srcObject = stream;
     $("live").hidden = false;
   } catch (error) {
-    setStatus(text("no_camera", { reason: String(error.message || error) }), true);
+    console.warn("camera:", error);
+    setStatus(text("no_camera"), true);
   }
 }
 
