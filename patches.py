@@ -315,9 +315,10 @@ def ray_actor_table() -> dict[str, dict[str, Any]]:
 
 
 def ray_release_driver_node() -> None:
-    """After `ray.shutdown()` in a driver of a `ray.cluster_utils.Cluster` (tests, bench): Ray 2.55
-    keeps the driver's node object, and `Cluster.shutdown()` then refuses to stop the head
-    (tests/test_patches.py::test_a_test_cluster_needs_the_driver_node_released shows it)."""
+    """After `ray.shutdown()` in a driver of a `ray.cluster_utils.Cluster` (tests, bench): written
+    when Ray kept the driver's node object there and `Cluster.shutdown()` then refused to stop the
+    head. A plain `ray.init(address)` / `ray.shutdown()` on 2.55.1 clears it by itself (checked
+    2026-12-07); kept for tests/test_cluster.py's fixture, where it was seen."""
     worker = _ray_private("worker", "global_worker")
     _require(
         hasattr(worker, "node"), "ray._private.worker.global_worker.node", RAY_WRITTEN_FOR, f"ray {_version('ray')}"

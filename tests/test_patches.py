@@ -149,6 +149,77 @@ def test_every_page_address_is_served_in_the_language_of_its_lang_parameter():
     assert other.status_code == 200 and other.content == manifest.read_bytes()
 
 
+LEGACY_APP = """
+import os, sys
+sys.path.insert(0, {root!r})
+import streamlit as st
+import patches
+if os.environ.get("WITH_PATCH"):
+    patches.install_streamlit(lambda asked: "en")
+st.session_state.through_app = True
+try:
+    st.navigation([st.Page("pages/first.py", default=True), st.Page("pages/second.py")]).run()
+finally:
+    st.session_state.through_app = False
+"""
+LEGACY_PAGE = """
+import os, sys
+sys.path.insert(0, {root!r})
+import streamlit as st
+import patches
+if os.environ.get("WITH_PATCH"):  # as ui.require_app does
+    patches.install_streamlit(lambda asked: "en")
+if not st.session_state.get("through_app") and not st.session_state.get("reran"):
+    st.session_state.reran = True
+    st.rerun()
+st.write("through the app" if st.session_state.get("through_app") else "page alone")
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(("patched", "shown"), [(False, "page alone"), (True, "through the app")])
+def test_without_the_pages_patch_a_fresh_server_runs_a_page_alone(tmp_path, patched, shown):
+    """The reason for the legacy-pages patch, on a two-page app laid out like this one (pages/ beside
+    app.py, st.navigation): the first visit of a fresh server straight at a page's address."""
+    import os
+    import time
+    import urllib.request
+
+    from browser_support import free_port, launch_chromium, settle
+    from playwright.sync_api import expect, sync_playwright
+
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "app.py").write_text(LEGACY_APP.format(root=str(ROOT)))
+    (tmp_path / "pages" / "first.py").write_text("import streamlit as st\nst.write('first page')\n")
+    (tmp_path / "pages" / "second.py").write_text(LEGACY_PAGE.format(root=str(ROOT)))
+    port = free_port()
+    env = {**os.environ, **({"WITH_PATCH": "1"} if patched else {})}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(tmp_path / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.time() + 60  # the health check, as tests/browser_support.py waits for it
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.2)
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/second")
+            settle(page)
+            expect(page.get_by_text(shown, exact=True)).to_be_visible()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 # --- Keras ---------------------------------------------------------------------------------------------
 
 
