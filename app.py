@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import PAGE_STYLE, enter_app, leave_app, widgets
+from ui import PAGE_STYLE, enter_app, install_patches, leave_app, widgets
 from ui.i18n import language_switch, t
 from ui.state import remember_owner, warm_up
 
+install_patches()  # Streamlit's (patches.py): before anything else of this script run
 enter_app()
 # The browser tab's icon is an emoji (drawn by the browser itself): a Material icon there, the page's own
 # included, makes every visitor's browser fetch it from fonts.gstatic.com (Streamlit 1.67's frontend).
@@ -34,4 +35,4 @@ try:
     navigation.run()
 finally:
     leave_app()
-warm_up()  # after the page: its first script run gets the cores, not TensorFlow's import
+warm_up()  # after the page: its first script run gets the cores, not TensorFlow's import (nor Keras's patch)

@@ -1,4 +1,4 @@
-"""What TensorFlow's fused batch-norm kernel saves per epoch (classifier/fused_batch_norm.py).
+"""What TensorFlow's fused batch-norm kernel saves per epoch (patches.py, install_keras).
 
     python -m bench.batch_norm --images 10000 --rounds 3      # one JSON line: seconds per side
 
@@ -25,9 +25,10 @@ from bench.report import Row, describe_machine, has_bfloat16, ratio_row, seconds
 
 def timings(images: int, rounds: int, precision: str) -> dict[str, Any]:
     """Seconds per pass over `images` training images, Keras's batch norm against the fused kernel."""
-    from keras.src.layers.normalization.batch_normalization import BatchNormalization
+    import keras
 
-    from classifier import fused_batch_norm, pipeline
+    import patches
+    from classifier import pipeline
     from classifier.config import STRONG
     from classifier.data import load_dataset
     from classifier.model import build_model, resolved_precision
@@ -36,14 +37,14 @@ def timings(images: int, rounds: int, precision: str) -> dict[str, Any]:
     data = load_dataset("cifar10", None)
     x, y = data.x_train[:images], data.y_train[:images]
     steps = -(-len(y) // config.batch_size)
-    fused_batch_norm.install()
-    calls = {"keras": fused_batch_norm._keras_call, "fused": fused_batch_norm.fused_call}
+    patches.install_keras()
+    calls = {"keras": patches.keras_batch_norm_call(), "fused": patches.fused_batch_norm_call}
     models = {}
     for side, call in calls.items():
-        BatchNormalization.call = call  # traced into this model's training step by its first fit
+        keras.layers.BatchNormalization.call = call  # traced into this model's training step by its first fit
         models[side] = build_model(config, data.num_classes, steps_per_epoch=steps)
         models[side].fit(pipeline.training_batches(x, y, config), epochs=1, verbose=0)
-    BatchNormalization.call = fused_batch_norm.fused_call
+    keras.layers.BatchNormalization.call = patches.fused_batch_norm_call
 
     passes: dict[str, list[float]] = {side: [] for side in calls}
     for round_ in range(rounds):

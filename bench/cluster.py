@@ -67,8 +67,10 @@ def start_cluster(nodes: int, cpus_per_node: int = 1, head_cpus: int = 0):
 def stop_cluster(cluster) -> None:
     import ray
 
+    import patches
+
     ray.shutdown()
-    ray._private.worker.global_worker.node = None  # see tests/test_cluster.py: Ray 2.55 keeps it
+    patches.ray_release_driver_node()  # Ray 2.55 keeps the driver's node after shutdown
     cluster.shutdown()
 
 

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import patches
 from classifier import config as config_module
 from classifier.engine import RAY_ADDRESS_ENV, prepare_ray
 from classifier.messages import ClassifierError
@@ -335,9 +336,17 @@ def _attach(args: argparse.Namespace) -> int:
     return _follow(job, engine, quiet=args.quiet)
 
 
+# The commands that train Keras models in this process (the others hand training to the engine's
+# workers, which install the patch themselves, or only run inference): installing it costs the
+# TensorFlow import, which `runs` or `lessons` need not pay.
+TRAINS_HERE = {"federated"}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in TRAINS_HERE:
+        patches.install_keras()
     if args.command == "train":
         return _train(args, args.subparser)
     if args.command == "evaluate":

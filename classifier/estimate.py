@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+import patches
 from classifier import machine
 from classifier.config import NOT_STEP_TIME, Config
 from classifier.data import cache_dir
@@ -156,6 +157,7 @@ def remember(key: str, rates: dict[str, float]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    patches.install_keras()  # time the steps a training worker runs (fused batch norm)
     config = Config.from_json(argv[0])
     train_images, validation_images, num_classes = (int(value) for value in argv[1:4])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped by the app: still tidy up below

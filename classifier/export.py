@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+import patches
 from classifier import machine
 from classifier.messages import ClassifierError, Message
 from classifier.model import float32_copy
@@ -130,7 +131,7 @@ def _first_line(error: BaseException) -> str:
 
 def operators(content: bytes) -> list[str]:
     """The operator names in a .tflite file (custom ops such as Flex ones by their own name)."""
-    return sorted({detail["op_name"] for detail in _plain_interpreter(content)._get_ops_details()})
+    return sorted({detail["op_name"] for detail in patches.litert_op_details(_plain_interpreter(content))})
 
 
 def _plain_interpreter(content: bytes):
@@ -151,7 +152,7 @@ def floating_operators(content: bytes) -> list[str]:
     return sorted(
         {
             op["op_name"]
-            for op in interpreter._get_ops_details()
+            for op in patches.litert_op_details(interpreter)
             if any(dtypes.get(int(i)) == np.float32 for i in op["outputs"])
         }
     )

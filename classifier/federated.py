@@ -159,7 +159,10 @@ def _local_model(spec: FederatedSpec, num_classes: int):
     than the training); its optimizer is put back to its freshly built state before each device's
     turn (step counter and moment estimates; the learning rate is one of its variables too), so no
     device starts from another's optimizer."""
+    import patches
     from classifier.model import build_model
+
+    patches.install_keras()  # this runs in Flower's Ray actors: each process installs it once
 
     key = (spec.network, num_classes)
     if key not in _models:

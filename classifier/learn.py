@@ -121,12 +121,12 @@ def pool_layers(model) -> list[str]:
     return [layer.name for layer in model.layers if type(layer).__name__ == "MaxPooling2D"]
 
 
-def _source(layer) -> str | None:
+def _source(model, layer) -> str | None:
     """The name of the layer whose output feeds `layer`; None when it is the input image."""
     import keras
 
-    producer = layer.input._keras_history.operation
-    return None if isinstance(producer, keras.layers.InputLayer) else producer.name
+    producer = _feeds(model, layer)
+    return None if producer is None or isinstance(producer, keras.layers.InputLayer) else producer.name
 
 
 def _compiled(model, outputs):
@@ -170,7 +170,7 @@ def _maps(parts: _Parts, image: np.ndarray) -> _Maps:
 
 
 def _input_map(model, maps: dict, layer) -> tuple[str | None, np.ndarray]:
-    source = _source(layer)
+    source = _source(model, layer)
     if source not in maps:
         raise UnsupportedModel("learn.hidden_input", layer=layer.name, source=source)
     return source, maps[source]
@@ -369,12 +369,18 @@ def explain_conv(model, image: np.ndarray, layer_name: str, at: tuple[int, int, 
 
 
 def _consumers(model, layer) -> list:
-    return [other for other in model.layers if _feeds(other) is layer]
+    return [other for other in model.layers if _feeds(model, other) is layer]
 
 
-def _feeds(layer):
-    history = getattr(getattr(layer, "input", None), "_keras_history", None)
-    return history.operation if history else None
+def _feeds(model, layer):
+    """The layer of `model` (InputLayer included) whose output `layer` takes in, through Keras's
+    public graph: the tensor a layer returned when first called is the next layer's input."""
+    given = getattr(layer, "input", None)
+    if given is None:
+        return None
+    return next(
+        (other for other in model.layers if other is not layer and getattr(other, "output", None) is given), None
+    )
 
 
 def _following_stages(model, maps: dict, layer, at: tuple[int, int, int], value: float) -> list[Stage]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from classifier import fused_batch_norm, machine
+from classifier import machine
 from classifier.config import Config
 
 INPUT_SHAPE = (32, 32, 3)
@@ -87,8 +87,6 @@ def build_model(config: Config, num_classes: int = 10, steps_per_epoch: int | No
     from keras import layers
 
     keras.utils.set_random_seed(config.random_seed)
-    if config.batch_norm:
-        fused_batch_norm.install()
     # Mixed precision per layer, not Keras's global policy: other models in this process stay as they are.
     policy = "mixed_bfloat16" if resolved_precision(config) == "bfloat16" else "float32"
     inputs = keras.Input(shape=INPUT_SHAPE, name="image")

@@ -8,10 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import patches
+
 ROOT = Path(__file__).resolve().parent.parent
 # Every Ray the tests start (the cluster tests, Flower's simulation) stays on 127.0.0.1: Ray reads
 # this once, when first imported, so it is set before any test module imports it (see NOTES.md).
 os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+# The third-party patches every process of the app installs at its start (patches.py), installed
+# here as the app does; tests/test_patches.py checks each one, and that nothing else installs them.
+patches.install_keras()
 PHOTOS = ROOT.parent / "shared" / "data" / "photos"
 
 

@@ -114,19 +114,12 @@ def test_presets_fill_every_field():
     assert next(m for m in at.metric if m.label == en("summary.total_params")).value == "122,570"
 
 
-def test_a_stale_echo_of_the_preset_control_leaves_the_form_alone():
-    """In a browser, a fragment's timer tick (the epoch-time estimate, the live view) can send the
-    preset control's previous value back after the server changed what it shows: with Streamlit
-    1.67 that fired the control's callback and the form jumped back to the seed network (seen in
-    CI: the teacher's lesson came out as CIFAR-10). Replayed here as the browser sends it: the
-    widgets it shows now, plus the old control still holding "seed"."""
+def test_the_preset_control_follows_the_form_and_applies_a_real_pick():
+    """The preset control shows the preset the settings match (ui.widgets.derived_picker); a
+    browser's stale echo of it is replayed in a real browser (tests/test_stale_echo_browser.py)."""
     at = app_at("pages/train.py")
-    echo = picker(at, "hp_preset")._widget_state  # "seed", as the browser holds it
+    assert picker(at, "hp_preset").value == "seed"
     at.toggle(key="hp_batch_norm").set_value(True).run()  # another network (other epochs alone stay "seed")
-    assert picker(at, "hp_preset").value == "custom"
-    tick = at._tree.get_widget_states()
-    tick.widgets.append(echo)
-    at._run(tick)  # AppTest's own run, with the states the browser's tick carries
     assert not at.exception
     assert at.toggle(key="hp_batch_norm").value and picker(at, "hp_preset").value == "custom"
     picker(at, "hp_preset").set_value("seed").run()  # a real pick still applies the preset

@@ -20,6 +20,7 @@ from app_support import app_at, button
 from conftest import ROOT
 from polling import wait_for
 
+import patches
 from classifier import timeline
 from classifier.config import Config
 from classifier.runs import RunStore
@@ -50,7 +51,7 @@ def cluster():
     yield cluster, workers
     ray.shutdown()
     # Ray 2.55 keeps the driver's node after shutdown, and Cluster.shutdown then refuses to stop the head.
-    ray._private.worker.global_worker.node = None
+    patches.ray_release_driver_node()
     cluster.shutdown()
 
 

@@ -69,7 +69,7 @@ def positions(output: np.ndarray, count: int = 4) -> list[tuple[int, int, int]]:
 def test_convolution_by_hand_equals_keras_for_every_conv_layer(network, shapes_data):
     image = shapes_data.x_test[1]
     for layer in learn.conv_layers(network):
-        source = learn._source(network.get_layer(layer))
+        source = learn._source(network, network.get_layer(layer))
         x, y = keras_outputs(network, image, source, layer)
         for at in positions(y):
             explained = learn.explain_conv(network, image, layer, at)
@@ -113,7 +113,7 @@ def test_the_seed_networks_convolution_includes_bias_and_relu(seed32, shapes_dat
 def test_max_pooling_window_and_maximum_equal_keras(network, shapes_data):
     image = shapes_data.x_test[4]
     for layer in learn.pool_layers(network):
-        x, y = keras_outputs(network, image, learn._source(network.get_layer(layer)), layer)
+        x, y = keras_outputs(network, image, learn._source(network, network.get_layer(layer)), layer)
         for at in positions(y):
             i, j, c = at
             explained = learn.explain_pool(network, image, layer, at)

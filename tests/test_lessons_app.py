@@ -51,13 +51,8 @@ def test_a_teachers_link_opens_the_same_config_in_a_fresh_session_with_locks():
     assert not any(s.key.startswith("hp_preset@") for s in student.segmented_control)  # a preset would undo the locks
     choice = picker(student, "lesson_choice_train_fraction")
     assert choice.options == ["20%", "50%", "100%"] and choice.value == 2  # the form's own 100% added
-    echo = choice._widget_state  # 100%, as the browser held it before the pick
-    choice.set_value(0).run()
+    choice.set_value(0).run()  # a browser's stale echo of it: tests/test_stale_echo_browser.py
     assert picker(student, "lesson_choice_train_fraction").value == 0
-    tick = student._tree.get_widget_states()  # a fragment tick that still carries the old choice
-    tick.widgets.append(echo)
-    student._run(tick)
-    assert picker(student, "lesson_choice_train_fraction").value == 0  # the echo changed nothing
 
     # The run really uses the teacher's settings plus the student's one choice.
     button(student, "start").click().run()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
+import patches
 from classifier import data, estimate, predict
 from classifier.config import Config
 from classifier.engine import Engine, create_engine
@@ -137,6 +138,7 @@ def warm_up() -> threading.Thread:
 
 
 def _load_builtin_quietly() -> None:
+    patches.install_keras()  # this server trains in-process too (federated challenge): fused batch norm
     try:
         ModelChoice(None, "", "cifar10").load()  # the same cache entry the pickers use
     except Exception:  # noqa: BLE001 - a page that needs the model says what went wrong, not this thread

@@ -39,6 +39,7 @@ from typing import Any
 
 import ray
 
+import patches
 from classifier import data as data_module
 from classifier import timeline
 from classifier.engine import RAY_ADDRESS_ENV, Engine, TrainingJob, is_loopback
@@ -72,9 +73,7 @@ def connect(address: str) -> None:
     """Join the cluster at `address` once per process ("local" starts an embedded one here)."""
     if ray.is_initialized():
         return
-    from ray._private import ray_constants
-
-    if is_loopback(address) and ray_constants.ENABLE_RAY_CLUSTER:
+    if is_loopback(address) and patches.ray_rewrites_loopback():
         # Ray was imported before prepare_ray(): it would now aim at the machine's network address.
         raise ClassifierError("cluster.loopback_too_late", address=address)
     # The package travels with the job (uploaded once, cached by its hash): worker machines need
@@ -82,7 +81,7 @@ def connect(address: str) -> None:
     common = {
         "namespace": NAMESPACE,
         "log_to_driver": False,
-        "runtime_env": {"py_modules": [str(PACKAGE_DIR)], "env_vars": {"TF_CPP_MIN_LOG_LEVEL": "2"}},
+        "runtime_env": {"py_modules": [str(PACKAGE_DIR), patches.__file__], "env_vars": {"TF_CPP_MIN_LOG_LEVEL": "2"}},
     }
     try:
         if address == "local":
@@ -189,6 +188,7 @@ class RunActor:
     """One run on whichever node Ray chose: the Worker trains in a thread; the server polls."""
 
     def __init__(self, run_id: str, files: dict[str, bytes], resume: bool):
+        patches.install_keras()  # this Ray worker process trains: the fused batch-norm kernel
         self.resume = resume
         self.root = Path(tempfile.mkdtemp(prefix="cnn-classroom-"))
         folder = self.root / run_id
@@ -479,15 +479,15 @@ class ClusterEngine(Engine):
         if time.time() - checked < 1.0:  # many pages ask at once: one look at the table a second
             return order
         try:
-            from ray._private import state
-
-            actors = state.actors().values()  # from Ray's control store (no dashboard needed)
+            actors = patches.ray_actor_table().values()  # from Ray's control store (no dashboard needed)
             pending = sorted(
                 (actor["Timestamp"], actor["Name"])
                 for actor in actors
                 if actor["State"] in PENDING and actor["Name"].startswith(ACTOR_PREFIX)
             )
             order = [name for _, name in pending]
+        except patches.PatchTargetMoved:
+            raise  # an upgrade moved Ray's table: say so, never a silent fallback
         except Exception:  # noqa: BLE001 - e.g. Ray Client, which cannot read the table: our own
             with self._lock:
                 jobs = list(self._jobs.values())

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import patches
 from classifier import data as data_module
 from classifier import timeline
 from classifier.engine.progress import BATCHES_FILE, Progress, encode_batches
@@ -470,7 +471,7 @@ def main() -> None:
     events = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # Keras's progress and TF's logs go to stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the engine, which asks us to stop
-    import keras  # noqa: F401 - warm up now: this process may be the spare that waits for a job
+    patches.install_keras()  # imports Keras too: warm up now, this process may be the spare that waits for a job
 
     events.write(json.dumps({"kind": "ready"}) + "\n")
     line = sys.stdin.readline()
