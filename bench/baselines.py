@@ -28,13 +28,13 @@ def tutorial_fit(epochs: int, limit: int | None = None, avoid_stall: bool = Fals
     and a fixed random seed, as the engine's runs have, so that reruns are comparable.
 
     With `avoid_stall`, the one change a user would make to dodge tf.data's autotune stall between
-    epochs (see classifier/pipeline.py): the same arrays, shuffled and batched by 64 as `fit` does,
+    epochs (see classifier/training/pipeline.py): the same arrays, shuffled and batched by 64 as `fit` does,
     handed to `fit` as tf.data datasets with autotune off. Everything else stays the tutorial's."""
     from keras.layers import Conv2D, Dense, Flatten, MaxPooling2D
     from keras.models import Sequential
     from keras.utils import set_random_seed
 
-    from classifier.data import load_dataset
+    from classifier.core.data import load_dataset
 
     data = load_dataset("cifar10", limit)
     (x_train, y_train), (x_test, y_test) = (data.x_train, data.y_train), (data.x_test, data.y_test)

@@ -28,10 +28,10 @@ def timings(images: int, rounds: int, precision: str) -> dict[str, Any]:
     import keras
 
     import patches
-    from classifier import pipeline
-    from classifier.config import STRONG
-    from classifier.data import load_dataset
-    from classifier.model import build_model, resolved_precision
+    from classifier.core.config import STRONG
+    from classifier.core.data import load_dataset
+    from classifier.core.model import build_model, resolved_precision
+    from classifier.training import pipeline
 
     config = STRONG.replace(precision=precision)
     data = load_dataset("cifar10", None)

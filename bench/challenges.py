@@ -16,7 +16,7 @@ import numpy as np
 
 from bench import report
 from bench.report import Row, ratio_row, verdict
-from classifier import machine
+from classifier.core import machine
 
 ACCURACY_POINTS = 0.01  # int8 within one percentage point of Keras
 OCCLUSION_INTERACTIVE_MS = 250.0  # a map the page can redraw as a slider moves
@@ -115,20 +115,20 @@ def measure_challenges(children, sizes) -> tuple[dict[str, Any], list[Row]]:
 
 
 def _timed(call, repeats: int, warmup: int = 3) -> dict[str, float]:
-    from classifier.export import timings
+    from classifier.challenges.export import timings
 
     ms = timings(call, repeats, warmup)
     return {"p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95))}
 
 
 def measure(calls: int, limit: int | None) -> dict[str, Any]:
-    from classifier import explain, export
-    from classifier.config import SEED
-    from classifier.data import load_dataset
-    from classifier.images import load_input
-    from classifier.inspect import inspect_image
-    from classifier.model import build_model
-    from classifier.predict import load_model
+    from classifier.challenges import explain, export
+    from classifier.core.config import SEED
+    from classifier.core.data import load_dataset
+    from classifier.core.images import load_input
+    from classifier.core.inspect import inspect_image
+    from classifier.core.model import build_model
+    from classifier.core.predict import load_model
 
     loaded = load_model("default")
     data = load_dataset("cifar10", limit)

@@ -75,10 +75,10 @@ def stop_cluster(cluster) -> None:
 
 
 def makespan(backend: str, runs: int, epochs: int, limit: int | None, nodes: int, dataset: str) -> dict[str, Any]:
-    from classifier.config import Config
-    from classifier.data import load_dataset
+    from classifier.core.config import Config
+    from classifier.core.data import load_dataset
+    from classifier.core.runs import RunStore
     from classifier.engine import Engine
-    from classifier.runs import RunStore
 
     load_dataset(dataset)  # decoded and cached before the clock starts, for both sides
     store = RunStore(tempfile.mkdtemp(prefix=f"makespan-{backend}-"))
@@ -269,7 +269,7 @@ def class_load(backend: str, students: int, training: int, limit: int | None, da
 
 
 def _wait_until_training(runs: Path, count: int, timeout: float = 300) -> None:
-    from classifier.runs import RunStore
+    from classifier.core.runs import RunStore
 
     store = RunStore(runs)
     deadline = time.time() + timeout
@@ -287,7 +287,7 @@ LESSON_CODE = "BENCH1"
 
 
 def bench_lesson(epochs: int, limit: int | None):
-    from classifier.lessons import Lesson
+    from classifier.teach.lessons import Lesson
 
     changes = {"dataset": "shapes", "epochs": epochs, "learning_rate": LESSON_RATES[0]}
     if limit is not None:
@@ -363,9 +363,9 @@ def lesson_class(students: int, share: bool, epochs: int, limit: int | None, arr
     sys.path.insert(0, str(TESTS))
     from browser_support import Server
 
-    from classifier import sharing
-    from classifier.data import load_dataset
-    from classifier.runs import RunStore
+    from classifier.core.data import load_dataset
+    from classifier.core.runs import RunStore
+    from classifier.engine import sharing
 
     load_dataset("shapes")  # made before the clock starts (it is generated, then kept in memory)
     work = Path(tempfile.mkdtemp(prefix=f"lesson-{'shared' if share else 'alone'}-"))
@@ -427,10 +427,10 @@ def queue_accuracy(runs: int, epochs: int, limit: int | None) -> dict[str, Any]:
     """One run trains first (the engine measures this network's epoch time from it); then `runs`
     more are queued at once, one slot: each one's expected start and end as the page showed them at
     submission, against when it really started and ended."""
-    from classifier.config import Config
-    from classifier.data import load_dataset
+    from classifier.core.config import Config
+    from classifier.core.data import load_dataset
+    from classifier.core.runs import RunStore
     from classifier.engine import Engine
-    from classifier.runs import RunStore
 
     load_dataset("shapes")
     store = RunStore(tempfile.mkdtemp(prefix="queue-"))

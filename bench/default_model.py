@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 
 from bench.report import replace_between_markers
-from classifier.config import Config
-from classifier.model import build_model, resolved_precision
-from classifier.predict import DEFAULT_MODEL, DEFAULT_MODEL_INFO
-from classifier.runs import RunStore
+from classifier.core.config import Config
+from classifier.core.model import build_model, resolved_precision
+from classifier.core.predict import DEFAULT_MODEL, DEFAULT_MODEL_INFO
+from classifier.core.runs import RunStore
 
 README = Path(__file__).resolve().parent.parent / "docs" / "training.md"
 
@@ -102,9 +102,9 @@ def export(source: Path, config: Config, target: Path) -> None:
 
 def single_view_accuracy(path: Path) -> float:
     """Test accuracy of the saved model seeing each test image once (no test-time flip)."""
-    from classifier.data import load_dataset
-    from classifier.inspect import predict_probabilities
-    from classifier.predict import load_model
+    from classifier.core.data import load_dataset
+    from classifier.core.inspect import predict_probabilities
+    from classifier.core.predict import load_model
 
     test = load_dataset("cifar10")
     probabilities = predict_probabilities(load_model(str(path)).model, test.x_test)

@@ -83,7 +83,7 @@ class Handwritten:
     def sweeps(self, image: np.ndarray) -> np.ndarray:
         from PIL import Image
 
-        from classifier.probe import SWEEPS
+        from classifier.challenges.probe import SWEEPS
 
         padded = Image.fromarray(np.pad(image, ((32, 32), (32, 32), (0, 0)), mode="symmetric"))
         versions = []
@@ -105,10 +105,11 @@ class Handwritten:
 def timings(calls: int) -> dict[str, Any]:
     """Package against hand-written, per interaction, on the seed network in float32."""
     from bench.workloads import PHOTOS, paired_timings
-    from classifier import learn, probe
-    from classifier.config import SEED
-    from classifier.images import load_input
-    from classifier.model import build_model
+    from classifier.challenges import probe
+    from classifier.core.config import SEED
+    from classifier.core.images import load_input
+    from classifier.core.model import build_model
+    from classifier.teach import learn
 
     model = build_model(SEED.replace(precision="float32"))
     image = load_input(PHOTOS / "dog.jpg")

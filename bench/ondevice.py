@@ -10,7 +10,7 @@ One `streamlit run` server, one Chromium. The Predict page in a fresh browser co
   - server round trip: the same photos one at a time through Streamlit's uploader (upload, rerun,
     prediction, drawing), from choosing the file to its result on the page.
 Model bytes the browser downloads: the float32 file the page fetches, and the int8 file the page's
-int8 choice fetches (classifier/export.py, 300 CIFAR-10 calibration images, float in and out)
+int8 choice fetches (classifier/challenges/export.py, 300 CIFAR-10 calibration images, float in and out)
 against the built-in `.keras` file.
 
 `measure(children, sizes)` is the section `make bench` runs (bench/__main__.py).
@@ -118,9 +118,9 @@ def timings(repeats: int) -> dict[str, Any]:
 
 def sizes_int8() -> dict[str, int]:
     """The built-in model's int8 file and its .keras file, in bytes."""
-    from classifier import export
-    from classifier.data import load_dataset
-    from classifier.predict import DEFAULT_MODEL, load_model
+    from classifier.challenges import export
+    from classifier.core.data import load_dataset
+    from classifier.core.predict import DEFAULT_MODEL, load_model
 
     loaded = load_model("default")
     data = load_dataset("cifar10")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from classifier import machine
+from classifier.core import machine
 
 README_START = "<!-- bench:start -->"
 README_END = "<!-- bench:end -->"

@@ -2,7 +2,7 @@
 
     python -m bench.tensorboard --limit 10000 --pairs 4     # one JSON line: seconds per epoch, each side
 
-Every run writes TensorBoard scalars (classifier/schedules.py: keras.callbacks.TensorBoard, per
+Every run writes TensorBoard scalars (classifier/training/schedules.py: keras.callbacks.TensorBoard, per
 epoch and every `tensorboard_every(steps)` batches, the learning rate included). Here one process
 builds the seed network once (the package's build_model, pipeline and precision), trains one
 untimed epoch (graph tracing), then alternates epochs with the callback and without it, swapping
@@ -38,10 +38,10 @@ def timings(limit: int | None, pairs: int, precision: str = "auto") -> dict[str,
     """Seconds per epoch with and without the TensorBoard callback, alternating, in this process."""
     import math
 
-    from classifier import pipeline, schedules
-    from classifier.config import SEED
-    from classifier.data import load_dataset
-    from classifier.model import build_model, resolved_precision
+    from classifier.core.config import SEED
+    from classifier.core.data import load_dataset
+    from classifier.core.model import build_model, resolved_precision
+    from classifier.training import pipeline, schedules
 
     config = SEED.replace(precision=precision)
     dataset = load_dataset("cifar10", limit)

@@ -85,7 +85,7 @@ def descendants(root: int) -> list[int]:
 def page(preset: str, epochs: int, precision: str, watchers: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from classifier.runs import RunStore
+    from classifier.core.runs import RunStore
 
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         runs = Path(folder) / "runs"

@@ -38,7 +38,7 @@ PANEL_INTERVAL = 1.0  # the Train page's live panel redraws once a second
 
 def warm_cache() -> dict[str, Any]:
     """Decode CIFAR-10 into the disk cache once, so that no timed run pays for decoding."""
-    from classifier.data import load_dataset
+    from classifier.core.data import load_dataset
 
     started = time.perf_counter()
     data = load_dataset("cifar10")
@@ -60,10 +60,10 @@ def engine_fit(epochs: int | None, limit: int | None, preset: str, precision: st
     """The package's engine as the Train page drives it: submit, then poll once a second."""
     import keras  # noqa: F401 - TensorFlow is loaded before the clock starts, as in the plain script
 
-    from classifier.config import preset as preset_config
+    from classifier.core.config import preset as preset_config
+    from classifier.core.model import resolved_precision
+    from classifier.core.runs import RunStore
     from classifier.engine import Engine
-    from classifier.model import resolved_precision
-    from classifier.runs import RunStore
 
     config = preset_config(preset, limit=limit, precision=precision, **({"epochs": epochs} if epochs else {}))
     with tempfile.TemporaryDirectory() as runs:
@@ -174,7 +174,7 @@ def read_photos() -> dict[str, bytes]:
 def predict_latency(calls: int, batch: int, batch_repeats: int) -> dict[str, Any]:
     """One photo through predict_image, and a batch through predict_many, against Pillow + one call."""
     from bench.baselines import handwritten_predict, handwritten_predict_many
-    from classifier.predict import load_model, predict_image, predict_many
+    from classifier.core.predict import load_model, predict_image, predict_many
 
     loaded = load_model("default")
     photos = read_photos()
@@ -195,8 +195,8 @@ def predict_latency(calls: int, batch: int, batch_repeats: int) -> dict[str, Any
 def tta_gain(calls: int) -> dict[str, Any]:
     """Test-time flip averaging on the built-in model: test accuracy with and without it (the whole
     CIFAR-10 test split) and the latency of one photo with and without it."""
-    from classifier.data import load_dataset
-    from classifier.predict import load_model, predict_image
+    from classifier.core.data import load_dataset
+    from classifier.core.predict import load_model, predict_image
 
     loaded = load_model("default")
     test = load_dataset("cifar10")
@@ -218,10 +218,10 @@ def tta_gain(calls: int) -> dict[str, Any]:
 
 def inspect_latency(calls: int) -> dict[str, Any]:
     """inspect_image against the hand-written Grad-CAM, on the built-in model and the seed network."""
-    from classifier.config import SEED
-    from classifier.images import load_input
-    from classifier.model import build_model
-    from classifier.predict import load_model
+    from classifier.core.config import SEED
+    from classifier.core.images import load_input
+    from classifier.core.model import build_model
+    from classifier.core.predict import load_model
 
     image = load_input(PHOTOS / "dog.jpg")
     models = {"built-in": load_model("default").model, "seed": build_model(SEED)}
@@ -230,7 +230,7 @@ def inspect_latency(calls: int) -> dict[str, Any]:
 
 def _inspection_timings(model, image: np.ndarray, calls: int) -> dict[str, dict[str, Any]]:
     from bench.baselines import HandwrittenInspector
-    from classifier.inspect import inspect_image
+    from classifier.core.inspect import inspect_image
 
     handwritten = HandwrittenInspector(model)  # built once, as inspect_image caches its probe model
     return paired_timings(lambda: inspect_image(model, image), lambda: handwritten(image), calls)

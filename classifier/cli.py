@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import patches
-from classifier import config as config_module
+from classifier.core import config as config_module
+from classifier.core.messages import ClassifierError
 from classifier.engine import RAY_ADDRESS_ENV, prepare_ray
-from classifier.messages import ClassifierError
 
 # The list parsers live beside the hyperparameters' declarations (config.add_flags uses them).
 _int_list, _word_list = config_module.int_list, config_module.word_list
@@ -110,7 +110,7 @@ def _fail(message: str) -> int:
 
 
 def _store(args: argparse.Namespace):
-    from classifier.runs import RunStore
+    from classifier.core.runs import RunStore
 
     return RunStore(args.runs_dir)
 
@@ -143,9 +143,9 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def _dry_run(config) -> int:
     """The measured epoch time for this config on this machine, without training (see estimate.py)."""
-    from classifier import estimate
-    from classifier.data import DatasetError, load_dataset
-    from classifier.model import resolved_precision
+    from classifier.core.data import DatasetError, load_dataset
+    from classifier.core.model import resolved_precision
+    from classifier.training import estimate
 
     try:
         dataset = load_dataset(config.dataset, config.limit)
@@ -219,16 +219,16 @@ def _final_line(store, run_id: str) -> int:
 
 def _resolve_model(name: str, runs_dir: str | None):
     """'default', a path, or a run id -> LoadedModel (the pages find a run's model the same way)."""
-    from classifier.predict import resolve
-    from classifier.runs import RunStore
+    from classifier.core.predict import resolve
+    from classifier.core.runs import RunStore
 
     return resolve(name, RunStore(runs_dir))
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from classifier import pipeline
-    from classifier.data import DatasetError, load_dataset
-    from classifier.predict import ModelError, with_flip_averaging
+    from classifier.core.data import DatasetError, load_dataset
+    from classifier.core.predict import ModelError, with_flip_averaging
+    from classifier.training import pipeline
 
     try:
         loaded = _resolve_model(args.model, args.runs_dir)
@@ -257,8 +257,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from classifier.images import ImageError
-    from classifier.predict import ModelError, predict_many
+    from classifier.core.images import ImageError
+    from classifier.core.predict import ModelError, predict_many
 
     try:
         loaded = _resolve_model(args.model, args.runs_dir)
@@ -313,7 +313,7 @@ def _resume(args: argparse.Namespace) -> int:
 
 def _attach(args: argparse.Namespace) -> int:
     """Follow a Ray run started elsewhere (a CLI that was killed, the web server) to its end."""
-    from classifier.runs import ACTIVE, RunError
+    from classifier.core.runs import ACTIVE, RunError
 
     store = _store(args)
     try:
@@ -368,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     return run_challenge_command(args)
 
 
-# --- learn: the document's formulas worked out on a model (classifier/learn.py, probe.py) --------
+# --- learn: the document's formulas worked out on a model (classifier/teach/learn.py, probe.py) --------
 
 
 def _position(text: str) -> tuple[int, int, int]:
@@ -414,7 +414,7 @@ def _add_learn(commands) -> None:
 
 
 def _class_index(label: str, classes: tuple[str, ...]) -> int:
-    from classifier.learn import LearnError
+    from classifier.teach.learn import LearnError
 
     if label in classes:
         return classes.index(label)
@@ -425,10 +425,11 @@ def _class_index(label: str, classes: tuple[str, ...]) -> int:
 
 def _learn(args: argparse.Namespace) -> int:
     """Exit 2 for a bad layer, position, class or weight; 1 for a model or file that cannot be used."""
-    from classifier import learn, probe
-    from classifier.data import DatasetError
-    from classifier.images import ImageError, load_input
-    from classifier.predict import ModelError
+    from classifier.challenges import probe
+    from classifier.core.data import DatasetError
+    from classifier.core.images import ImageError, load_input
+    from classifier.core.predict import ModelError
+    from classifier.teach import learn
 
     try:
         loaded = _resolve_model(args.model, args.runs_dir)
@@ -458,9 +459,9 @@ def _learn(args: argparse.Namespace) -> int:
 
 
 def _learn_steps(args: argparse.Namespace, loaded) -> None:
-    from classifier import learn
-    from classifier.data import DatasetError, load_dataset
-    from classifier.runs import RunError, RunStore
+    from classifier.core.data import DatasetError, load_dataset
+    from classifier.core.runs import RunError, RunStore
+    from classifier.teach import learn
 
     source = args.dataset
     if source is None and args.model != "default" and not Path(args.model).exists():
@@ -477,7 +478,7 @@ def _learn_steps(args: argparse.Namespace, loaded) -> None:
         _emit({"step": number, **step.to_dict()})
 
 
-# --- the document's challenges: little data, phones, privacy (classifier/sweep, export, federated) -----
+# --- the document's challenges: little data, phones, privacy (classifier/challenges/sweep, export, federated) -----
 
 
 def add_challenge_commands(commands) -> None:
@@ -528,7 +529,7 @@ def add_challenge_commands(commands) -> None:
 
 def _model_dataset(name: str, runs_dir: str | None) -> tuple[str, int | None]:
     """The data set a model was trained on: its run's, or CIFAR-10 for the built-in model and files."""
-    from classifier.runs import RunError, RunStore
+    from classifier.core.runs import RunError, RunStore
 
     if name == "default" or Path(name).exists():
         return "cifar10", None
@@ -542,10 +543,10 @@ def _model_dataset(name: str, runs_dir: str | None) -> tuple[str, int | None]:
 def _export(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from classifier import export
-    from classifier.data import DatasetError, load_dataset
-    from classifier.messages import ClassifierError
-    from classifier.predict import ModelError
+    from classifier.challenges import export
+    from classifier.core.data import DatasetError, load_dataset
+    from classifier.core.messages import ClassifierError
+    from classifier.core.predict import ModelError
 
     flavour = export.QUANTIZE_OPTIONS[args.quantize]
     out = Path(args.out)
@@ -590,7 +591,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _augmentations(text: str) -> list[tuple[str, ...]]:
-    from classifier.sweep import WITH_AUGMENTATION
+    from classifier.challenges.sweep import WITH_AUGMENTATION
 
     if text == "both":
         return [(), WITH_AUGMENTATION]
@@ -598,9 +599,9 @@ def _augmentations(text: str) -> list[tuple[str, ...]]:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from classifier import sweep as sweep_module
+    from classifier.challenges import sweep as sweep_module
+    from classifier.core.messages import ClassifierError
     from classifier.engine import Engine
-    from classifier.messages import ClassifierError
 
     overrides: dict[str, Any] = {"dataset": args.dataset, "limit": args.limit}
     if args.epochs:
@@ -638,8 +639,8 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _federated(args: argparse.Namespace) -> int:
-    from classifier import federated
-    from classifier.messages import ClassifierError
+    from classifier.challenges import federated
+    from classifier.core.messages import ClassifierError
 
     try:
         spec = federated.FederatedSpec(
@@ -705,10 +706,10 @@ def _federated(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from classifier import explain
-    from classifier.images import ImageError, load_input
-    from classifier.messages import ClassifierError
-    from classifier.predict import ModelError
+    from classifier.challenges import explain
+    from classifier.core.images import ImageError, load_input
+    from classifier.core.messages import ClassifierError
+    from classifier.core.predict import ModelError
 
     try:
         loaded = _resolve_model(args.model, args.runs_dir)
@@ -750,7 +751,7 @@ def run_challenge_command(args: argparse.Namespace) -> int | None:
     return handler(args) if handler else None
 
 
-# --- lessons: the built-in lessons as links (classifier/lessons.py) ---------------------------------
+# --- lessons: the built-in lessons as links (classifier/teach/lessons.py) ---------------------------------
 
 
 def _add_lessons(commands) -> None:
@@ -762,7 +763,7 @@ def _add_lessons(commands) -> None:
 def _lessons(args: argparse.Namespace) -> int:
     """One line per built-in lesson: id, title (en, zh), locked fields, and the query string to
     append to the app's /train address (`http://host:8501/train?` + query)."""
-    from classifier import lessons
+    from classifier.teach import lessons
 
     try:
         code = lessons.normalise_code(args.class_code) if args.class_code else ""
@@ -784,7 +785,7 @@ def _lessons(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- rehearse: a lesson before class (classifier/rehearse.py) ---------------------------------------
+# --- rehearse: a lesson before class (classifier/teach/rehearse.py) ---------------------------------------
 
 
 def _add_rehearse(commands) -> None:
@@ -809,9 +810,10 @@ def _add_rehearse(commands) -> None:
 
 
 def _rehearse(args: argparse.Namespace) -> int:
-    from classifier import estimate, lessons, rehearse
     from classifier.engine import DEFAULT_MAX_CONCURRENT
     from classifier.engine.plan import planned_images
+    from classifier.teach import lessons, rehearse
+    from classifier.training import estimate
 
     try:
         lesson = lessons.builtin(args.lesson).lesson if args.lesson else lessons.open_link(args.link)

@@ -7,12 +7,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from classifier import estimate, explain, export, federated, inspect, machine, sweep
-from classifier.background import Task
-from classifier.config import Config
-from classifier.images import ImageError, load_input
-from classifier.messages import ClassifierError, Message
-from classifier.model import resolved_precision
+from classifier.challenges import explain, export, federated, sweep
+from classifier.challenges.background import Task
+from classifier.core import inspect, machine
+from classifier.core.config import Config
+from classifier.core.images import ImageError, load_input
+from classifier.core.messages import ClassifierError, Message
+from classifier.core.model import resolved_precision
+from classifier.training import estimate
 from ui import alt_text, challenges, charts, require_app, state, widgets
 from ui.i18n import class_names, format_duration, labels, say, t, t_text
 from ui.text import plain

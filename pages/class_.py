@@ -8,10 +8,10 @@ import time
 import pandas as pd
 import streamlit as st
 
-from classifier import lessons, rehearse
+from classifier.core.runs import class_viewer
 from classifier.engine import plan
-from classifier.lessons import LessonError
-from classifier.runs import class_viewer
+from classifier.teach import lessons, rehearse
+from classifier.teach.lessons import LessonError
 from ui import charts, require_app, state, train_form
 from ui import lessons as lesson_ui
 from ui.i18n import format_duration, say, t
@@ -185,7 +185,7 @@ def give_a_lesson(group: str | None) -> None:
 
 def rehearse_a_lesson() -> None:
     """Before class: how many trainings N students need for a lesson on this server, and how long the
-    last one waits (classifier/rehearse.py), with the run time measured here."""
+    last one waits (classifier/teach/rehearse.py), with the run time measured here."""
     with st.expander(t("rehearse.title"), icon=":material/event_upcoming:", expanded=False):
         st.caption(t("rehearse.intro"))
         ids = [entry.id for entry in lessons.BUILTIN]

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from classifier.config import SEED
-from classifier.model import count_params, describe_layers
+from classifier.core.config import SEED
+from classifier.core.model import count_params, describe_layers
 from ui import charts, require_app
 from ui.i18n import labels, t
 

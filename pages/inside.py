@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from classifier import inspect
-from classifier.images import ImageError, load_input
+from classifier.core import inspect
+from classifier.core.images import ImageError, load_input
 from ui import alt_text, charts, lessons, require_app, state, widgets
 from ui import timeline as timeline_view
 from ui.i18n import class_names, labels, say, t, t_text

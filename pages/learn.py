@@ -1,5 +1,5 @@
 """Learn: the tutorial's formulas (§3.3) and one of its claims (§2.3), worked out live on the
-student's own network. The numbers come from classifier.learn / classifier.probe; this page only
+student's own network. The numbers come from classifier.teach.learn / classifier.challenges.probe; this page only
 picks, draws and explains."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from classifier import learn, probe
+from classifier.challenges import probe
+from classifier.teach import learn
 from ui import learn_charts as charts
 from ui import require_app, widgets
 from ui.i18n import class_names, labels, say, t

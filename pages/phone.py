@@ -1,16 +1,17 @@
 """On a phone: the on-device predictor alone, for the model a link names (no login, nothing uploaded).
 
 /phone                 the built-in model
-/phone?m=TOKEN         the run whose phone link this is (the token is the only key; see classifier/ondevice.py)
+/phone?m=TOKEN         the run whose phone link this is (the token is the only key;
+                       see classifier/challenges/ondevice.py)
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from classifier import ondevice as device_tokens
-from classifier.messages import ClassifierError
-from classifier.predict import default_model_info
+from classifier.challenges import ondevice as device_tokens
+from classifier.core.messages import ClassifierError
+from classifier.core.predict import default_model_info
 from ui import ondevice, require_app, state
 from ui.i18n import class_names, say, t
 
@@ -45,7 +46,7 @@ with st.spinner(t("predict.preparing")):
         st.error(t("predict.export_failed", reason=say(error)))
         st.stop()
 if not classes:
-    from classifier.data import CIFAR10_CLASSES
+    from classifier.core.data import CIFAR10_CLASSES
 
     classes = CIFAR10_CLASSES
 answer = ondevice.predictor(

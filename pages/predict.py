@@ -6,9 +6,9 @@ import logging
 
 import streamlit as st
 
-from classifier.images import ImageError
-from classifier.messages import ClassifierError
-from classifier.predict import predict_many
+from classifier.core.images import ImageError
+from classifier.core.messages import ClassifierError
+from classifier.core.predict import predict_many
 from ui import charts, ondevice, require_app, widgets
 from ui.i18n import class_names, labels, say, t, t_text
 from ui.text import shown

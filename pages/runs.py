@@ -7,7 +7,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from classifier.runs import ACTIVE, RunError, can_modify
+from classifier.core.runs import ACTIVE, RunError, can_modify
 from ui import charts, lessons, ondevice, require_app, state, widgets
 from ui import timeline as timeline_view
 from ui.config_rows import config_rows

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from classifier import estimate
-from classifier.config import Config
-from classifier.messages import as_message
-from classifier.model import describe_layers
-from classifier.runs import RunError
+from classifier.core.config import Config
+from classifier.core.messages import as_message
+from classifier.core.model import describe_layers
+from classifier.core.runs import RunError
+from classifier.training import estimate
 from ui import charts, lessons, live, require_app, state, train_form, widgets
 from ui.i18n import class_names, format_duration, labels, say, t, t_text
 from ui.text import plain

@@ -60,7 +60,7 @@ def _isolated_dirs(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def shapes_data():
-    from classifier.data import shapes
+    from classifier.core.data import shapes
 
     return shapes(60, 20)
 
@@ -68,9 +68,9 @@ def shapes_data():
 @pytest.fixture(scope="session")
 def trained(shapes_data):
     """The seed network after two short epochs on a small shapes set (real training, ~3 s)."""
-    from classifier import pipeline
-    from classifier.config import Config
-    from classifier.model import build_model
+    from classifier.core.config import Config
+    from classifier.core.model import build_model
+    from classifier.training import pipeline
 
     config = Config(dataset="shapes", epochs=2)
     model = build_model(config, shapes_data.num_classes)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from classifier.config import Config
+from classifier.core.config import Config
+from classifier.core.runs import RunStore
 from classifier.engine import worker
-from classifier.runs import RunStore
 
 
 def train_in_this_process(

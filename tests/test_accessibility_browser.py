@@ -15,8 +15,8 @@ from browser_support import ARTIFACTS, Server, launch_chromium, settle, start_sh
 from conftest import PHOTOS, ROOT
 from playwright.sync_api import expect
 
-from classifier.config import Config
-from classifier.lessons import Lesson
+from classifier.core.config import Config
+from classifier.teach.lessons import Lesson
 from ui.i18n import TEXT
 
 pytestmark = pytest.mark.browser

@@ -100,8 +100,8 @@ def alts(at) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_picture_on_inside_has_alt_text_saying_what_it_shows(lang):
-    from classifier.predict import load_model
-    from classifier.timeline import first_conv
+    from classifier.core.predict import load_model
+    from classifier.training.timeline import first_conv
 
     first = first_conv(load_model("default").model)
     at = app_at("pages/inside.py", lang=lang)

@@ -26,7 +26,7 @@ def test_the_first_page_of_a_server_loads_the_built_in_model_in_the_background(m
     """Home needs no model, yet after anyone opens it the model is ready for Inside and Predict."""
     import threading
 
-    from classifier import predict
+    from classifier.core import predict
     from ui import state
 
     state.warm_up.clear()  # as in a fresh server process
@@ -187,8 +187,8 @@ def test_predict_page_with_good_and_bad_files():
 
 
 def test_inside_page_shows_filters_maps_and_grad_cam():
-    from classifier.predict import load_model
-    from classifier.timeline import first_conv
+    from classifier.core.predict import load_model
+    from classifier.training.timeline import first_conv
 
     first = first_conv(load_model("default").model)
     at = app_at("pages/inside.py")
@@ -252,7 +252,7 @@ def test_model_upload_refuses_hostile_files_and_accepts_a_good_one(tmp_path, sav
 
 
 def test_sessions_only_see_their_own_runs_unless_shared():
-    from classifier.config import Config
+    from classifier.core.config import Config
     from ui import state
 
     ana, bo = app_at("pages/runs.py"), app_at("pages/runs.py")
@@ -274,7 +274,7 @@ def test_sessions_only_see_their_own_runs_unless_shared():
 
 
 def test_a_queued_run_shows_its_place_and_can_leave_the_queue():
-    from classifier.config import Config
+    from classifier.core.config import Config
     from ui import state
 
     engine = state.engine()
@@ -298,7 +298,7 @@ def test_a_queued_run_shows_its_place_and_can_leave_the_queue():
 
 
 def test_runs_table_shows_the_arithmetic_a_run_really_used():
-    from classifier.config import Config
+    from classifier.core.config import Config
     from ui import state
 
     owner = "precision-owner-0123456789"

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from classifier import explain, export, sweep
-from classifier.config import Config
-from classifier.messages import ClassifierError
-from classifier.model import float32_copy
+from classifier.challenges import explain, export, sweep
+from classifier.core.config import Config
+from classifier.core.messages import ClassifierError
+from classifier.core.model import float32_copy
 
 # --- 3. Phones and IoT: export -----------------------------------------------------------------
 
@@ -76,7 +76,7 @@ def test_a_model_int8_cannot_hold_is_refused_with_a_reason():
 
 
 def test_measure_compares_keras_and_every_flavour(trained, shapes_data):
-    from classifier.predict import LoadedModel
+    from classifier.core.predict import LoadedModel
 
     loaded = LoadedModel(trained, shapes_data.classes, "tiny")
     seen = []
@@ -128,8 +128,8 @@ def _spot_pictures(count: int, rng: np.random.Generator) -> tuple[np.ndarray, np
 @pytest.fixture(scope="module")
 def spot_detector():
     """A small CNN really trained to say whether the bright square is there (a few seconds)."""
-    from classifier import pipeline
-    from classifier.model import build_model
+    from classifier.core.model import build_model
+    from classifier.training import pipeline
 
     x, y = _spot_pictures(1000, np.random.default_rng(1))
     config = Config(
@@ -231,8 +231,8 @@ def test_train_share_is_stratified_and_keeps_the_whole_test_split(shapes_data):
 
 
 def test_sweep_points_are_ordinary_engine_runs(tmp_path):
+    from classifier.core.runs import RunStore
     from classifier.engine import Engine
-    from classifier.runs import RunStore
 
     engine = Engine(RunStore(tmp_path / "runs"), max_concurrent=1)
     started = sweep.submit(engine, Config(dataset="shapes", limit=240, epochs=1), [0.25, 1.0], owner="ana")

@@ -74,7 +74,7 @@ def test_a_learning_curve_runs_as_queued_runs_and_is_drawn_live():
 
 
 def test_export_measures_every_flavour_of_a_run_and_offers_the_files():
-    from classifier.config import Config
+    from classifier.core.config import Config
     from ui import challenges, state
 
     at = app_at(PAGE)

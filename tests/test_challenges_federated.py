@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from classifier import federated
-from classifier.messages import ClassifierError
+from classifier.challenges import federated
+from classifier.core.messages import ClassifierError
 
 CHANCE = 1 / 6  # the shapes data set has six classes
 
@@ -36,7 +36,7 @@ def test_the_federated_model_learns_above_chance(simulation):
 
 def test_the_server_only_ever_receives_weight_arrays_of_the_model(simulation):
     spec, result, _ = simulation
-    from classifier.model import build_model
+    from classifier.core.model import build_model
 
     model = build_model(spec.config(), num_classes=6)
     shapes = tuple(tuple(w.shape) for w in model.get_weights())

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from classifier.config import Config
-from classifier.data import CIFAR10_CLASSES, load_dataset
+from classifier.core.config import Config
+from classifier.core.data import CIFAR10_CLASSES, load_dataset
 
 pytestmark = pytest.mark.cifar
 
@@ -26,8 +26,8 @@ def test_loader_returns_the_whole_data_set_in_canonical_order(cifar10):
 
 
 def test_seed_network_learns_on_a_real_subset(tmp_path):
+    from classifier.core.runs import RunStore
     from classifier.engine import Engine
-    from classifier.runs import RunStore
 
     job = Engine(RunStore(tmp_path)).submit(Config(limit=3000, epochs=2))
     assert job.wait(300)
@@ -37,8 +37,8 @@ def test_seed_network_learns_on_a_real_subset(tmp_path):
 
 
 def test_built_in_model_accuracy_on_the_real_test_set(cifar10):
-    from classifier.inspect import predict_probabilities
-    from classifier.predict import load_model
+    from classifier.core.inspect import predict_probabilities
+    from classifier.core.predict import load_model
 
     loaded = load_model("default")
     plain = predict_probabilities(loaded.model, cifar10.x_test)

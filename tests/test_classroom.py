@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from polling import wait_for
 
-from classifier import estimate, sharing
-from classifier.engine import Engine, FollowerJob, plan
+from classifier.core.runs import RunError, RunStore, class_viewer
+from classifier.engine import Engine, FollowerJob, plan, sharing
 from classifier.engine.local import DEFAULT_NICE, NICE_ENV
-from classifier.lessons import Lesson
-from classifier.runs import RunError, RunStore, class_viewer
+from classifier.teach.lessons import Lesson
+from classifier.training import estimate
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = Lesson(
@@ -210,8 +210,8 @@ def test_stopping_ones_entry_leaves_the_training_to_the_others_and_the_last_one_
 RESTART_SCRIPT = f"""
 import json, sys, threading
 from classifier.engine import Engine
-from classifier.lessons import Lesson
-from classifier.runs import RunStore
+from classifier.teach.lessons import Lesson
+from classifier.core.runs import RunStore
 lesson = Lesson(preset="seed", changes={{"dataset": "shapes", "limit": 600, "epochs": 4, "batch_size": 16}},
                 class_code="K7QM2X")
 engine = Engine(RunStore(sys.argv[1]), max_concurrent=1)

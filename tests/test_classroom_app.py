@@ -7,9 +7,10 @@ from __future__ import annotations
 from app_support import app_at, button, en, zh
 from polling import wait_for
 
-from classifier import estimate, lessons
-from classifier.config import Config
+from classifier.core.config import Config
 from classifier.engine import plan
+from classifier.teach import lessons
+from classifier.training import estimate
 from ui.i18n import TEXT
 
 TEACHER = "teacher-token-0123456789"
@@ -101,7 +102,7 @@ def test_a_teacher_rehearses_a_lesson_on_the_class_page_in_chinese(monkeypatch, 
 
     slots = state.engine().max_concurrent
     rounds = -(-4 // slots)
-    from classifier.rehearse import run_seconds
+    from classifier.teach.rehearse import run_seconds
 
     one = run_seconds(lesson, {"train_image": 0.002, "validate_image": 0.001})
     assert metrics[zh("rehearse.last_wait")] == in_chinese((rounds - 1) * one)

@@ -21,9 +21,9 @@ from conftest import ROOT
 from polling import wait_for
 
 import patches
-from classifier import timeline
-from classifier.config import Config
-from classifier.runs import RunStore
+from classifier.core.config import Config
+from classifier.core.runs import RunStore
+from classifier.training import timeline
 
 pytestmark = [pytest.mark.slow, pytest.mark.cluster]
 
@@ -131,9 +131,9 @@ def test_two_sessions_train_on_two_nodes_live_pending_in_ray_stop_and_results(ap
 
 SERVER = """
 import sys, time
-from classifier.config import Config
+from classifier.core.config import Config
 from classifier.engine.cluster import ClusterEngine
-from classifier.runs import RunStore
+from classifier.core.runs import RunStore
 engine = ClusterEngine(RunStore(sys.argv[1]), sys.argv[2])
 job = engine.submit(Config(dataset="shapes", limit=600, batch_size=16, epochs=5))
 print(job.run_id, flush=True)
@@ -210,9 +210,9 @@ def test_restore_best_on_ray_keeps_the_best_epoch_on_the_server(cluster, tmp_pat
     server's model.keras holds (the worker writes through the sink that ships files back)."""
     import numpy as np
 
-    from classifier import pipeline
-    from classifier.data import load_dataset
+    from classifier.core.data import load_dataset
     from classifier.engine.cluster import ClusterEngine
+    from classifier.training import pipeline
 
     # The seed network on 60 shapes soon learns them by heart: its validation loss then rises.
     overfits = Config(dataset="shapes", limit=60, epochs=40, batch_size=16, learning_rate=0.003,

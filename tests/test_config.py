@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from classifier.config import PRESETS, Config, preset
+from classifier.core.config import PRESETS, Config, preset
 
 
 def test_defaults_are_the_seed_program():
@@ -85,7 +85,7 @@ def test_replace_validates():
 
 
 def test_matching_preset_names_a_preset_only_for_its_exact_settings():
-    from classifier.config import QUICK, SEED, SPEED, STRONG, matching_preset
+    from classifier.core.config import QUICK, SEED, SPEED, STRONG, matching_preset
 
     assert [matching_preset(c) for c in (SEED, SPEED, STRONG, QUICK)] == ["seed", "speed", "strong", "quick"]
     assert matching_preset(Config.from_json(STRONG.to_json())) == "strong"  # lists from JSON compare equal

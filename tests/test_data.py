@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from classifier import data
-from classifier.data import CIFAR10_CLASSES, SHAPES_CLASSES, DatasetError, folders, load_dataset
+from classifier.core import data
+from classifier.core.data import CIFAR10_CLASSES, SHAPES_CLASSES, DatasetError, folders, load_dataset
 
 
 def png(seed: int, size=(32, 32)) -> bytes:

@@ -9,11 +9,11 @@ import pytest
 from engine_support import train_in_this_process
 from polling import wait_for
 
-from classifier import timeline
-from classifier.config import Config
+from classifier.core.config import Config
+from classifier.core.runs import RunError, RunStore
 from classifier.engine import Engine, worker
 from classifier.engine.progress import MAX_BATCH_POINTS, BatchPoint, Progress
-from classifier.runs import RunError, RunStore
+from classifier.training import timeline
 
 TINY = Config(dataset="shapes", limit=120, epochs=2, batch_size=16)
 
@@ -50,7 +50,7 @@ def test_a_run_trains_in_a_worker_process_and_leaves_everything_on_disk(engine):
         "predictions.npz",
         "batches.json",
         "timeline",  # filters and feature maps from initialisation on (tests/test_timeline.py)
-        "tensorboard",  # TensorBoard scalars (classifier/schedules.py)
+        "tensorboard",  # TensorBoard scalars (classifier/training/schedules.py)
     }
     assert Config.from_json((folder / "config.json").read_text()) == TINY
     info = engine.store.load(job.run_id)
@@ -71,7 +71,7 @@ def test_two_writers_of_one_run_file_never_trip_over_each_other(tmp_path):
     """A Ray run's CLI and a server both ship its files into the run folder, at the same moments."""
     import threading
 
-    from classifier.files import write_bytes_atomic
+    from classifier.core.files import write_bytes_atomic
 
     target, failures = tmp_path / "status.json", []
     versions = [bytes([writer]) * 50_000 for writer in range(4)]
@@ -300,9 +300,9 @@ def test_the_final_test_pass_is_keras_own_with_the_runs_test_time_choice(tmp_pat
     tta="flip" they are the mirror-averaged model's, as `evaluate --tta flip` measures them."""
     import numpy as np
 
-    from classifier import pipeline
-    from classifier.data import load_dataset
-    from classifier.predict import with_flip_averaging
+    from classifier.core.data import load_dataset
+    from classifier.core.predict import with_flip_averaging
+    from classifier.training import pipeline
 
     store = RunStore(tmp_path / "runs")
     config = TINY.replace(epochs=1, validation="none", tta=tta, precision="float32")

@@ -14,8 +14,8 @@ from browser_support import Server, launch_chromium, settle, shoot, start_shapes
 from conftest import PHOTOS
 from polling import wait_for
 
-from classifier.predict import load_model, predict_image
-from classifier.runs import RunStore
+from classifier.core.predict import load_model, predict_image
+from classifier.core.runs import RunStore
 
 
 @pytest.mark.browser

@@ -13,10 +13,10 @@ from app_support import app_at, button, charts, en, picker, shown_text, zh
 from conftest import PHOTOS
 from hostile_corpus import make_zip, two_classes
 
-from classifier.config import SEED, STRONG, Config
-from classifier.data import CIFAR10_CLASSES, shapes
-from classifier.messages import ClassifierError
-from classifier.runs import MAX_NAME_LENGTH, display_name
+from classifier.core.config import SEED, STRONG, Config
+from classifier.core.data import CIFAR10_CLASSES, shapes
+from classifier.core.messages import ClassifierError
+from classifier.core.runs import MAX_NAME_LENGTH, display_name
 from ui import state
 from ui.i18n import TEXT
 
@@ -213,11 +213,11 @@ def test_the_preset_label_says_custom_once_the_settings_match_no_preset():
 
 
 def test_inside_says_the_built_in_model_is_the_strong_preset_not_the_seed_network():
-    from classifier.predict import load_model
+    from classifier.core.predict import load_model
 
     at = app_at("pages/inside.py")  # a new browser: no runs, so the built-in model
     assert at.selectbox(key="inside_model").value == state.BUILTIN
-    from classifier.timeline import first_conv
+    from classifier.training.timeline import first_conv
 
     first_filters = first_conv(load_model("default").model).filters
     assert first_filters == STRONG.conv_filters[0] != SEED.conv_filters[0]

@@ -15,8 +15,9 @@ from conftest import PHOTOS
 from polling import wait_for
 from streamlit.testing.v1 import AppTest
 
-from classifier import estimate, lessons
-from classifier.config import SEED, Config
+from classifier.core.config import SEED, Config
+from classifier.teach import lessons
+from classifier.training import estimate
 from ui import state
 from ui.i18n import TEXT
 
@@ -142,7 +143,7 @@ def _progress_lines():
 
     import streamlit as st
 
-    from classifier.messages import Message
+    from classifier.core.messages import Message
     from ui.live import progress_text
     from ui.widgets import loading_text
 
@@ -229,7 +230,7 @@ def test_inside_names_a_run_with_a_presets_network_and_other_epochs():
 
 
 def test_little_data_shows_the_measured_total_before_start_with_lesson_sized_defaults(monkeypatch, tmp_path):
-    from classifier import sweep
+    from classifier.challenges import sweep
 
     # A cache of its own: the estimate cache keeps the first figure measured for a network, and an
     # earlier test may already have measured the seed network.

@@ -233,8 +233,8 @@ def test_nothing_is_cut_off_on_train_at_1366_by_900(server, page):
 
 
 def test_a_students_lesson_run_in_chinese_from_start_to_the_class_page(server, page):
-    from classifier import lessons
-    from classifier.config import Config
+    from classifier.core.config import Config
+    from classifier.teach import lessons
 
     lesson = lessons.Lesson.from_config(
         Config(dataset="shapes", limit=600, epochs=3), free=("learning_rate",), title="形状", class_code="ZH25"

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from app_support import app_at, button, en, zh
 
-from classifier import inspect
-from classifier.config import Config
+from classifier.core import inspect
+from classifier.core.config import Config
 from ui import charts
 
 OWNER = "history-owner-0123456789"

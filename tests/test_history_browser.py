@@ -13,8 +13,8 @@ import pytest
 from browser_support import Server, launch_chromium, settle, shoot, start_shapes_training
 from playwright.sync_api import expect
 
-from classifier import inspect
-from classifier.runs import RunStore
+from classifier.core import inspect
+from classifier.core.runs import RunStore
 from ui.i18n import text_in
 
 pytestmark = pytest.mark.browser

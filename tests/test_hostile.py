@@ -18,11 +18,11 @@ from app_support import app_at, button, shown_text
 from conftest import ROOT
 from hostile_corpus import EVIL, image_cases, model_cases, small_png, zip_cases
 
-from classifier import images
-from classifier.data import CIFAR10_CLASSES, DatasetError, load_dataset
-from classifier.images import ImageError
-from classifier.messages import ENGLISH, Message, render
-from classifier.predict import ModelError, Prediction, load_model, predict_image, predict_many
+from classifier.core import images
+from classifier.core.data import CIFAR10_CLASSES, DatasetError, load_dataset
+from classifier.core.images import ImageError
+from classifier.core.messages import ENGLISH, Message, render
+from classifier.core.predict import ModelError, Prediction, load_model, predict_image, predict_many
 from ui import state
 from ui.i18n import TEXT
 

@@ -1,4 +1,4 @@
-"""Every hyperparameter declared once (classifier/config.py): each field has its label in both
+"""Every hyperparameter declared once (classifier/core/config.py): each field has its label in both
 languages, a control on the Train form, a row in the readable settings, a CLI flag, a place in
 lessons and the epoch estimate; the form, the rows and validation agree on when a setting applies.
 Label smoothing, the field added to prove it, trains, resumes, and leaves everything else as it was."""
@@ -15,12 +15,15 @@ import pytest
 from app_support import app_at
 from engine_support import train_in_this_process
 
-from classifier import cli, estimate, lessons, machine
-from classifier import config as cfg
-from classifier.config import PRESETS, SEED, Config, ConfigError
+from classifier import cli
+from classifier.core import config as cfg
+from classifier.core import machine
+from classifier.core.config import PRESETS, SEED, Config, ConfigError
+from classifier.core.model import build_model, resolved_precision
+from classifier.core.runs import RunStore
 from classifier.engine import Engine
-from classifier.model import build_model, resolved_precision
-from classifier.runs import RunStore
+from classifier.teach import lessons
+from classifier.training import estimate
 from ui import train_form
 from ui.config_rows import config_rows
 from ui.i18n import TEXT, t

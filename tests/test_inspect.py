@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from classifier import inspect
-from classifier.config import Config
-from classifier.model import describe_layers
+from classifier.core import inspect
+from classifier.core.config import Config
+from classifier.core.model import describe_layers
 
 
 def test_filters_are_normalised_and_rgb_for_the_first_layer(trained):

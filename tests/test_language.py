@@ -10,9 +10,9 @@ from app_support import app_at, button, shown_text, zh
 from hostile_corpus import make_zip
 from polling import wait_for
 
-from classifier.config import Config
+from classifier.core.config import Config
+from classifier.core.messages import Message
 from classifier.engine import Progress
-from classifier.messages import Message
 from ui import state
 
 # Four or more English words in a row: a sentence that escaped translation. (Names such as

@@ -1,4 +1,4 @@
-"""classifier.learn and classifier.probe against Keras, on really-trained float32 networks: the seed
+"""classifier.teach.learn and classifier.challenges.probe against Keras, on really-trained float32 networks: the seed
 network and one with batch normalisation. Keras's numbers here come from models the test builds
 itself (a plain keras.Model on the layer's output, model.evaluate, SGD.apply_gradients on its own
 clone), never from the code under test."""
@@ -12,16 +12,17 @@ import sys
 import numpy as np
 import pytest
 
-from classifier import learn, probe
-from classifier.config import Config
-from classifier.learn import LearnError, UnsupportedModel
+from classifier.challenges import probe
+from classifier.core.config import Config
+from classifier.teach import learn
+from classifier.teach.learn import LearnError, UnsupportedModel
 
 TOLERANCE = 1e-4  # the issue's bar: formula and Keras agree to 1e-4
 
 
 def _train(config: Config, data):
-    from classifier import pipeline
-    from classifier.model import build_model
+    from classifier.core.model import build_model
+    from classifier.training import pipeline
 
     model = build_model(config, data.num_classes)
     model.fit(pipeline.training_batches(data.x_train, data.y_train, config), epochs=config.epochs, verbose=0)
@@ -206,7 +207,7 @@ def test_repeated_steps_follow_one_weight_and_too_large_a_rate_blows_up(seed32, 
 
 
 def test_a_bfloat16_model_is_explained_through_a_float32_twin(shapes_data):
-    from classifier.model import build_model
+    from classifier.core.model import build_model
 
     model = build_model(Config(dataset="shapes", precision="bfloat16"), 6)
     assert learn.compute_dtype(model) == "bfloat16"
@@ -345,7 +346,7 @@ def main(capsys, *args) -> tuple[int, str, str]:
 
 
 def test_cli_conv_prints_the_formula_beside_keras(seed32, seed32_path, shapes_png):
-    from classifier.images import load_input
+    from classifier.core.images import load_input
 
     image = load_input(shapes_png)
     result = cli("conv", "--model", seed32_path, "--image", shapes_png, "--layer", "conv2", "--at", "5,6,7")

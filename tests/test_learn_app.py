@@ -14,7 +14,7 @@ from app_support import app_at, button, charts, en, shown_text
 from conftest import PHOTOS
 from streamlit.testing.v1 import AppTest
 
-from classifier.config import Config
+from classifier.core.config import Config
 
 OWNER = "learn-page-tests-owner"
 
@@ -45,7 +45,7 @@ def learn_page(run_id: str, section: str = "conv", image_index: int = 3, lang: s
 
 
 def run_model(run_id: str):
-    from classifier.predict import load_model
+    from classifier.core.predict import load_model
     from ui import state
 
     return load_model(state.engine().store.model_path(run_id)).model

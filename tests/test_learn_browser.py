@@ -39,8 +39,8 @@ def metric(page, label: str) -> float:
 
 def first_convolution() -> tuple[str, int]:
     """The built-in model's first convolution: its name and the rows of its overview (16 a row)."""
-    from classifier.predict import load_model
-    from classifier.timeline import first_conv
+    from classifier.core.predict import load_model
+    from classifier.training.timeline import first_conv
 
     layer = first_conv(load_model("default").model)
     return layer.name, -(-layer.filters // 16)

@@ -1,4 +1,4 @@
-"""Lessons as links (classifier/lessons.py): the round trip, links damaged or forged on the way,
+"""Lessons as links (classifier/teach/lessons.py): the round trip, links damaged or forged on the way,
 the six built-in lessons, the `lessons` command, and who may see a lesson's runs."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import zlib
 
 import pytest
 
-from classifier import config as cfg
-from classifier import lessons
-from classifier.lessons import Lesson, LessonError, open_link
-from classifier.runs import RunError, RunStore, class_viewer
+from classifier.core import config as cfg
+from classifier.core.runs import RunError, RunStore, class_viewer
+from classifier.teach import lessons
+from classifier.teach.lessons import Lesson, LessonError, open_link
 
 
 def forge(payload: dict, version: str = lessons.VERSION) -> str:
@@ -158,7 +158,7 @@ def test_a_link_that_inflates_past_the_limit_is_refused():
 
 
 def test_every_lesson_message_renders_in_english_and_chinese():
-    from classifier.messages import ENGLISH
+    from classifier.core.messages import ENGLISH
     from ui.i18n import TEXT
 
     codes = [code for code in ENGLISH if code.startswith("lesson.")]
@@ -245,7 +245,7 @@ def test_a_link_without_a_class_code_groups_its_own_runs(tmp_path):
 
 
 def test_a_students_name_is_checked_like_a_sharers():
-    from classifier.messages import ClassifierError
+    from classifier.core.messages import ClassifierError
 
     lesson = lessons.builtin("seed").lesson
     assert lesson.tag("  王小明 ")["student"] == "王小明"

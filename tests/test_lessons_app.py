@@ -10,8 +10,8 @@ import json
 from app_support import app_at, button, charts, en, picker, shown_text, zh
 from polling import wait_for
 
-from classifier import lessons
-from classifier.config import Config
+from classifier.core.config import Config
+from classifier.teach import lessons
 from ui.i18n import TEXT
 
 TEACHER = "teacher-token-0123456789"

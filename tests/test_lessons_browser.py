@@ -12,8 +12,8 @@ import pytest
 from browser_support import Server, launch_chromium, open_expander, settle, shoot
 from playwright.sync_api import expect
 
-from classifier import lessons
-from classifier.config import Config
+from classifier.core.config import Config
+from classifier.teach import lessons
 
 pytestmark = pytest.mark.browser
 

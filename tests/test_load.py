@@ -9,7 +9,7 @@ from browser_support import ARTIFACTS, Server, launch_chromium, start_shapes_tra
 from load_sessions import run_sessions
 from polling import wait_for
 
-from classifier.runs import RunStore
+from classifier.core.runs import RunStore
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ import string
 
 import pytest
 
-from classifier.messages import ENGLISH, ClassifierError, Message, as_message
+from classifier.core.messages import ENGLISH, ClassifierError, Message, as_message
 from ui.i18n import LANGUAGES, TEXT
 
 

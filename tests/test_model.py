@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from classifier import estimate
-from classifier.config import PRESETS, Config
-from classifier.model import build_model, count_params, describe_layers, make_optimizer
+from classifier.core.config import PRESETS, Config
+from classifier.core.model import build_model, count_params, describe_layers, make_optimizer
+from classifier.training import estimate
 
 
 def test_default_model_is_exactly_the_seed_network():
@@ -95,8 +95,8 @@ def test_epoch_images_follow_the_validation_choice():
 
 @pytest.mark.parametrize("precision", ["float32", "bfloat16"])
 def test_precision_changes_the_arithmetic_not_the_network(precision, tmp_path, shapes_data):
-    from classifier import inspect
-    from classifier.predict import load_model
+    from classifier.core import inspect
+    from classifier.core.predict import load_model
 
     model = build_model(Config(precision=precision), 6)
     assert {layer.dtype_policy.compute_dtype for layer in model.layers[1:-1]} == {precision}
@@ -114,7 +114,7 @@ def test_precision_changes_the_arithmetic_not_the_network(precision, tmp_path, s
 
 
 def test_auto_precision_uses_bfloat16_only_where_the_cpu_has_it(monkeypatch):
-    from classifier import model as model_module
+    from classifier.core import model as model_module
 
     monkeypatch.setattr(model_module.machine, "has_native_bfloat16", lambda: True)
     assert model_module.resolved_precision(Config()) == "bfloat16"

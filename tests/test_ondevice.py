@@ -7,9 +7,9 @@ import pytest
 from app_support import app_at
 from conftest import PHOTOS
 
-from classifier import ondevice
-from classifier.config import Config
-from classifier.runs import RunError, RunStore
+from classifier.challenges import ondevice
+from classifier.core.config import Config
+from classifier.core.runs import RunError, RunStore
 
 
 @pytest.fixture
@@ -64,8 +64,8 @@ def test_a_deleted_runs_served_copies_are_pruned_and_no_other_servers(store, tmp
 def test_the_browser_model_file_predicts_like_keras(saved_model_path, tmp_path, shapes_data):
     """The exported file has a fixed batch of one (the browser's runtime wants static shapes) and
     gives Keras's probabilities; a second call reuses the file."""
-    from classifier.export import LiteRTModel, runtime_available
-    from classifier.predict import load_model
+    from classifier.challenges.export import LiteRTModel, runtime_available
+    from classifier.core.predict import load_model
 
     path = ondevice.served_model(saved_model_path, tmp_path)
     assert ondevice.served_model(saved_model_path, tmp_path) == path

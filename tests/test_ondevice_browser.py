@@ -50,7 +50,7 @@ def browser(playwright):
 
 @pytest.fixture(scope="module")
 def builtin():
-    from classifier.predict import load_model
+    from classifier.core.predict import load_model
 
     return load_model("default")
 
@@ -74,7 +74,7 @@ def cifar_pngs(folder, count: int = 4) -> list:
     """A few CIFAR-10 test images through the project's loader, written losslessly."""
     from PIL import Image
 
-    from classifier.data import load_dataset
+    from classifier.core.data import load_dataset
 
     data = load_dataset("cifar10", limit=count)
     paths = []
@@ -87,7 +87,7 @@ def cifar_pngs(folder, count: int = 4) -> list:
 
 @pytest.mark.cifar
 def test_browser_input_and_probabilities_equal_the_server(server, browser, builtin, tmp_path):
-    from classifier.predict import prepare
+    from classifier.core.predict import prepare
 
     page = browser.new_page()
     page.goto(f"{server.url}/predict")
@@ -113,7 +113,7 @@ def test_browser_input_and_probabilities_equal_the_server(server, browser, built
 
 def test_squashed_photos_match_too_in_chinese(server, browser):
     """The other way to make a photo square, and the page's texts in Chinese."""
-    from classifier.predict import prepare
+    from classifier.core.predict import prepare
 
     page = browser.new_page()
     page.goto(f"{server.url}/predict?lang=zh")
@@ -184,7 +184,7 @@ def test_a_png_with_transparency_matches(server, browser, tmp_path):
     """Transparency is composited on white as the server does (opaque and fully clear pixels)."""
     from PIL import Image
 
-    from classifier.predict import prepare
+    from classifier.core.predict import prepare
 
     rng = np.random.default_rng(0)
     rgba = rng.integers(0, 256, (90, 120, 4), dtype=np.uint8)
@@ -208,8 +208,8 @@ def finished_run(server, saved_model_path):
     """A finished run of another browser (owner "alice") with a real checkpoint, in the server's folder."""
     import shutil
 
-    from classifier.config import Config
-    from classifier.runs import RunStore
+    from classifier.core.config import Config
+    from classifier.core.runs import RunStore
 
     store = RunStore(server.env["CLASSIFIER_RUNS_DIR"])
     info = store.create(Config(dataset="shapes", epochs=2), owner="alice")
@@ -221,7 +221,7 @@ def finished_run(server, saved_model_path):
 
 
 def test_a_phone_opens_a_run_by_its_token_and_nothing_else(server, browser, finished_run):
-    from classifier import ondevice
+    from classifier.challenges import ondevice
 
     store, run_id = finished_run
     token = ondevice.device_token(store, run_id, "alice")
@@ -232,7 +232,7 @@ def test_a_phone_opens_a_run_by_its_token_and_nothing_else(server, browser, fini
     page.goto(f"{server.url}/phone?m={token}")
     frame = predictor_frame(page)
     results = predict_in_browser(frame, PHOTO_FILES[:2])
-    from classifier.predict import load_model
+    from classifier.core.predict import load_model
 
     student_model = load_model(store.model_path(run_id))
     tta = store.load(run_id).config.tta
@@ -292,8 +292,8 @@ def test_the_int8_file_runs_in_the_browser_as_in_litert(server, browser, builtin
     """int8 in the browser: the same numbers as the LiteRT interpreter on the same file and input,
     within a few hundredths of Keras (measured 0.057 at most on 200 CIFAR-10 test images), and under
     0.3x the .keras file's bytes."""
-    from classifier.export import LiteRTModel, runtime_available
-    from classifier.predict import DEFAULT_MODEL
+    from classifier.challenges.export import LiteRTModel, runtime_available
+    from classifier.core.predict import DEFAULT_MODEL
 
     page = browser.new_page()
     page.goto(f"{server.url}/predict")

@@ -28,8 +28,8 @@ for package in (classifier, ui):
     for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         if not module.name.endswith("__main__"):  # the CLI's entry runs the CLI
             importlib.import_module(module.name)
-from classifier.config import Config
-from classifier.model import build_model
+from classifier.core.config import Config
+from classifier.core.model import build_model
 model = build_model(Config(batch_norm=True, epochs=1))
 import keras
 from starlette.responses import FileResponse

@@ -1,7 +1,7 @@
 import numpy as np
 
-from classifier import pipeline
-from classifier.config import Config
+from classifier.core.config import Config
+from classifier.training import pipeline
 
 
 def _images(count: int = 40) -> tuple[np.ndarray, np.ndarray]:

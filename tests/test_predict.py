@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from classifier import images
-from classifier.images import ImageError
-from classifier.messages import ClassifierError
-from classifier.predict import ModelError, load_model, predict_image, predict_many
+from classifier.core import images
+from classifier.core.images import ImageError
+from classifier.core.messages import ClassifierError
+from classifier.core.predict import ModelError, load_model, predict_image, predict_many
 
 
 def encode(image: Image.Image, fmt: str, **options) -> bytes:
@@ -191,7 +191,7 @@ def _save(model, folder):
 
 
 def test_a_weak_best_guess_is_unsure_and_a_clear_one_is_not():
-    from classifier.predict import Prediction
+    from classifier.core.predict import Prediction
 
     image = np.zeros((32, 32, 3), np.uint8)
     torn = np.array([0.3, 0.28, 0.22, 0.2])  # the best guess barely ahead: the page warns
@@ -201,7 +201,7 @@ def test_a_weak_best_guess_is_unsure_and_a_clear_one_is_not():
 
 
 def test_flip_averaging_is_the_mean_of_the_image_and_its_mirror(trained, shapes_data):
-    from classifier.predict import LoadedModel
+    from classifier.core.predict import LoadedModel
 
     loaded = LoadedModel(trained, shapes_data.classes, "shapes")
     batch = shapes_data.x_test[:8]
@@ -215,7 +215,7 @@ def test_flip_averaging_is_the_mean_of_the_image_and_its_mirror(trained, shapes_
 
 
 def test_flip_averaged_keras_model_evaluates_what_the_numpy_mean_predicts(trained, shapes_data):
-    from classifier.predict import LoadedModel, with_flip_averaging
+    from classifier.core.predict import LoadedModel, with_flip_averaging
 
     averaging = with_flip_averaging(trained)
     averaging.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -226,7 +226,7 @@ def test_flip_averaged_keras_model_evaluates_what_the_numpy_mean_predicts(traine
 
 
 def test_unknown_test_time_augmentation_is_refused(trained, shapes_data, photo_bytes):
-    from classifier.predict import LoadedModel
+    from classifier.core.predict import LoadedModel
 
     with pytest.raises(ModelError) as refused:
         predict_image(LoadedModel(trained, shapes_data.classes, "shapes"), photo_bytes, tta="rotate")

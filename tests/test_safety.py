@@ -12,12 +12,12 @@ from app_support import app_at, button, shown_text
 from markdown_it import MarkdownIt
 from polling import wait_for
 
-from classifier import lessons
-from classifier.config import Config
+from classifier.core.config import Config
+from classifier.core.limits import Limits
+from classifier.core.messages import ClassifierError
+from classifier.core.runs import RunError, RunStore
 from classifier.engine import Engine
-from classifier.limits import Limits
-from classifier.messages import ClassifierError
-from classifier.runs import RunError, RunStore
+from classifier.teach import lessons
 from ui import state
 from ui.i18n import TEXT
 from ui.text import for_chart, plain, shown

@@ -9,9 +9,9 @@ import pytest
 from browser_support import Server, launch_chromium, settle, shoot
 from playwright.sync_api import expect
 
-from classifier import lessons
-from classifier.config import Config
-from classifier.runs import RunStore
+from classifier.core.config import Config
+from classifier.core.runs import RunStore
+from classifier.teach import lessons
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""Learning-rate schedules, early stopping and TensorBoard logs (classifier/schedules.py), from the
+"""Learning-rate schedules, early stopping and TensorBoard logs (classifier/training/schedules.py), from the
 Config to the worker, the command line, the live chart and the Runs page, in both languages."""
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import pytest
 from app_support import app_at, en, picker, shown_text, zh
 from engine_support import train_in_this_process
 
-from classifier import pipeline, schedules
-from classifier.config import PRESETS, SEED, Config, ConfigError, matching_preset
-from classifier.data import load_dataset
+from classifier.core.config import PRESETS, SEED, Config, ConfigError, matching_preset
+from classifier.core.data import load_dataset
+from classifier.core.model import build_model, make_optimizer
+from classifier.core.runs import RunInfo, RunStore
 from classifier.engine.progress import BatchPoint, Progress, load_batches
-from classifier.model import build_model, make_optimizer
-from classifier.runs import RunInfo, RunStore
+from classifier.training import pipeline, schedules
 from ui import charts
 
 # The seed network on 60 shapes (10 per class): it soon learns the training images by heart and its

@@ -21,8 +21,8 @@ from app_support import en
 from browser_support import ARTIFACTS, Server, launch_chromium, settle
 from playwright.sync_api import expect
 
-from classifier import lessons
-from classifier.config import Config
+from classifier.core.config import Config
+from classifier.teach import lessons
 
 pytestmark = pytest.mark.browser
 

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from test_engine import TINY, train_in_this_process
 
-from classifier import inspect, timeline
-from classifier.config import Config
-from classifier.data import load_dataset
-from classifier.model import build_model
-from classifier.runs import RunStore
+from classifier.core import inspect
+from classifier.core.config import Config
+from classifier.core.data import load_dataset
+from classifier.core.model import build_model
+from classifier.core.runs import RunStore
+from classifier.training import timeline
 
 
 def test_a_run_records_filters_and_maps_from_initialisation_to_the_end(tmp_path):

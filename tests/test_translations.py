@@ -15,9 +15,9 @@ import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
-from classifier import translations as catalog
-from classifier.lessons import LESSON_TEXTS
-from classifier.messages import CODES, Message, render
+from classifier.core import translations as catalog
+from classifier.core.messages import CODES, Message, render
+from classifier.teach.lessons import LESSON_TEXTS
 from ui.english import UI
 from ui.i18n import text_in
 
@@ -202,12 +202,12 @@ def test_an_unexpected_exception_is_said_in_the_readers_language_and_its_words_g
     from app_support import app_at, shown_text
     from conftest import PHOTOS
 
-    import classifier.inspect
+    import classifier.core.inspect
 
     def broken(*args, **kwargs):
         raise RuntimeError(SECRET)
 
-    monkeypatch.setattr(classifier.inspect, "inspect_image", broken)
+    monkeypatch.setattr(classifier.core.inspect, "inspect_image", broken)
     at = app_at("pages/inside.py", lang=lang)
     at.segmented_control(key="inside_source").set_value("upload").run()
     photo = (PHOTOS / "dog.jpg").read_bytes()
@@ -232,7 +232,7 @@ def test_an_exceptions_detail_inside_a_message_goes_to_the_log_not_the_page(capl
     def page():
         import streamlit as st
 
-        from classifier.messages import Message
+        from classifier.core.messages import Message
         from ui.i18n import say
 
         st.session_state.language = "zh"

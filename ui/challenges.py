@@ -8,7 +8,7 @@ import secrets
 import plotly.graph_objects as go
 import streamlit as st
 
-from classifier.background import Task
+from classifier.challenges.background import Task
 
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from classifier import config as cfg
-from classifier.config import Config
+from classifier.core import config as cfg
+from classifier.core.config import Config
 from ui.i18n import labels, t
 
 

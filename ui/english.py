@@ -3,10 +3,10 @@
 Each line is a call pybabel extracts (babel.cfg): the key becomes the catalog entry's context, the
 English its msgid; the Chinese lives in locale/zh_CN/LC_MESSAGES/messages.po. A text that counts
 something is `english_plural(key, one, other, count=parameter)`. The package's own message codes
-keep their English in classifier/messages.py. How to add or change a text: docs/translations.md.
+keep their English in classifier/core/messages.py. How to add or change a text: docs/translations.md.
 """
 
-from classifier.messages import Texts
+from classifier.core.messages import Texts
 
 UI = Texts()
 english, english_plural = UI.english, UI.english_plural
@@ -721,7 +721,7 @@ english(
     "This is device-level privacy: it protects everything one device holds, not single photos. With all {devices} devices in every round there is no random sampling to amplify it, so ε stays large unless the noise is large, and the accuracy pays for it.",
 )
 
-# --- Learn page (pages/learn.py) and the messages of classifier.learn / classifier.probe --------
+# --- Learn page (pages/learn.py) and the messages of classifier.teach.learn / classifier.challenges.probe --------
 english("nav.learn", "Learn")
 english("home.go_learn", "Work the formulas")
 english("inside.go_learn", "Work the formulas on this network (Learn)")
@@ -994,7 +994,7 @@ english("results.cell_empty", "No test image falls in this cell.")
 english("runs.click_row", "Click a row to open that run's results below.")
 english("timeline.unreadable", "The snapshot of epoch {epoch} could not be read.")
 
-# --- schedules, early stopping and TensorBoard (classifier/schedules.py) -------------------------
+# --- schedules, early stopping and TensorBoard (classifier/training/schedules.py) -------------------------
 english("schedule.step", "step")
 english("schedule.plateau", "on plateau")
 english("train.lr_drop_factor", "Drop factor")
@@ -1044,7 +1044,7 @@ english(
 )
 english("runs.tensorboard_run", "This run alone in TensorBoard:")
 
-# --- Lessons (ui/lessons.py, the Train page), the Class page (pages/class_.py), classifier.lessons ----
+# --- Lessons (ui/lessons.py, the Train page), the Class page (pages/class_.py), classifier.teach.lessons ----
 english("nav.class", "Class")
 english("train.train_fraction", "Share of the training images")
 # A student's lesson panel on the Train page

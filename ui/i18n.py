@@ -1,5 +1,5 @@
 """Every string a user reads, in the reader's language: English from the source (`ui/english.py`
-for the pages' texts, `classifier/messages.py` for the package's message codes), Simplified Chinese
+for the pages' texts, `classifier/core/messages.py` for the package's message codes), Simplified Chinese
 from the gettext catalog (`ui/catalog.py`, locale/; docs/translations.md).
 
 The language is chosen in the sidebar and kept in the URL (`?lang=zh`), so a teacher can
@@ -15,8 +15,8 @@ from typing import Any
 
 import streamlit as st
 
-from classifier import translations as catalog
-from classifier.messages import CODES, ClassifierError, Message, as_message, render
+from classifier.core import translations as catalog
+from classifier.core.messages import CODES, ClassifierError, Message, as_message, render
 from ui.english import UI
 from ui.text import Markdown, markdown_value, shown
 

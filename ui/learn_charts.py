@@ -64,7 +64,7 @@ def overview_columns(channels: int) -> int:
 
 def channel_overview(output: np.ndarray, chosen: int, height: int | None = None) -> go.Figure:
     """Every channel of a layer's output as a small map in a grid; a click on one chooses it."""
-    from classifier.inspect import tile
+    from classifier.core.inspect import tile
 
     rows, cols, count = output.shape
     columns = overview_columns(count)

@@ -1,7 +1,7 @@
 """Lessons in the app: opening a lesson link on the Train page, the lesson panel a student sees,
 the teacher's "make a lesson" panel, and the Class page's way into a student's run.
 
-The lesson itself (its link, its checks, the built-in six) is `classifier.lessons`; this module
+The lesson itself (its link, its checks, the built-in six) is `classifier.teach.lessons`; this module
 only reads and writes session state and draws. The Train form obeys the active lesson through
 `ui.train_form.lesson_rule` (locked controls disabled or hidden) and `current_config` (locked
 values put back whatever the browser sent).
@@ -14,11 +14,11 @@ import hashlib
 
 import streamlit as st
 
-from classifier import lessons
-from classifier.config import SPECS, Config
-from classifier.lessons import Lesson, LessonError
-from classifier.messages import ClassifierError
-from classifier.runs import RunError, RunInfo, class_viewer
+from classifier.core.config import SPECS, Config
+from classifier.core.messages import ClassifierError
+from classifier.core.runs import RunError, RunInfo, class_viewer
+from classifier.teach import lessons
+from classifier.teach.lessons import Lesson, LessonError
 from ui import state, train_form, widgets
 from ui.i18n import language, say, t
 from ui.text import plain
@@ -143,7 +143,7 @@ def _choice_made(name: str, index: int) -> None:
 
 def format_value(name: str, value) -> str:
     """A choice as a student reads it: shares as percentages, yes/no lists as words."""
-    if name in SPECS and SPECS[name].unit == "share":  # declared in classifier/config.py
+    if name in SPECS and SPECS[name].unit == "share":  # declared in classifier/core/config.py
         return f"{value:.0%}"
     if name == "pool_after":
         return t("lesson.pooling_on") if any(value) else t("lesson.pooling_off")

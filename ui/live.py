@@ -12,8 +12,8 @@ import time
 
 import streamlit as st
 
-from classifier.runs import RunError, can_modify
-from classifier.schedules import rate_drops
+from classifier.core.runs import RunError, can_modify
+from classifier.training.schedules import rate_drops
 from ui import alt_text, charts, state, widgets
 from ui.i18n import format_duration, say, t
 

@@ -2,7 +2,7 @@
 
 The component's folder is served by Streamlit itself (`/component/...`, with proper content types),
 so the same origin delivers the page, the LiteRT.js runtime copied there by `make` (web/install.sh)
-and the model files (web/ondevice/models/, see classifier/ondevice.py). The component tells the page
+and the model files (web/ondevice/models/, see classifier/challenges/ondevice.py). The component tells the page
 only whether the runtime works; photos and results stay in the browser.
 """
 
@@ -13,9 +13,9 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from classifier import ondevice
-from classifier import translations as catalog
-from classifier.predict import DEFAULT_MODEL, UNSURE_BELOW, run_checkpoint
+from classifier.challenges import ondevice
+from classifier.core import translations as catalog
+from classifier.core.predict import DEFAULT_MODEL, UNSURE_BELOW, run_checkpoint
 from ui import state
 from ui.english import UI
 from ui.i18n import TEXT, language

@@ -16,10 +16,11 @@ from pathlib import Path
 import streamlit as st
 
 import patches
-from classifier import data, estimate, predict
-from classifier.config import Config
+from classifier.core import data, predict
+from classifier.core.config import Config
+from classifier.core.runs import RunInfo, RunStore
 from classifier.engine import Engine, create_engine
-from classifier.runs import RunInfo, RunStore
+from classifier.training import estimate
 
 ROOT = Path(__file__).resolve().parent.parent
 UPLOADS_ENV = "CLASSIFIER_UPLOADS_DIR"
@@ -188,7 +189,7 @@ MEASUREMENTS: dict[str, subprocess.Popen] = {}
 
 
 def epoch_rates(config: Config, num_classes: int) -> dict[str, float] | str | None:
-    """This network's measured seconds per image here (see classifier/estimate.py); MEASURING while
+    """This network's measured seconds per image here (see classifier/training/estimate.py); MEASURING while
     a child process times it, BUSY while a run trains (it would distort the figure and slow the run),
     None if the measurement failed. The server itself never runs TensorFlow for this."""
     rates = estimate.cached_rates(config, num_classes)
@@ -203,7 +204,7 @@ def epoch_rates(config: Config, num_classes: int) -> dict[str, float] | str | No
     if any(other.poll() is None for other in MEASUREMENTS.values()):
         return MEASURING  # one at a time: two at once on a few cores would slow, and so distort, both
     MEASUREMENTS[key] = subprocess.Popen(
-        [sys.executable, "-m", "classifier.estimate", config.to_json(), "1", "0", str(num_classes)],
+        [sys.executable, "-m", "classifier.training.estimate", config.to_json(), "1", "0", str(num_classes)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},

@@ -3,7 +3,7 @@ by epoch, from random initialisation to the end (Inside the network and Runs sha
 
 The frame is a fragment: the epoch slider redraws only it, and Play gives it a timer
 (`run_every`) that moves the slider one kept epoch per tick until the last one. The snapshots are
-small files in the run's folder (classifier/timeline.py), read one per frame.
+small files in the run's folder (classifier/training/timeline.py), read one per frame.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from classifier import inspect, timeline
-from classifier.runs import RunStore
+from classifier.core import inspect
+from classifier.core.runs import RunStore
+from classifier.training import timeline
 from ui import alt_text, charts
 from ui.i18n import t, t_text
 

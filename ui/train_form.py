@@ -3,7 +3,7 @@
 Every widget keeps its value in st.session_state under `hp_<field>` (the Config's own field
 names), so a preset, a lesson or a resumed run sets the form by writing a Config into it, and
 the form reads back as a Config that validates itself. Each control is derived from its field's
-declaration in classifier/config.py (widget, bounds, choices, place, when it applies).
+declaration in classifier/core/config.py (widget, bounds, choices, place, when it applies).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import dataclasses
 
 import streamlit as st
 
-from classifier import config as cfg
-from classifier.config import Config
+from classifier.core import config as cfg
+from classifier.core.config import Config
 from ui import state, widgets
 from ui.i18n import TEXT, labels, t
 
@@ -21,7 +21,7 @@ UPLOAD = "upload"
 PRESET = "hp_preset"  # the preset control's key, followed by "@" and the preset it shows
 FORM_READY = "hp_form_ready"  # set once a session's form holds the seed network
 CUSTOM = "custom"  # the preset control's label once the settings match no preset
-LESSON = "lesson"  # the classifier.lessons.Lesson this session follows (ui/lessons.py sets it)
+LESSON = "lesson"  # the classifier.teach.lessons.Lesson this session follows (ui/lessons.py sets it)
 
 
 # --- hyperparameters in session state -------------------------------------------------------
@@ -231,7 +231,7 @@ class _FormValues:
 
 
 def _draw_group(group: str) -> None:
-    """A group's controls, each derived from its declaration in classifier/config.py: the left and
+    """A group's controls, each derived from its declaration in classifier/core/config.py: the left and
     right fields share one block of two columns; a wide one takes the whole width and ends the block."""
     columns, drawn = None, set()
     for spec in cfg.group_fields(group):

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from classifier import inspect
-from classifier.config import PRESETS, SEED, matching_preset, preset_apart_from_epochs
-from classifier.data import DatasetError, describe_source
-from classifier.messages import ClassifierError, Message
-from classifier.predict import ModelError, default_model_info
-from classifier.runs import RunError, RunInfo, can_modify
+from classifier.core import inspect
+from classifier.core.config import PRESETS, SEED, matching_preset, preset_apart_from_epochs
+from classifier.core.data import DatasetError, describe_source
+from classifier.core.messages import ClassifierError, Message
+from classifier.core.predict import ModelError, default_model_info
+from classifier.core.runs import RunError, RunInfo, can_modify
 from ui import alt_text, charts, state
 from ui.i18n import class_names, language, say, t, t_text
 from ui.text import plain, shown
@@ -535,7 +535,7 @@ IMAGE_SOURCES = ("random", "class", "upload")
 def pick_image(dataset, key: str) -> tuple[np.ndarray | None, int | None]:
     """A test image (random, or of one class) with its label, or an upload (label None), as the
     32x32 model input. `dataset` None: uploads only."""
-    from classifier.images import ImageError, load_input
+    from classifier.core.images import ImageError, load_input
     from ui.i18n import labels
 
     source = st.segmented_control(
@@ -576,10 +576,10 @@ def pick_image(dataset, key: str) -> tuple[np.ndarray | None, int | None]:
 
 def tensorboard_hint(run_id: str | None = None) -> None:
     """The command that opens the runs (or one run) in TensorBoard, beside the app: every run
-    writes its scalars to runs/<id>/tensorboard (classifier/schedules.py)."""
+    writes its scalars to runs/<id>/tensorboard (classifier/training/schedules.py)."""
     import shlex
 
-    from classifier.schedules import TENSORBOARD_DIR
+    from classifier.training.schedules import TENSORBOARD_DIR
 
     store = state.engine().store
     if run_id is None:

@@ -19,14 +19,14 @@ import threading
 import time
 from typing import Any
 
-from classifier import machine, sharing
-from classifier.config import Config
-from classifier.engine import plan
+from classifier.core import machine
+from classifier.core.config import Config
+from classifier.core.limits import Limits
+from classifier.core.messages import ClassifierError, Message
+from classifier.core.runs import ACTIVE, PROCESS_TOKEN, RunError, RunInfo, RunStore, can_modify, can_view
+from classifier.engine import plan, sharing
 from classifier.engine.local import WorkerProcess
 from classifier.engine.progress import BatchPoint, Progress
-from classifier.limits import Limits
-from classifier.messages import ClassifierError, Message
-from classifier.runs import ACTIVE, PROCESS_TOKEN, RunError, RunInfo, RunStore, can_modify, can_view
 
 __all__ = ["BatchPoint", "Engine", "FollowerJob", "Progress", "TrainingJob", "create_engine"]
 
@@ -147,7 +147,7 @@ class TrainingJob(_Job):
 
 
 class FollowerJob(_Job):
-    """A student's entry on a shared training (classifier/sharing.py), as the engine sees it: the
+    """A student's entry on a shared training (classifier/engine/sharing.py), as the engine sees it: the
     training's live record under the entry's own id, and a Stop that is the student's alone (it
     leaves; the training stops only when the last student has left)."""
 
@@ -235,7 +235,7 @@ class Engine:
         """Queue a run and return its job at once; it starts when a slot is free.
         `verbose` is passed to Keras's fit (progress on stderr), for the CLI; `dataset_label`
         names an uploaded data set as its owner knows it (uploads are stored under random names);
-        `lesson`: the lesson it comes from (classifier.lessons.Lesson.tag), kept with the run;
+        `lesson`: the lesson it comes from (classifier.teach.lessons.Lesson.tag), kept with the run;
         `allowance`: how many of the owner's runs may be queued or training with this one
         (default: `limits.active_runs`; a sweep asks for its own size). A student over a limit
         gets `limits.active_runs` or `limits.kept_runs` and nothing is created.
@@ -349,7 +349,7 @@ class Engine:
     # -- how long runs take here ------------------------------------------------------------------
 
     def _network(self, config: Config) -> str:
-        from classifier import estimate
+        from classifier.training import estimate
 
         sizes = plan.planned_images(config)
         return estimate.cache_key(config, sizes[2] if sizes else 10)
@@ -364,7 +364,7 @@ class Engine:
         if rate is not None:
             epoch = rate * trained
         else:
-            from classifier import estimate
+            from classifier.training import estimate
 
             rates = estimate.cached_rates(job.config, classes)
             if rates is None:
@@ -478,7 +478,7 @@ class Engine:
             entry._finished()
         self._start_ready()
 
-    # -- the same training done once (classifier/sharing.py) --------------------------------------
+    # -- the same training done once (classifier/engine/sharing.py) --------------------------------------
 
     def _join(self, recipe, config, owner, public, lesson, teacher, verbose) -> FollowerJob:
         """A student's entry on the training of `recipe`: the live one, a finished one, or a new one."""

@@ -40,15 +40,15 @@ from typing import Any
 import ray
 
 import patches
-from classifier import data as data_module
-from classifier import timeline
+from classifier.core import data as data_module
+from classifier.core.files import write_bytes_atomic
+from classifier.core.messages import ClassifierError, Message
+from classifier.core.runs import ACTIVE, RunError, RunInfo, RunStore
 from classifier.engine import RAY_ADDRESS_ENV, Engine, TrainingJob, is_loopback
 from classifier.engine.progress import Progress
 from classifier.engine.worker import FolderSink, Worker
-from classifier.files import write_bytes_atomic
-from classifier.messages import ClassifierError, Message
-from classifier.runs import ACTIVE, RunError, RunInfo, RunStore
-from classifier.schedules import TENSORBOARD_DIR
+from classifier.training import timeline
+from classifier.training.schedules import TENSORBOARD_DIR
 
 CPUS_ENV = "CLASSIFIER_RAY_CPUS"
 GPUS_ENV = "CLASSIFIER_RAY_GPUS"
@@ -60,7 +60,7 @@ PENDING = ("DEPENDENCIES_UNREADY", "PENDING_CREATION")  # Ray's states of an act
 # The files a run's actor ships back, in the order the server writes them: the checkpoint before
 # the status that names its epoch. Only these names are ever written (never a name from the wire).
 SHIPPED = ("model.keras", "predictions.npz", "history.jsonl", "batches.json", "status.json")
-# ... and the replay's snapshots (classifier/timeline.py), matched by this pattern alone.
+# ... and the replay's snapshots (classifier/training/timeline.py), matched by this pattern alone.
 TIMELINE_NAME = re.compile(r"^timeline/epoch-\d{4,}\.npz$")
 TENSORBOARD_NAME = re.compile(r"^tensorboard/(?:[A-Za-z0-9_]+/)?events\.out\.tfevents\.[A-Za-z0-9_.-]+$")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]

@@ -4,12 +4,12 @@ Fair order: a waiting run's *round* is how many runs its student has already had
 in this lesson) or has waiting ahead of it, so one student's second run never waits ahead of
 another student's first; a teacher's runs go before every round; within a round, first come first
 served. A shared training
-(classifier/sharing.py) counts as the earliest round of any student following it.
+(classifier/engine/sharing.py) counts as the earliest round of any student following it.
 
 Expected times: the engine's slots are simulated, each running run freeing its slot after its
 remaining time and each waiting run, in queue order, taking the first free slot for its expected
 duration: its epochs times the epoch time measured on this machine (an earlier run's epochs of the
-same network here, else classifier/estimate.py's timed steps), plus the start-up a run took here.
+same network here, else classifier/training/estimate.py's timed steps), plus the start-up a run took here.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def planned_images(config) -> tuple[int, int, int] | None:
     yet; None for a data set of the student's own."""
     if config.dataset not in BUILTIN_SIZES:
         return None
-    from classifier.estimate import epoch_images
+    from classifier.training.estimate import epoch_images
 
     train, test, classes = BUILTIN_SIZES[config.dataset]
     if config.limit is not None:

@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import patches
-from classifier import data as data_module
-from classifier import timeline
+from classifier.core import data as data_module
+from classifier.core.messages import ClassifierError, Message, as_message
+from classifier.core.runs import PROCESS_TOKEN, RunError, RunInfo, RunStore
 from classifier.engine.progress import BATCHES_FILE, Progress, encode_batches
-from classifier.messages import ClassifierError, Message, as_message
-from classifier.runs import PROCESS_TOKEN, RunError, RunInfo, RunStore
+from classifier.training import timeline
 
 BATCH_REPORT_SECONDS = 0.25  # a batch point at most this often (times the record's stride)
 
@@ -75,7 +75,7 @@ class FolderSink:
         self.store.write_file(self.run_id, name, text)
 
     def write_timeline(self, epoch: int, arrays: dict[str, Any]) -> str:
-        """One epoch's filters and feature maps (classifier/timeline.py); returns the file's name."""
+        """One epoch's filters and feature maps (classifier/training/timeline.py); returns the file's name."""
         return timeline.write(self.store, self.run_id, epoch, arrays)
 
     def truncate_timeline(self, epoch: int) -> None:
@@ -174,8 +174,8 @@ class Worker:
             self.finish("failed", as_message(error))
 
     def train(self) -> None:
-        from classifier import pipeline, schedules
-        from classifier.model import build_model, load_for_training, resolved_precision
+        from classifier.core.model import build_model, load_for_training, resolved_precision
+        from classifier.training import pipeline, schedules
 
         config = self.config
         report = lambda fraction, message: self.update(loading=fraction, phase=message)  # noqa: E731
@@ -252,7 +252,7 @@ class Worker:
 
     def tensorboard_dir(self) -> str | None:
         """runs/<id>/tensorboard, for keras.callbacks.TensorBoard; None (and a warning) if it cannot be made."""
-        from classifier.schedules import TENSORBOARD_DIR
+        from classifier.training.schedules import TENSORBOARD_DIR
 
         folder = self.sink.folder() / TENSORBOARD_DIR
         try:
@@ -287,8 +287,8 @@ class Worker:
         split; with tta="flip" each prediction is the mean of the image's and its mirror's."""
         import keras
 
-        from classifier import pipeline
-        from classifier.predict import with_flip_averaging
+        from classifier.core.predict import with_flip_averaging
+        from classifier.training import pipeline
 
         tested = with_flip_averaging(model) if self.config.tta == "flip" else model
         probabilities = tested.predict(pipeline.evaluation_batches(dataset.x_test, dataset.y_test), verbose=0)
@@ -353,7 +353,7 @@ def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: 
     request is seen right after the batch in flight."""
     import keras
 
-    from classifier.schedules import current_rate
+    from classifier.training.schedules import current_rate
 
     class Recorder(keras.callbacks.Callback):
         def __init__(self):
