@@ -78,7 +78,7 @@ def makespan(backend: str, runs: int, epochs: int, limit: int | None, nodes: int
     from classifier.core.config import Config
     from classifier.core.data import load_dataset
     from classifier.core.runs import RunStore
-    from classifier.engine import Engine
+    from classifier.engine import LocalEngine
 
     load_dataset(dataset)  # decoded and cached before the clock starts, for both sides
     store = RunStore(tempfile.mkdtemp(prefix=f"makespan-{backend}-"))
@@ -93,7 +93,7 @@ def makespan(backend: str, runs: int, epochs: int, limit: int | None, nodes: int
         # (classifier/engine/cluster.py), so each in-process worker does too (TensorFlow reads these
         # when the worker process starts); `nodes` runs at a time on both sides.
         os.environ["TF_NUM_INTRAOP_THREADS"] = os.environ["TF_NUM_INTEROP_THREADS"] = "1"
-        engine = Engine(store, max_concurrent=nodes)
+        engine = LocalEngine(store, max_concurrent=nodes)
     config = Config(dataset=dataset, limit=limit, epochs=epochs)
     submitted = time.time()
     jobs = [engine.submit(config) for _ in range(runs)]
@@ -430,16 +430,16 @@ def queue_accuracy(runs: int, epochs: int, limit: int | None) -> dict[str, Any]:
     from classifier.core.config import Config
     from classifier.core.data import load_dataset
     from classifier.core.runs import RunStore
-    from classifier.engine import Engine
+    from classifier.engine import LocalEngine
 
     load_dataset("shapes")
     store = RunStore(tempfile.mkdtemp(prefix="queue-"))
-    engine = Engine(store, max_concurrent=1)
+    engine = LocalEngine(store, max_concurrent=1)
     config = Config(dataset="shapes", epochs=epochs, limit=limit)
     first = engine.submit(config, owner="first-student-00")
     first.wait()
     jobs = [engine.submit(config, owner=f"student-{n:02d}-0000000") for n in range(runs)]
-    engine._plan = (0.0, {}, [])  # noqa: SLF001 - the page's view right after everyone pressed Start
+    engine.replan()  # the page's view right after everyone pressed Start
     expected = {job.run_id: (job.snapshot().expected_start, job.snapshot().expected_end) for job in jobs}
     submitted = time.time()
     for job in jobs:

@@ -63,11 +63,11 @@ def engine_fit(epochs: int | None, limit: int | None, preset: str, precision: st
     from classifier.core.config import preset as preset_config
     from classifier.core.model import resolved_precision
     from classifier.core.runs import RunStore
-    from classifier.engine import Engine
+    from classifier.engine import LocalEngine
 
     config = preset_config(preset, limit=limit, precision=precision, **({"epochs": epochs} if epochs else {}))
     with tempfile.TemporaryDirectory() as runs:
-        engine = Engine(RunStore(runs), max_concurrent=1)
+        engine = LocalEngine(RunStore(runs), max_concurrent=1)
         engine.wait_ready(120)  # as on a server up for a few seconds: a spare worker has TensorFlow loaded
         submitted = time.perf_counter()
         job = engine.submit(config)

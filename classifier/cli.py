@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import platform
 import sys
 import time
@@ -21,7 +20,6 @@ from typing import Any
 import patches
 from classifier.core import config as config_module
 from classifier.core.messages import ClassifierError
-from classifier.engine import RAY_ADDRESS_ENV, prepare_ray
 
 # The list parsers live beside the hyperparameters' declarations (config.add_flags uses them).
 _int_list, _word_list = config_module.int_list, config_module.word_list
@@ -116,7 +114,7 @@ def _store(args: argparse.Namespace):
 
 
 def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from classifier.engine import Engine
+    from classifier.engine import create_engine
 
     try:
         config = config_module.config_from_args(args)
@@ -124,18 +122,9 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(str(error))
     if args.dry_run:
         return _dry_run(config)
-    address = args.ray or os.environ.get(RAY_ADDRESS_ENV)
-    try:
-        if address:  # the run is a detached actor: it trains on if this process is killed
-            prepare_ray(address)
-            from classifier.engine.cluster import ClusterEngine
-
-            engine = ClusterEngine(_store(args), address, adopt=False)
-        else:
-            engine = Engine(_store(args), max_concurrent=1, keep_spare=False)
+    try:  # on Ray the run is a detached actor: it trains on if this process is killed
+        engine = create_engine(_store(args), 1, args.ray, keep_spare=False, adopt=False)
         job = engine.submit(config, verbose=0 if args.quiet else 2)
-    except ImportError:
-        return _fail("the Ray back-end needs Ray: pip install -r requirements-challenges.txt")
     except Exception as error:  # noqa: BLE001 - e.g. an unwritable runs folder, an unreachable cluster
         return _fail(str(error))
     return _follow(job, engine, quiet=args.quiet)
@@ -292,20 +281,11 @@ def _runs(args: argparse.Namespace) -> int:
 
 
 def _resume(args: argparse.Namespace) -> int:
-    from classifier.engine import Engine
+    from classifier.engine import create_engine
 
-    address = args.ray or os.environ.get(RAY_ADDRESS_ENV)
     try:
-        if address:
-            prepare_ray(address)
-            from classifier.engine.cluster import ClusterEngine
-
-            engine = ClusterEngine(_store(args), address, adopt=False)
-        else:
-            engine = Engine(_store(args), max_concurrent=1, keep_spare=False)
+        engine = create_engine(_store(args), 1, args.ray, keep_spare=False, adopt=False)
         job = engine.resume(args.run_id, verbose=0 if args.quiet else 2)
-    except ImportError:
-        return _fail("the Ray back-end needs Ray: pip install -r requirements-challenges.txt")
     except ClassifierError as error:  # RunError included
         return _fail(str(error))
     return _follow(job, engine, quiet=args.quiet)
@@ -314,6 +294,7 @@ def _resume(args: argparse.Namespace) -> int:
 def _attach(args: argparse.Namespace) -> int:
     """Follow a Ray run started elsewhere (a CLI that was killed, the web server) to its end."""
     from classifier.core.runs import ACTIVE, RunError
+    from classifier.engine.factory import create_engine, ray_address
 
     store = _store(args)
     try:
@@ -322,15 +303,9 @@ def _attach(args: argparse.Namespace) -> int:
         return _fail(str(error))
     if info.status not in ACTIVE:  # already over: its final line, as train printed it
         return _final_line(store, args.run_id)
-    address = args.ray or os.environ.get(RAY_ADDRESS_ENV) or "auto"
     try:
-        prepare_ray(address)
-        from classifier.engine.cluster import ClusterEngine
-
-        engine = ClusterEngine(store, address, adopt=False)
+        engine = create_engine(store, 1, args.ray or ray_address() or "auto", keep_spare=False, adopt=False)
         job = engine.attach(args.run_id)
-    except ImportError:
-        return _fail("the Ray back-end needs Ray: pip install -r requirements-challenges.txt")
     except ClassifierError as error:
         return _fail(str(error))
     return _follow(job, engine, quiet=args.quiet)
@@ -601,7 +576,7 @@ def _augmentations(text: str) -> list[tuple[str, ...]]:
 def _sweep(args: argparse.Namespace) -> int:
     from classifier.challenges import sweep as sweep_module
     from classifier.core.messages import ClassifierError
-    from classifier.engine import Engine
+    from classifier.engine import LocalEngine
 
     overrides: dict[str, Any] = {"dataset": args.dataset, "limit": args.limit}
     if args.epochs:
@@ -613,7 +588,7 @@ def _sweep(args: argparse.Namespace) -> int:
     except (ClassifierError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    engine = Engine(_store(args), max_concurrent=1)
+    engine = LocalEngine(_store(args), max_concurrent=1)
     try:
         sweep = sweep_module.submit(engine, base, fractions, _augmentations(args.augment))
     except Exception as error:  # noqa: BLE001 - e.g. an unwritable runs folder

@@ -232,9 +232,9 @@ def test_train_share_is_stratified_and_keeps_the_whole_test_split(shapes_data):
 
 def test_sweep_points_are_ordinary_engine_runs(tmp_path):
     from classifier.core.runs import RunStore
-    from classifier.engine import Engine
+    from classifier.engine import LocalEngine
 
-    engine = Engine(RunStore(tmp_path / "runs"), max_concurrent=1)
+    engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1)
     started = sweep.submit(engine, Config(dataset="shapes", limit=240, epochs=1), [0.25, 1.0], owner="ana")
     for point in started.points:
         assert point.job.wait(120)

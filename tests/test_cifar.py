@@ -27,9 +27,9 @@ def test_loader_returns_the_whole_data_set_in_canonical_order(cifar10):
 
 def test_seed_network_learns_on_a_real_subset(tmp_path):
     from classifier.core.runs import RunStore
-    from classifier.engine import Engine
+    from classifier.engine import LocalEngine
 
-    job = Engine(RunStore(tmp_path)).submit(Config(limit=3000, epochs=2))
+    job = LocalEngine(RunStore(tmp_path)).submit(Config(limit=3000, epochs=2))
     assert job.wait(300)
     snap = job.snapshot()
     assert snap.status == "finished", snap.reason

@@ -16,8 +16,8 @@ import pytest
 from polling import wait_for
 
 from classifier.core.runs import RunError, RunStore, class_viewer
-from classifier.engine import Engine, FollowerJob, plan, sharing
-from classifier.engine.local import DEFAULT_NICE, NICE_ENV
+from classifier.engine import FollowerJob, LocalEngine, plan, sharing
+from classifier.engine.worker import DEFAULT_NICE, NICE_ENV
 from classifier.teach.lessons import Lesson
 from classifier.training import estimate
 
@@ -37,7 +37,7 @@ STUDENTS = ["ana" + "a" * 13, "bo" + "b" * 14, "cy" + "c" * 14, "di" + "d" * 14]
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = Engine(RunStore(tmp_path / "runs"), max_concurrent=1)
+    engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1)
     yield engine
     for job in list(engine._jobs.values()):
         job.request_stop(None)
@@ -55,7 +55,7 @@ def trainings(store: RunStore) -> list:
 
 def test_training_workers_run_at_a_lower_cpu_priority_than_the_server(tmp_path, monkeypatch):
     monkeypatch.delenv(NICE_ENV, raising=False)  # the engine's own setting (conftest turns it off)
-    engine = Engine(RunStore(tmp_path / "runs"), max_concurrent=1, keep_spare=False)
+    engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1, keep_spare=False)
     job = engine.submit(LONG, owner=STUDENTS[0])
     # The worker writes its pid as it starts (a nice worker on a busy machine may take a while).
     info = wait_for(lambda: (i := engine.store.load(job.run_id)).status == "running" and i, 300, 0.1)
@@ -111,7 +111,7 @@ def test_the_engine_starts_runs_in_fair_order_and_says_when_each_will_start(engi
     assert engine.queue_position(teacher.run_id) == 1 and engine.queue_position(other.run_id) == 2
 
     wait_for(lambda: first.snapshot().eta is not None)  # the running run's time left is measured
-    engine._plan = (0.0, {}, [])
+    engine.replan()
     snaps = [job.snapshot() for job in (teacher, other, second, third)]
     assert [s.queue_position for s in snaps] == [1, 2, 3, 4]
     starts = [s.expected_start for s in snaps]
@@ -170,7 +170,7 @@ def test_students_asking_for_the_same_recipe_share_one_training(engine):
 
 
 def test_sharing_off_trains_every_run(tmp_path):
-    engine = Engine(RunStore(tmp_path / "runs"), max_concurrent=1, keep_spare=False, share=False)
+    engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1, keep_spare=False, share=False)
     first = engine.submit(TINY, owner=STUDENTS[0], lesson=LESSON.tag())
     second = engine.submit(TINY, owner=STUDENTS[1], lesson=LESSON.tag())
     assert first.run_id != second.run_id and not isinstance(first, FollowerJob)
@@ -209,12 +209,12 @@ def test_stopping_ones_entry_leaves_the_training_to_the_others_and_the_last_one_
 # A server in a child process: two students on one shared training of 4 epochs, then it waits.
 RESTART_SCRIPT = f"""
 import json, sys, threading
-from classifier.engine import Engine
+from classifier.engine import LocalEngine
 from classifier.teach.lessons import Lesson
 from classifier.core.runs import RunStore
 lesson = Lesson(preset="seed", changes={{"dataset": "shapes", "limit": 600, "epochs": 4, "batch_size": 16}},
                 class_code="K7QM2X")
-engine = Engine(RunStore(sys.argv[1]), max_concurrent=1)
+engine = LocalEngine(RunStore(sys.argv[1]), max_concurrent=1)
 jobs = [engine.submit(lesson.config, owner=s, lesson=lesson.tag(n)) for s, n in zip({STUDENTS[:2]!r}, "AB")]
 print(json.dumps([job.run_id for job in jobs]), flush=True)
 threading.Event().wait()
@@ -242,7 +242,7 @@ def test_a_shared_training_survives_a_server_restart(tmp_path):
         info = wait_for(lambda e=entry, o=owner: (i := store.load(e, o)).status == "interrupted" and i, 30)
         assert info.follows and "resumed" in str(info.reason)
 
-    engine = Engine(store, max_concurrent=1, keep_spare=False)  # the next server
+    engine = LocalEngine(store, max_concurrent=1, keep_spare=False)  # the next server
     try:
         resumed = engine.resume(bo, STUDENTS[1])
         other = engine.job(ana)

@@ -11,7 +11,7 @@ from polling import wait_for
 
 from classifier.core.config import Config
 from classifier.core.runs import RunError, RunStore
-from classifier.engine import Engine, worker
+from classifier.engine import LocalEngine, worker
 from classifier.engine.progress import MAX_BATCH_POINTS, BatchPoint, Progress
 from classifier.training import timeline
 
@@ -20,7 +20,7 @@ TINY = Config(dataset="shapes", limit=120, epochs=2, batch_size=16)
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = Engine(RunStore(tmp_path / "runs"), max_concurrent=1)
+    engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1)
     yield engine
     engine.close()
 
@@ -195,7 +195,7 @@ def test_runs_are_private_unless_shared(engine):
 def test_an_unwritable_runs_folder_gives_a_clear_message(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    engine = Engine(RunStore(blocker / "runs"), keep_spare=False)
+    engine = LocalEngine(RunStore(blocker / "runs"), keep_spare=False)
     with pytest.raises(RunError, match="cannot create a run") as raised:
         engine.submit(TINY)
     assert raised.value.message.code == "run.cannot_create"
@@ -257,7 +257,7 @@ def test_a_killed_training_process_leaves_a_resumable_run(tmp_path):
     assert keras.saving.load_model(store.model_path(run_id)).output.shape[-1] == 6
     assert timeline.epochs(store, run_id)[: completed + 1] == list(range(completed + 1))  # replayable
 
-    resumed = Engine(store, keep_spare=False).resume(run_id)
+    resumed = LocalEngine(store, keep_spare=False).resume(run_id)
     assert resumed.wait(240)
     assert resumed.snapshot().status == "finished", resumed.snapshot().reason
     final = store.load(run_id)

@@ -16,7 +16,7 @@ from classifier.core.config import Config
 from classifier.core.limits import Limits
 from classifier.core.messages import ClassifierError
 from classifier.core.runs import RunError, RunStore
-from classifier.engine import Engine
+from classifier.engine import LocalEngine
 from classifier.teach import lessons
 from ui import state
 from ui.i18n import TEXT
@@ -238,7 +238,7 @@ def test_resume_delete_and_share_are_refused_to_anyone_but_the_owner(tmp_path):
     """Each action on a classmate's shared (so visible) run, sent straight to the server's store or
     engine as a replayed message would: refused with its own code, and the run is untouched."""
     store = RunStore(tmp_path)
-    engine = Engine(store, keep_spare=False)
+    engine = LocalEngine(store, keep_spare=False)
     info = store.create(TINY.replace(epochs=3), owner="ana")
     info.status, info.epochs_completed = "stopped", 1
     store.save(info)
@@ -260,7 +260,9 @@ def test_resume_delete_and_share_are_refused_to_anyone_but_the_owner(tmp_path):
 
 
 def test_each_student_may_queue_only_so_many_runs_and_keep_only_so_many(tmp_path):
-    engine = Engine(RunStore(tmp_path), max_concurrent=1, keep_spare=False, limits=Limits(active_runs=2, kept_runs=3))
+    engine = LocalEngine(
+        RunStore(tmp_path), max_concurrent=1, keep_spare=False, limits=Limits(active_runs=2, kept_runs=3)
+    )
     server_run = engine.submit(TINY.replace(epochs=200))  # the person running the server is not limited
     try:
         first = engine.submit(TINY, owner="eve")  # eve's runs wait in the queue behind it

@@ -2,7 +2,7 @@
 
     CLASSIFIER_RAY_ADDRESS=auto | ray://host:10001 | host:6379 | local     (local: an embedded Ray)
 
-`ClusterEngine` has the Engine's interface (submit, resume, job, progress, stop), so pages and
+`ClusterEngine` is the Engine (base.py) over Ray, a sibling of LocalEngine (local.py), so pages and
 the CLI do not change. What differs is where the training happens and how its results come back:
 
 1. The data set is put into Ray's object store once per data set and version (`dataset_ref`);
@@ -42,10 +42,12 @@ import ray
 import patches
 from classifier.core import data as data_module
 from classifier.core.files import write_bytes_atomic
+from classifier.core.limits import Limits
 from classifier.core.messages import ClassifierError, Message
 from classifier.core.runs import ACTIVE, RunError, RunInfo, RunStore
-from classifier.engine import RAY_ADDRESS_ENV, Engine, TrainingJob, is_loopback
+from classifier.engine.base import Engine, TrainingJob
 from classifier.engine.progress import Progress
+from classifier.engine.ray_address import RAY_ADDRESS_ENV, is_loopback
 from classifier.engine.worker import FolderSink, Worker
 from classifier.training import timeline
 from classifier.training.schedules import TENSORBOARD_DIR
@@ -257,6 +259,7 @@ class ClusterJob(TrainingJob):
 
     def __init__(self, engine: ClusterEngine, info: RunInfo, resume: bool, verbose: int, teacher: bool = False):
         super().__init__(engine, info, resume, verbose, teacher)
+        self.engine: ClusterEngine = engine
         self.actor = None
         self.training_started = False  # the actor exists and has begun (no longer pending in Ray)
         self._cancelled = False
@@ -266,7 +269,7 @@ class ClusterJob(TrainingJob):
     def node(self) -> str:
         return self.info.node
 
-    def _halt(self) -> None:
+    def halt(self) -> None:
         """After the batch in flight; a run still pending in Ray leaves the queue at once."""
         if self.actor is None:
             return
@@ -324,7 +327,7 @@ class ClusterJob(TrainingJob):
                     start_sent = True
                 self.training_started = self.training_started or reply["started"]
                 for event in reply["events"]:
-                    self._progress = self._progress.apply(event)
+                    self.record = self.record.apply(event)
                 cursor = reply["cursor"]
                 self._write(reply["files"], known)
                 self.info = dataclasses.replace(self.info, node=reply["node"], backend="ray")
@@ -333,9 +336,9 @@ class ClusterJob(TrainingJob):
                     return
                 time.sleep(POLL_SECONDS)
         except ray.exceptions.RayActorError:
-            self._lost()
+            self.lost()
         except Exception as error:  # noqa: BLE001 - the follower must always end the job
-            self._lost(Message("error.unexpected", {"kind": type(error).__name__, "detail": str(error)[:300]}))
+            self.lost(Message("error.unexpected", {"kind": type(error).__name__, "detail": str(error)[:300]}))
 
     def _send_start(self, cpus: int) -> None:
         data = dataset_ref(self.config.dataset)
@@ -394,7 +397,7 @@ class ClusterJob(TrainingJob):
         ray.kill(self.actor)
         self._ended()
 
-    def _lost(self, reason: Message | None = None) -> None:
+    def lost(self, reason: Message | None = None) -> None:
         """The actor is gone: cancelled in the queue, collected by another follower, or its machine
         died (then the run is interrupted at the last checkpoint the server has)."""
         store = self.engine.store
@@ -424,41 +427,56 @@ class ClusterJob(TrainingJob):
         store = self.engine.store
         try:
             self.info = store.load(self.run_id)
-            self._progress = Progress.from_store(store, self.run_id)
+            self.record = Progress.from_store(store, self.run_id)
         except (RunError, OSError):
             pass
-        self._finished()
+        self.finish()
 
 
 class ClusterEngine(Engine):
-    """The Engine's interface over a Ray cluster: no local queue (Ray's scheduler is the queue)."""
+    """The Engine over a Ray cluster: no queue here (Ray's scheduler is the queue); every job the
+    server follows holds a slot."""
 
-    job_type = ClusterJob
     backend = "ray"
 
-    def __init__(self, store: RunStore | None = None, address: str | None = None, adopt: bool = True):
-        super().__init__(store, max_concurrent=1, keep_spare=False)
+    def __init__(
+        self,
+        store: RunStore | None = None,
+        address: str | None = None,
+        adopt: bool = True,
+        limits: Limits | None = None,
+        share: bool | None = None,
+    ):
+        super().__init__(store, limits, share)
         self.address = address or os.environ.get(RAY_ADDRESS_ENV) or "auto"
         connect(self.address)
         self._pending: tuple[float, list[str]] = (0.0, [])
         if adopt:
             self.adopt_all()
             for job in list(self._jobs.values()):  # students on a shared training follow it again
-                self._follow_again(job)
+                self.follow_again(job)
 
     # -- the queue is Ray's -------------------------------------------------------------------------
 
-    def _enqueue(self, job: TrainingJob) -> TrainingJob:
+    def new_job(self, info: RunInfo, resume: bool, verbose: int, teacher: bool = False) -> ClusterJob:
+        return ClusterJob(self, info, resume, verbose, teacher)
+
+    def enqueue(self, job: TrainingJob) -> TrainingJob:
         job.info.backend, job.info.node = "ray", ""
         self.store.save(job.info)
         with self._lock:
             self._jobs[job.run_id] = job
-            self._running.add(job.run_id)
         job.launch()
         return job
 
-    def _start_ready(self) -> None:
-        pass  # nothing waits here: Ray starts each actor when a node has room
+    def waiting(self) -> list[TrainingJob]:
+        return []  # nothing waits here: Ray starts each actor when a node has room
+
+    def running(self) -> list[TrainingJob]:
+        return list(self._jobs.values())
+
+    def slots(self) -> int:
+        return max(1, len(self._jobs))
 
     def training(self) -> int:
         with self._lock:
@@ -516,7 +534,6 @@ class ClusterEngine(Engine):
         job = ClusterJob(self, info, resume=False, verbose=0)
         with self._lock:
             self._jobs[run_id] = job
-            self._running.add(run_id)
         job.adopt(actor)
         return job
 
@@ -531,5 +548,5 @@ class ClusterEngine(Engine):
                 adopted.append(self.attach(info.run_id))
             except ClassifierError:
                 job = ClusterJob(self, info, resume=False, verbose=0)
-                job._lost()
+                job.lost()
         return adopted

@@ -1,5 +1,8 @@
 """The local back-end: each run trains in its own worker process on this machine.
 
+`LocalEngine` keeps the queue itself: runs wait in fair order (plan.py) until one of
+`max_concurrent` slots is free.
+
 A worker is `python -m classifier.engine.worker`: it imports TensorFlow, waits for one job on
 stdin, streams JSON progress events on stdout and writes the run's folder itself. The engine
 keeps one spare worker warm (TensorFlow imported) so Start answers as fast as an in-process run,
@@ -8,23 +11,30 @@ and a reader thread per worker that folds its events into the job's record.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from classifier.core import machine
+from classifier.core.limits import Limits
+from classifier.core.messages import Message
+from classifier.core.runs import ACTIVE, RunError, RunInfo, RunStore
+from classifier.engine import plan
+from classifier.engine.base import Engine, TrainingJob
+from classifier.engine.progress import Progress
+from classifier.engine.worker import DEFAULT_NICE, NICE_ENV
+
 WORKER_MODULE = "classifier.engine.worker"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-# Training yields the CPU to the web server: workers run this much nicer than the server (0: as
-# nice as the server). Each worker is the leader of its own session, so with Linux's autogroup
-# scheduling (the default on desktops and most servers) the worker's group gets the same low
-# priority (`/proc/self/autogroup`); a plain nice would only count inside the server's own group.
-NICE_ENV = "CLASSIFIER_WORKER_NICE"
-DEFAULT_NICE = 10
+DEFAULT_MAX_CONCURRENT = max(1, machine.usable_cores() // 2)
+FAIR_WINDOW_S = 3 * 3600  # runs started this recently count towards a student's turn (about a lesson)
 
 
 class WorkerProcess:
@@ -100,3 +110,170 @@ class WorkerProcess:
         code = self.process.wait()
         if self._on_exit is not None:
             self._on_exit(code)
+
+
+class LocalJob(TrainingJob):
+    """A run trained by a worker process here: its events fold into the record as they arrive."""
+
+    def __init__(self, engine: LocalEngine, info: RunInfo, resume: bool, verbose: int, teacher: bool = False):
+        super().__init__(engine, info, resume, verbose, teacher)
+        self.engine: LocalEngine = engine
+        self.worker: WorkerProcess | None = None
+
+    def halt(self) -> None:
+        if not self.engine.withdraw(self) and self.worker is not None:
+            self.worker.stop()
+
+    def start(self, worker: WorkerProcess) -> None:
+        """Hand the run to a worker (called by the engine when a slot is free)."""
+        self.worker = worker
+        self.record = dataclasses.replace(self.record, status="running", started=time.time())
+        job = {
+            "run_id": self.run_id,
+            "runs_root": str(self.engine.store.root.resolve()),
+            "resume": self.resume,
+            "verbose": self.verbose,
+        }
+        worker.start(job, self._on_event, self._on_exit)
+        if self.stop_requested:
+            worker.stop()
+
+    def cancelled_in_queue(self) -> None:
+        """The run left the queue before it started (called by the engine)."""
+        info = self.info
+        info.status, info.reason, info.finished = "stopped", Message("engine.cancelled_in_queue"), time.time()
+        try:
+            self.engine.store.save(info)
+        except OSError:
+            pass
+        self.record = Progress.from_info(info, [])
+        self.finish()
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        self.record = self.record.apply(event)
+
+    def _on_exit(self, code: int) -> None:
+        """The worker has ended. Its folder says how; a worker that died without saying gets a reason."""
+        store = self.engine.store
+        try:
+            info = store.load(self.run_id)
+            if info.status in ACTIVE or info.status == "interrupted":
+                info.status, info.reason, info.finished = "failed", Message("engine.worker_died", {"code": code}), None
+                store.save(info)
+            self.info = info
+            self.record = Progress.from_store(store, self.run_id)
+        except (RunError, OSError):
+            self.record = dataclasses.replace(
+                self.record, status="failed", reason=Message("engine.worker_died", {"code": code})
+            )
+        self.finish()
+
+
+class LocalEngine(Engine):
+    """The queue on this machine: at most `max_concurrent` worker processes train at once, in fair
+    order; one spare worker is kept warm (TensorFlow imported) so Start answers at once."""
+
+    backend = "local"
+
+    def __init__(
+        self,
+        store: RunStore | None = None,
+        max_concurrent: int = DEFAULT_MAX_CONCURRENT,
+        keep_spare: bool = True,
+        limits: Limits | None = None,
+        share: bool | None = None,
+    ):
+        super().__init__(store, limits, share)
+        self.max_concurrent = max(1, int(max_concurrent))
+        self.keep_spare = keep_spare
+        self._queue: list[LocalJob] = []
+        self._running: set[str] = set()
+        self._started: list[tuple[float, frozenset[str]]] = []  # (when, whom for) of runs started here
+        self._spare: WorkerProcess | None = WorkerProcess() if keep_spare else None
+
+    def new_job(self, info: RunInfo, resume: bool, verbose: int, teacher: bool = False) -> LocalJob:
+        return LocalJob(self, info, resume, verbose, teacher)
+
+    def enqueue(self, job: TrainingJob) -> TrainingJob:
+        with self._lock:
+            self._jobs[job.run_id] = job
+            self._queue.append(job)
+        self._start_ready()
+        return job
+
+    def waiting(self) -> list[TrainingJob]:
+        return self._ordered_queue()
+
+    def running(self) -> list[TrainingJob]:
+        return [self._jobs[i] for i in self._running if i in self._jobs]
+
+    def slots(self) -> int:
+        return self.max_concurrent
+
+    def training(self) -> int:
+        with self._lock:
+            return len(self._running)
+
+    def queue_position(self, run_id: str) -> int | None:
+        with self._lock:
+            order = [job.run_id for job in self._ordered_queue()]
+        return order.index(run_id) + 1 if run_id in order else None
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """True when a spare worker has TensorFlow loaded (what a server has soon after it starts)."""
+        spare = self._spare
+        return spare is not None and spare.wait_ready(timeout)
+
+    def close(self) -> None:
+        """Drop the spare worker (running jobs train on; their workers end with them)."""
+        with self._lock:
+            spare, self._spare, self.keep_spare = self._spare, None, False
+        if spare is not None:
+            spare.discard()
+
+    def released(self, job: TrainingJob) -> None:
+        with self._lock:
+            self._running.discard(job.run_id)
+        self._start_ready()
+
+    def withdraw(self, job: LocalJob) -> bool:
+        """Take a job out of the queue before it started (False if it was not waiting)."""
+        with self._lock:
+            if job not in self._queue:
+                return False
+            self._queue.remove(job)
+        self.replan()
+        job.cancelled_in_queue()
+        return True
+
+    # -- the queue --------------------------------------------------------------------------------
+
+    def _owners(self, job: TrainingJob) -> frozenset[str]:
+        """Whom a run is for: its owner, or every student following a shared training."""
+        if job.info.recipe:
+            owners = {e.info.owner or "" for e in self._entries.values() if e.training is job}
+            return frozenset(owners) or frozenset({job.run_id})
+        return frozenset({job.info.owner or job.run_id})
+
+    def _ordered_queue(self) -> list[LocalJob]:
+        """The queue in fair order (classifier/engine/plan.py); call with the lock held."""
+        by_id = {job.run_id: job for job in self._queue}
+        waiting = [plan.Waiting(job.run_id, self._owners(job), job.teacher, job.arrival) for job in self._queue]
+        recent = time.time() - FAIR_WINDOW_S
+        self._started = [(when, owners) for when, owners in self._started if when >= recent]
+        return [by_id[w.run_id] for w in plan.fair_order(waiting, [owners for _, owners in self._started])]
+
+    def _start_ready(self) -> None:
+        with self._lock:
+            while self._queue and len(self._running) < self.max_concurrent:
+                job = self._ordered_queue()[0]
+                self._queue.remove(job)
+                self._started.append((time.time(), self._owners(job)))
+                self._running.add(job.run_id)
+                worker, self._spare = self._spare, None
+                if worker is None or not worker.alive():
+                    worker = WorkerProcess()
+                job.start(worker)
+            if self.keep_spare and self._spare is None:
+                self._spare = WorkerProcess()
+        self.replan()

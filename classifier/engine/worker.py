@@ -31,6 +31,13 @@ from classifier.core.runs import PROCESS_TOKEN, RunError, RunInfo, RunStore
 from classifier.engine.progress import BATCHES_FILE, Progress, encode_batches
 from classifier.training import timeline
 
+# Training yields the CPU to the web server: workers run this much nicer than the server (0: as
+# nice as the server). Each worker is the leader of its own session, so with Linux's autogroup
+# scheduling (the default on desktops and most servers) the worker's group gets the same low
+# priority (`/proc/self/autogroup`); a plain nice would only count inside the server's own group.
+NICE_ENV = "CLASSIFIER_WORKER_NICE"
+DEFAULT_NICE = 10
+
 BATCH_REPORT_SECONDS = 0.25  # a batch point at most this often (times the record's stride)
 
 # Keras warns that it cannot shuffle a tf.data pipeline; ours shuffles itself.
@@ -462,8 +469,6 @@ def lower_priority(nice: int) -> None:
 
 
 def main() -> None:
-    from classifier.engine.local import DEFAULT_NICE, NICE_ENV
-
     try:
         lower_priority(int(os.environ.get(NICE_ENV, DEFAULT_NICE)))
     except ValueError:

@@ -115,7 +115,7 @@ def rehearse(
 def run_seconds(lesson: Lesson, rates: Mapping[str, float] | None) -> float | None:
     """One training of the lesson's own settings from measured per-image rates (estimate.py),
     plus the start-up a run takes; None for a data set whose size is unknown before loading."""
-    from classifier.engine import STARTUP_SECONDS
+    from classifier.engine.base import STARTUP_SECONDS
     from classifier.engine.plan import planned_images
     from classifier.training.estimate import epoch_seconds
 
