@@ -24,7 +24,9 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
+from classifier.core.inspect import inspect_image
 from classifier.core.messages import ClassifierError, Message, as_message
 
 PATCH = 8  # pixels: a quarter of the 32-pixel side, about the size of a CIFAR object's part
@@ -108,8 +110,6 @@ def occlusion_map(
 
 def resize_map(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """A coarse map (e.g. Grad-CAM's 4×4) bilinearly resized to `size` (h, w), as float32."""
-    from PIL import Image
-
     picture = Image.fromarray(np.ascontiguousarray(values, dtype=np.float32))  # mode "F"
     return np.asarray(picture.resize((size[1], size[0]), Image.Resampling.BILINEAR), dtype=np.float32)
 
@@ -144,8 +144,6 @@ def compare(
 ) -> Comparison:
     """Occlusion and Grad-CAM for the same image and class, and their agreement. A model without a
     convolution still gets its occlusion map (Grad-CAM's reason is returned instead)."""
-    from classifier.core.inspect import inspect_image
-
     occlusion = occlusion_map(model, image, class_index, patch, stride)
     try:
         result = inspect_image(model, image, class_index=occlusion.class_index)

@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib.util
 import json
+import logging
 import math
 import os
 import threading
@@ -43,9 +45,13 @@ from typing import Any
 
 import numpy as np
 
+import patches
 from classifier.core import machine
 from classifier.core.config import Config
+from classifier.core.data import load_dataset
 from classifier.core.messages import ClassifierError, Message
+from classifier.core.model import build_model
+from classifier.training import pipeline
 
 # Flower reports usage to its makers unless told not to; this machine has no internet anyway.
 os.environ.setdefault("FLWR_TELEMETRY_ENABLED", "0")
@@ -64,8 +70,6 @@ EQUAL_WEIGHT = "equal-weight"  # with DP, every device counts the same (what the
 
 def engine_available() -> bool:
     """True when Flower with its Ray simulation back-end is installed (optional dependencies)."""
-    import importlib.util
-
     return all(importlib.util.find_spec(name) is not None for name in ("flwr", "ray"))
 
 
@@ -143,8 +147,6 @@ def partition(labels: np.ndarray, devices: int, alpha: float | None, seed: int =
 @functools.lru_cache(maxsize=2)
 def _data(spec: FederatedSpec):
     """The data set and each device's indices, once per process (the driver and each Ray actor)."""
-    from classifier.core.data import load_dataset
-
     dataset = load_dataset(spec.dataset, spec.limit)
     return dataset, partition(dataset.y_train, spec.devices, spec.alpha, spec.seed)
 
@@ -159,9 +161,6 @@ def _local_model(spec: FederatedSpec, num_classes: int):
     than the training); its optimizer is put back to its freshly built state before each device's
     turn (step counter and moment estimates; the learning rate is one of its variables too), so no
     device starts from another's optimizer."""
-    import patches
-    from classifier.core.model import build_model
-
     patches.install_keras()  # this runs in Flower's Ray actors: each process installs it once
 
     key = (spec.network, num_classes)
@@ -180,8 +179,6 @@ def device_train(spec: FederatedSpec, message, context):
     """One device's turn: load the global weights, train on its own images, reply with weights."""
     from flwr.app import ArrayRecord, MetricRecord, RecordDict
     from flwr.app import Message as FlowerMessage
-
-    from classifier.training import pipeline
 
     dataset, parts = _data(spec)
     device = int(context.node_config["partition-id"])
@@ -330,8 +327,6 @@ Progress = Callable[[float, Message, Any], None]
 
 
 def _evaluate(model, weights, dataset) -> tuple[float, float]:
-    from classifier.training import pipeline
-
     model.set_weights(weights)
     loss, accuracy = model.evaluate(pipeline.evaluation_batches(dataset.x_test, dataset.y_test), verbose=0)
     return float(accuracy), float(loss)
@@ -357,14 +352,10 @@ def run(
 
 
 def _run(spec: FederatedSpec, report: Progress, should_stop: Callable[[], bool], central: bool) -> FederatedResult:
-    import logging
-
     from flwr.app import ArrayRecord, ConfigRecord, MetricRecord
     from flwr.serverapp import ServerApp
     from flwr.serverapp.strategy import DifferentialPrivacyClientSideFixedClipping
     from flwr.simulation import run_simulation
-
-    from classifier.core.model import build_model
 
     logging.getLogger("flwr").setLevel(logging.WARNING)  # Flower logs every step at INFO
     started = time.time()
@@ -481,8 +472,6 @@ def _run(spec: FederatedSpec, report: Progress, should_stop: Callable[[], bool],
 def _central_run(spec, dataset, parts, initial, report: Progress, should_stop, share: float) -> list[float]:
     """The same network, the same starting weights, on the union of the devices' images, for
     rounds × local epochs epochs: the same examples seen. Tested after each round's worth."""
-    from classifier.core.model import build_model
-    from classifier.training import pipeline
 
     pooled = np.sort(np.concatenate(parts))
     x, y = dataset.x_train[pooled], dataset.y_train[pooled]

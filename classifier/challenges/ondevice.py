@@ -27,8 +27,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from classifier.challenges import export
+from classifier.core.data import load_dataset
 from classifier.core.files import write_bytes_atomic
 from classifier.core.messages import ClassifierError
+from classifier.core.predict import load_model
 from classifier.core.runs import RunError, RunStore, can_modify
 
 TOKEN_FILE = "device_token"
@@ -76,16 +79,12 @@ def export_file(keras_path: Path, target: Path, flavour: str = FLAVOUR, dataset:
     """Export one .keras file (loaded in safe mode) to a .tflite file. The op checks need the LiteRT
     interpreter (an optional package); without it the file is written unchecked, and a browser that
     cannot run it says so and predicts on the server."""
-    from classifier.challenges import export
-    from classifier.core.predict import load_model
 
     if flavour not in FLAVOURS:
         raise ClassifierError("export.flavour", flavour=flavour, choices=", ".join(FLAVOURS))
     loaded = load_model(keras_path)
     representative = None
     if flavour == "int8":
-        from classifier.core.data import load_dataset
-
         data = load_dataset(dataset)
         representative = export.representative_images(data.x_train, data.y_train)
     content = export.to_litert(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from classifier.core.config import Config
+from classifier.core.data import describe_source
 from classifier.core.messages import ClassifierError
 
 FRACTIONS = (0.02, 0.05, 0.1, 0.25, 0.5, 1.0)
@@ -90,8 +91,6 @@ def submit(
     engine, base: Config, fractions=FRACTIONS, augmentations=((),), owner: str | None = None, verbose: int = 0
 ) -> Sweep:
     """Queue one ordinary run per point; returns at once (the engine trains them in turn)."""
-    from classifier.core.data import describe_source
-
     planned = plan(base, fractions, augmentations)
     allowance = engine.limits.sweep_runs
     active = engine.active_runs(owner) if owner is not None else 0

@@ -13,6 +13,7 @@ import weakref
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
 from classifier.core.messages import ClassifierError
 
@@ -133,8 +134,6 @@ def inspect_image(
 
 def overlay(image: np.ndarray, heatmap: np.ndarray, scale: int = 8, alpha: float = 0.45) -> np.ndarray:
     """The image enlarged `scale` times with the heatmap on top, as 'jet' colours (uint8 RGB)."""
-    from PIL import Image
-
     size = (image.shape[1] * scale, image.shape[0] * scale)
     base = np.asarray(Image.fromarray(image).resize(size, Image.Resampling.NEAREST), dtype=np.float32)
     heat = Image.fromarray((heatmap * 255).astype(np.uint8)).resize(size, Image.Resampling.BILINEAR)

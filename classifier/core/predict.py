@@ -22,6 +22,7 @@ from classifier.core.config import TTA_CHOICES
 from classifier.core.data import CIFAR10_CLASSES
 from classifier.core.images import ImageError
 from classifier.core.messages import ClassifierError
+from classifier.core.runs import RunError
 
 ASSETS = Path(__file__).parents[1] / "assets"
 DEFAULT_MODEL = ASSETS / "default_model.keras"
@@ -138,8 +139,6 @@ def run_checkpoint(store, run_id: str, viewer: str | None = None) -> tuple[Path,
 
 def resolve(name: str, store, viewer: str | None = None) -> LoadedModel:
     """'default', a path to a .keras file, or a run id -> LoadedModel."""
-    from classifier.core.runs import RunError
-
     if name == "default" or Path(name).exists():
         return load_model(name)
     try:

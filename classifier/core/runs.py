@@ -43,6 +43,31 @@ class RunError(ClassifierError):
     """A run could not be found, read, written or touched by this viewer; the code says which."""
 
 
+# A shared training's (classifier/engine/sharing.py) fields, as its entries read them.
+FOLLOWED_FIELDS = (
+    "status",
+    "reason",
+    "dataset_name",
+    "classes",
+    "started",
+    "finished",
+    "epochs_completed",
+    "checkpoint_epoch",
+    "test_accuracy",
+    "test_loss",
+    "best_val_accuracy",
+    "train_images",
+    "warnings",
+    "precision",
+    "pid",
+    "process",
+    "backend",
+    "node",
+    "stopped_epoch",
+    "best_epoch",
+)
+
+
 @dataclass
 class RunInfo:
     run_id: str
@@ -173,10 +198,19 @@ class RunStore:
         if not can_view(info, viewer):
             raise RunError("run.not_found", run_id=run_id)  # do not reveal that it exists
         if info.follows and info.follows != run_id:
-            from classifier.engine.sharing import merged
-
-            return merged(self, info)  # the training's progress, read like the entry's own
+            return self._followed(info)  # the training's progress, read like the entry's own
         return _with_liveness(info)
+
+    def _followed(self, entry: RunInfo) -> RunInfo:
+        """An entry's status as the student sees it: its own (owner, lesson, sharing) plus the
+        training's progress. A training that cannot be read leaves the entry as it was written."""
+        try:
+            training = self.load(entry.follows)
+        except RunError:
+            return entry
+        for name in FOLLOWED_FIELDS:
+            setattr(entry, name, getattr(training, name))
+        return entry
 
     def list(self, viewer: str | None = None) -> list[RunInfo]:
         """Runs this viewer may see, newest first; damaged directories are skipped."""

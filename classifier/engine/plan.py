@@ -18,6 +18,8 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from classifier.training.estimate import epoch_images
+
 
 @dataclass(frozen=True)
 class Waiting:
@@ -73,8 +75,6 @@ def planned_images(config) -> tuple[int, int, int] | None:
     yet; None for a data set of the student's own."""
     if config.dataset not in BUILTIN_SIZES:
         return None
-    from classifier.training.estimate import epoch_images
-
     train, test, classes = BUILTIN_SIZES[config.dataset]
     if config.limit is not None:
         train, test = min(train, config.limit), min(test, config.limit)

@@ -20,6 +20,7 @@ from typing import Any
 
 from classifier.core.messages import Message
 from classifier.core.runs import ACTIVE, RunInfo, RunStore
+from classifier.engine.sharing import followers
 
 MAX_BATCH_POINTS = 400  # the live chart never carries more than this many batch points
 BATCHES_FILE = "batches.json"
@@ -122,8 +123,6 @@ class Progress:
         info = store.load(run_id, viewer)
         progress = cls.from_info(info, store.history(run_id), load_batches(store, run_id))
         if info.shared:  # a student's entry on a shared training: how many shared it
-            from classifier.engine.sharing import followers
-
             progress = dataclasses.replace(progress, students=len(followers(store, info.shared)))
         return progress
 

@@ -32,7 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from classifier.core.config import Config
+from classifier.core.data import CIFAR10_ENV
 from classifier.core.files import write_text_atomic
+from classifier.core.messages import Message
+from classifier.core.model import resolved_precision
 from classifier.core.runs import RunInfo, RunStore
 
 SHARED_OWNER = "shared:training"  # a browser's owner token is [A-Za-z0-9_-] only: no one is this
@@ -41,29 +44,6 @@ FOLLOWERS_FILE = "followers.json"  # in the training's folder: the entries that 
 SHAREABLE_DATASETS = ("cifar10", "shapes")
 # What an entry reads from its training, through links (config.json and status.json are its own).
 LINKED = ("history.jsonl", "model.keras", "predictions.npz", "batches.json", "timeline", "tensorboard")
-# What an entry's status takes from its training's while it follows it.
-FOLLOWED_FIELDS = (
-    "status",
-    "reason",
-    "dataset_name",
-    "classes",
-    "started",
-    "finished",
-    "epochs_completed",
-    "checkpoint_epoch",
-    "test_accuracy",
-    "test_loss",
-    "best_val_accuracy",
-    "train_images",
-    "warnings",
-    "precision",
-    "pid",
-    "process",
-    "backend",
-    "node",
-    "stopped_epoch",
-    "best_epoch",
-)
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -85,8 +65,6 @@ def data_version(source: str) -> str:
     """What changes when the data set's content does: the generator, or the file's size and time."""
     if source == "shapes":
         return "generated"
-    from classifier.core.data import CIFAR10_ENV
-
     path = Path(os.environ.get(CIFAR10_ENV, "")) if source == "cifar10" else Path(source)
     try:
         stat = path.stat()
@@ -111,8 +89,6 @@ def recipe_key(config: Config, lesson: dict[str, str] | None) -> str | None:
     where = scope(lesson)
     if where is None or config.dataset not in SHAREABLE_DATASETS:
         return None
-    from classifier.core.model import resolved_precision
-
     recipe = {
         "config": config.to_dict(),
         "data": data_version(config.dataset),
@@ -173,24 +149,8 @@ def keep_copy(store: RunStore, entry_id: str) -> int:
     return len(store.history(entry_id))
 
 
-def merged(store: RunStore, entry: RunInfo) -> RunInfo:
-    """An entry's status as the student sees it: its own (owner, lesson, sharing) plus the
-    training's progress. A training that cannot be read leaves the entry as it was written."""
-    from classifier.core.runs import RunError
-
-    try:
-        training = store.load(entry.follows)
-    except RunError:
-        return entry
-    for name in FOLLOWED_FIELDS:
-        setattr(entry, name, getattr(training, name))
-    return entry
-
-
 def left_at(info: RunInfo, epochs: int, queued: bool) -> RunInfo:
     """The entry's status once its student left the shared training."""
-    from classifier.core.messages import Message
-
     info.follows = ""
     info.status, info.finished = "stopped", time.time()
     info.reason = Message("share.left_queued") if queued else Message("share.left", {"epochs": epochs})

@@ -27,9 +27,12 @@ from typing import Any
 import patches
 from classifier.core import data as data_module
 from classifier.core.messages import ClassifierError, Message, as_message
+from classifier.core.model import build_model, load_for_training, resolved_precision
+from classifier.core.predict import with_flip_averaging
 from classifier.core.runs import PROCESS_TOKEN, RunError, RunInfo, RunStore
 from classifier.engine.progress import BATCHES_FILE, Progress, encode_batches
-from classifier.training import timeline
+from classifier.training import pipeline, schedules, timeline
+from classifier.training.schedules import TENSORBOARD_DIR, current_rate
 
 # Training yields the CPU to the web server: workers run this much nicer than the server (0: as
 # nice as the server). Each worker is the leader of its own session, so with Linux's autogroup
@@ -181,9 +184,6 @@ class Worker:
             self.finish("failed", as_message(error))
 
     def train(self) -> None:
-        from classifier.core.model import build_model, load_for_training, resolved_precision
-        from classifier.training import pipeline, schedules
-
         config = self.config
         report = lambda fraction, message: self.update(loading=fraction, phase=message)  # noqa: E731
         if self._load_data is not None:
@@ -259,8 +259,6 @@ class Worker:
 
     def tensorboard_dir(self) -> str | None:
         """runs/<id>/tensorboard, for keras.callbacks.TensorBoard; None (and a warning) if it cannot be made."""
-        from classifier.training.schedules import TENSORBOARD_DIR
-
         folder = self.sink.folder() / TENSORBOARD_DIR
         try:
             folder.mkdir(exist_ok=True)
@@ -293,9 +291,6 @@ class Worker:
         """Test metrics and the predictions kept for the results page, from one pass over the test
         split; with tta="flip" each prediction is the mean of the image's and its mirror's."""
         import keras
-
-        from classifier.core.predict import with_flip_averaging
-        from classifier.training import pipeline
 
         tested = with_flip_averaging(model) if self.config.tta == "flip" else model
         probabilities = tested.predict(pipeline.evaluation_batches(dataset.x_test, dataset.y_test), verbose=0)
@@ -359,8 +354,6 @@ def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: 
     Batch ends run on the training thread (not Keras's async callback pool) so that a stop
     request is seen right after the batch in flight."""
     import keras
-
-    from classifier.training.schedules import current_rate
 
     class Recorder(keras.callbacks.Callback):
         def __init__(self):

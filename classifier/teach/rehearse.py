@@ -20,8 +20,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from classifier.core.messages import Message
+from classifier.engine.base import STARTUP_SECONDS
+from classifier.engine.plan import planned_images
 from classifier.engine.sharing import scope
 from classifier.teach.lessons import Lesson, LessonError
+from classifier.training.estimate import epoch_seconds
 
 MAX_STUDENTS = 1000
 MAX_VALUES = 20  # values a class may try for one free field
@@ -115,9 +118,6 @@ def rehearse(
 def run_seconds(lesson: Lesson, rates: Mapping[str, float] | None) -> float | None:
     """One training of the lesson's own settings from measured per-image rates (estimate.py),
     plus the start-up a run takes; None for a data set whose size is unknown before loading."""
-    from classifier.engine.base import STARTUP_SECONDS
-    from classifier.engine.plan import planned_images
-    from classifier.training.estimate import epoch_seconds
 
     config = lesson.config
     sizes = planned_images(config)

@@ -13,6 +13,7 @@ measures one and prints the seconds (the app runs it in a child process, never i
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import signal
@@ -29,6 +30,8 @@ from classifier.core import machine
 from classifier.core.config import NOT_STEP_TIME, Config
 from classifier.core.data import cache_dir
 from classifier.core.files import write_text_atomic
+from classifier.core.model import build_model, resolved_precision
+from classifier.training import pipeline
 
 WARMUP_STEPS = 8  # graph tracing and allocator warm-up, not timed
 TIMED_STEPS = 16
@@ -41,8 +44,6 @@ STEP_VERSION = 2
 
 def cache_key(config: Config, num_classes: int) -> str:
     """What the step time depends on: the network, the batch, the arithmetic, the machine."""
-    from classifier.core.model import resolved_precision
-
     network = {
         name: value
         for name, value in config.to_dict().items()
@@ -91,9 +92,6 @@ def measure_rates(config: Config, num_classes: int = 10) -> dict[str, float]:
     """Seconds per image of a training step and of an evaluation, timed on random images."""
     import keras
 
-    from classifier.core.model import build_model
-    from classifier.training import pipeline
-
     steps = WARMUP_STEPS + TIMED_STEPS
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, size=(steps * config.batch_size, 32, 32, 3), dtype=np.uint8)
@@ -140,8 +138,6 @@ def remember(key: str, rates: dict[str, float]) -> None:
     The first figure for a network stays: an estimate a page has shown must not change by itself
     when a second measurement of the same network (another server, the CLI) finishes later. The
     read-modify-write holds a lock, so two measurements ending together do not lose one another."""
-    import fcntl
-
     try:
         path = _rates_file()
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from classifier.core.files import atomic_path
+from classifier.core.inspect import scale_kernels
 from classifier.core.runs import RunStore
 
 FOLDER = "timeline"
@@ -53,8 +54,6 @@ class Snapshot:
 
     def filters(self) -> np.ndarray:
         """The kernels as (filters, k, k, 3), each scaled to [0, 1] for display (as inspect.filters)."""
-        from classifier.core.inspect import scale_kernels
-
         return scale_kernels(self.kernels)
 
 

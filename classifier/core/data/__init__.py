@@ -13,7 +13,7 @@ from pathlib import Path
 from classifier.core.data.cache import CACHE_ENV, cache_dir, cached, clear_memory_cache
 from classifier.core.data.cifar import CIFAR10_CLASSES, CIFAR10_ENV, load_cifar10
 from classifier.core.data.dataset import Dataset, DatasetError, Progress
-from classifier.core.data.folders import MAX_ARCHIVE_FILES, MAX_CLASSES, TEST_NAMES
+from classifier.core.data.folders import MAX_ARCHIVE_FILES, MAX_CLASSES, TEST_NAMES, read_class_folders
 from classifier.core.data.shapes import SHAPES_CLASSES, shapes
 
 BUILTIN = ("cifar10", "shapes")
@@ -50,7 +50,7 @@ def load_dataset(
     elif source == "cifar10":
         dataset = load_cifar10(progress, cache_dir)
     else:
-        dataset = cached(Path(source), "folder", progress, cache_dir)
+        dataset = cached(Path(source), "folder", read_class_folders, progress, cache_dir)
     return dataset.subset(limit)
 
 

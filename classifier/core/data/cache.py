@@ -9,6 +9,7 @@ import os
 import threading
 import zipfile
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +39,11 @@ _memory_lock = threading.Lock()  # one decode at a time: a second caller waits a
 MEMORY_ENTRIES = 3
 
 
-def cached(path: Path, kind: str, progress: Progress | None, cache_root) -> Dataset:
+Reader = Callable[[Path, "Progress | None"], Dataset]  # decodes a source the slow way
+
+
+def cached(path: Path, kind: str, read: Reader, progress: Progress | None, cache_root) -> Dataset:
+    """The data set at `path`: from memory, else from the disk cache, else `read` (and cached)."""
     if not path.exists():
         raise DatasetError("data.missing", name=path.name)
     try:
@@ -49,7 +54,7 @@ def cached(path: Path, kind: str, progress: Progress | None, cache_root) -> Data
         if key in _memory:
             _memory.move_to_end(key)
             return _memory[key]
-        dataset = _from_disk_cache(path, kind, key, cache_dir(cache_root), progress)
+        dataset = _from_disk_cache(path, read, key, cache_dir(cache_root), progress)
         _memory[key] = dataset
         while len(_memory) > MEMORY_ENTRIES:
             _memory.popitem(last=False)
@@ -61,7 +66,7 @@ def clear_memory_cache() -> None:
         _memory.clear()
 
 
-def _from_disk_cache(path: Path, kind: str, key: str, root: Path, progress: Progress | None) -> Dataset:
+def _from_disk_cache(path: Path, read: Reader, key: str, root: Path, progress: Progress | None) -> Dataset:
     file = root / f"{key}.npz"
     if file.exists():
         try:
@@ -79,10 +84,7 @@ def _from_disk_cache(path: Path, kind: str, key: str, root: Path, progress: Prog
                 )
         except (OSError, ValueError, KeyError, zipfile.BadZipFile):
             pass  # a damaged cache file is rebuilt below
-    from classifier.core.data.cifar import read_cifar_tar
-    from classifier.core.data.folders import read_class_folders
-
-    dataset = read_cifar_tar(path, progress) if kind == "cifar-tar" else read_class_folders(path, progress)
+    dataset = read(path, progress)
     _write_cache(file, dataset)
     return frozen(dataset)
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from classifier.core.data.cache import cached, frozen
 from classifier.core.data.dataset import Dataset, DatasetError, Progress
+from classifier.core.data.folders import read_class_folders
 from classifier.core.messages import Message
 
 CIFAR10_CLASSES = (
@@ -36,7 +37,7 @@ def load_cifar10(progress: Progress | None, cache_dir: str | os.PathLike | None)
         if not path.exists():
             raise DatasetError("data.cifar_missing", variable=CIFAR10_ENV, path=str(path))
         kind = "cifar-tar" if path.name.endswith((".tar.gz", ".tgz")) else "folder"
-        dataset = cached(path, kind, progress, cache_dir)
+        dataset = cached(path, kind, read_cifar_tar if kind == "cifar-tar" else read_class_folders, progress, cache_dir)
         if kind == "folder" and sorted(dataset.classes) != sorted(CIFAR10_CLASSES):
             raise DatasetError("data.cifar_classes", path=str(path), found=", ".join(dataset.classes))
         return _in_canonical_order(dataset)
