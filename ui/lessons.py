@@ -122,8 +122,8 @@ def _choice_key(name: str) -> str:
 
 
 def _index(allowed, value) -> int:
-    plain = lessons._plain(value)
-    return next((i for i, v in enumerate(allowed) if lessons._plain(v) == plain), 0)
+    plain = lessons.json_value(value)
+    return next((i for i, v in enumerate(allowed) if lessons.json_value(v) == plain), 0)
 
 
 def _form_value(name: str, lesson: Lesson):
@@ -138,7 +138,7 @@ def _choice_made(name: str, index: int) -> None:
     lesson = st.session_state.get(LESSON)
     if lesson is None:
         return
-    train_form.set_field(name, lessons._from_json_value(name, lesson.choices[name][index]))
+    train_form.set_field(name, lessons.from_json_value(name, lesson.choices[name][index]))
 
 
 def format_value(name: str, value) -> str:

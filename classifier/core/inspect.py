@@ -88,7 +88,7 @@ def scale_kernels(kernel: np.ndarray) -> np.ndarray:
     return (kernel - low) / np.maximum(high - low, 1e-8)
 
 
-def _probe(model):
+def probe_model(model):
     """A model with the same weights that also returns every feature map (built once per model)."""
     import keras
 
@@ -109,7 +109,7 @@ def inspect_image(
     (default: the predicted class), from a single forward pass of one 32x32 uint8 image."""
     import tensorflow as tf
 
-    names, probe = _probe(model)
+    names, probe = probe_model(model)
     target = layer_name or gradcam_layer_name(model)
     if target not in names:
         raise InspectError("inspect.no_maps", layer=target)

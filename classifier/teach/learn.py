@@ -158,10 +158,10 @@ class _Maps(dict):
 
 def _maps(parts: _Parts, image: np.ndarray) -> _Maps:
     """Every 2-D feature map Keras computes for one image, from the probe model Inside the network
-    uses (inspect._probe: one per model), compiled once."""
+    uses (inspect.probe_model: one per model), compiled once."""
     with _parts_lock:
         if parts.maps is None:
-            names, probe = inspect._probe(parts.twin)
+            names, probe = inspect.probe_model(parts.twin)
             parts.maps = names, _compiled(parts.twin, probe)
     names, probe = parts.maps
     x = scaled(image[None])

@@ -135,7 +135,7 @@ class Lesson:
         mine = self.config
         values = {name: getattr(mine, name) for name in self.locked}
         for name, allowed in self.choices.items():
-            if _plain(getattr(config, name)) not in [_plain(v) for v in allowed]:
+            if json_value(getattr(config, name)) not in [json_value(v) for v in allowed]:
                 values[name] = getattr(mine, name)
         return config.replace(**values) if values else config
 
@@ -178,9 +178,9 @@ class Lesson:
     def _payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"p": self.preset}
         optional = {
-            "o": {k: _plain(v) for k, v in self.changes.items()},
+            "o": {k: json_value(v) for k, v in self.changes.items()},
             "f": list(self.free),
-            "c": {k: [_plain(v) for v in values] for k, values in self.choices.items()},
+            "c": {k: [json_value(v) for v in values] for k, values in self.choices.items()},
             "h": self.hide_locked,
             "n": self.title,
             "t": self.task,
@@ -208,12 +208,12 @@ class Lesson:
                 raise LessonError("lesson.choice_count", field=name, most=MAX_CHOICES)
             for value in allowed:
                 try:
-                    base.replace(**{name: _from_json_value(name, value)})
+                    base.replace(**{name: from_json_value(name, value)})
                 except ConfigError as error:
                     raise LessonError("lesson.bad_value", field=name, reason=error.message) from None
                 except (TypeError, ValueError):
                     raise LessonError("lesson.damaged") from None
-            if _plain(getattr(base, name)) not in [_plain(v) for v in allowed]:
+            if json_value(getattr(base, name)) not in [json_value(v) for v in allowed]:
                 raise LessonError("lesson.choice_default", field=name)
         if not isinstance(self.task, str) or len(self.task) > MAX_TASK:
             raise LessonError("lesson.task_too_long", limit=MAX_TASK)
@@ -331,21 +331,21 @@ def class_runs(store: RunStore, group: str) -> list[RunInfo]:
 # --- JSON values <-> Config values -------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     """A Config value as JSON has it (tuples as lists), for comparing and writing."""
-    return [_plain(v) for v in value] if isinstance(value, (tuple, list)) else value
+    return [json_value(v) for v in value] if isinstance(value, (tuple, list)) else value
 
 
-def _from_json_value(name: str, value: Any) -> Any:
+def from_json_value(name: str, value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
 def _from_json_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: _from_json_value(name, value) for name, value in values.items()}
+    return {name: from_json_value(name, value) for name, value in values.items()}
 
 
 def _differences(base: Config, config: Config) -> dict[str, Any]:
-    return {name: _plain(getattr(config, name)) for name in FIELDS if getattr(config, name) != getattr(base, name)}
+    return {name: json_value(getattr(config, name)) for name in FIELDS if getattr(config, name) != getattr(base, name)}
 
 
 def _canonical(payload: Mapping[str, Any]) -> bytes:
