@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from bench.report import replace_between_markers
+from classifier.core import machine
 from classifier.core.config import Config
 from classifier.core.model import build_model, resolved_precision
 from classifier.core.predict import DEFAULT_MODEL, DEFAULT_MODEL_INFO
@@ -70,19 +71,13 @@ def main() -> int:
         "epoch_seconds": summary["epoch_seconds"],
         "wall_seconds": round(time.time() - started, 1),
         "precision": resolved_precision(config),
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, {_cores()} cores",
+        "machine": f"{platform.machine()}, {machine.cpu_name()}, {machine.usable_cores()} cores",
         "trained": time.strftime("%Y-%m-%d"),
     }
     DEFAULT_MODEL_INFO.write_text(json.dumps(info, indent=2) + "\n")
     write_readme_block(info)
     print(json.dumps(info))
     return 0
-
-
-def _cores() -> int:
-    import os
-
-    return os.cpu_count() or 1
 
 
 def export(source: Path, config: Config, target: Path) -> None:
