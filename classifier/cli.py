@@ -242,6 +242,9 @@ def _dry_run(config) -> int:
             "train_images": train_images,
             "validation_images": validation_images,
             "precision": resolved_precision(config),
+            # Cores other processes used while the steps were timed (absent: served from the cache);
+            # over a quarter of ours, the figure was not cached (classifier/estimate.py).
+            "busy_elsewhere": rates.get("busy_elsewhere"),
             "config": config.to_dict(),
         }
     )

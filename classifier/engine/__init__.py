@@ -72,6 +72,7 @@ class TrainingJob(_Job):
         self.resume = resume
         self.verbose = verbose
         self.teacher = teacher  # goes before the students' runs in the queue
+        self.crowded = False  # another run of this engine trained beside it at some point
         self.arrival = engine._next_arrival()
         history = engine.store.history(info.run_id)[: info.checkpoint_epoch] if resume else []
         self._progress = Progress.from_info(info, history)
@@ -142,6 +143,7 @@ class TrainingJob(_Job):
         self._finished()
 
     def _finished(self) -> None:
+        self.engine._learn_timing(self)  # before anyone waiting on the run reads what it taught
         self._done.set()
         self.engine._job_ended(self)
 
@@ -393,6 +395,13 @@ class Engine:
         if progress.started and progress.finished:
             outside = (progress.finished - progress.started) - sum(r["seconds"] for r in progress.history)
             self._startup = max(0.0, outside)
+        sizes = plan.planned_images(job.config)
+        if self.backend == "local" and not job.crowded and sizes is not None:
+            # Its epochs ran alone on this machine: the truth replaces the timed-step estimate.
+            from classifier import estimate
+
+            validated, classes = sizes[1:]
+            estimate.correct(job.config, classes, job.info.train_images, validated, [r["seconds"] for r in epochs])
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """True when a spare worker has TensorFlow loaded (what a server has soon after it starts)."""
@@ -442,6 +451,10 @@ class Engine:
                 self._queue.remove(job)
                 self._started.append((time.time(), self._owners(job)))
                 self._running.add(job.run_id)
+                if len(self._running) > 1:  # their epochs share the cores: not this machine's figure
+                    for running in self._running:
+                        if running in self._jobs:
+                            self._jobs[running].crowded = True
                 worker, self._spare = self._spare, None
                 if worker is None or not worker.alive():
                     worker = WorkerProcess()
@@ -467,7 +480,6 @@ class Engine:
         return True
 
     def _job_ended(self, job: TrainingJob) -> None:
-        self._learn_timing(job)
         with self._lock:
             self._running.discard(job.run_id)
             self._jobs.pop(job.run_id, None)
