@@ -437,7 +437,7 @@ def queue_accuracy(runs: int, epochs: int, limit: int | None) -> dict[str, Any]:
     first = engine.submit(config, owner="first-student-00")
     first.wait()
     jobs = [engine.submit(config, owner=f"student-{n:02d}-0000000") for n in range(runs)]
-    engine._plan = (0.0, {}, [])  # noqa: SLF001 - the page's view right after everyone pressed Start
+    engine.replan()  # the page's view right after everyone pressed Start
     expected = {job.run_id: (job.snapshot().expected_start, job.snapshot().expected_end) for job in jobs}
     submitted = time.time()
     for job in jobs:

@@ -50,7 +50,7 @@ def test_students_on_one_shared_training_see_it_shared_with_their_place_and_expe
         ids = [s.session_state["job_id"] for s in students]
         assert ids[0] != ids[1]  # an entry each...
         assert engine.job(ids[0]).info.shared == engine.job(ids[1]).info.shared  # ...on one training
-        engine._plan = (0.0, {}, [])
+        engine.replan()
         ana.run()
         bo.run()
         captions = [c.value for c in ana.caption]

@@ -14,7 +14,7 @@ import hashlib
 
 import streamlit as st
 
-from classifier import lessons
+from classifier import lessons, teachers
 from classifier.config import Config
 from classifier.lessons import Lesson, LessonError
 from classifier.messages import ClassifierError
@@ -205,7 +205,11 @@ def teacher_panel(config: Config | None) -> None:
         st.text_input(t("teach.code"), key="teach_code", max_chars=24, help=t("teach.code_help"))
         if st.button(t("teach.make"), type="primary", icon=":material/link:", key="teach_make"):
             try:
-                st.session_state.teach_link = _teacher_lesson(config).token()
+                made = _teacher_lesson(config)
+                st.session_state.teach_link = made.token()
+                # This browser teaches the class now (unless another made it first): its runs in
+                # the lesson go first in the queue. Recorded on the server, never in the link.
+                teachers.claim(state.engine().store, made.group, state.owner())
                 st.session_state.pop("teach_problem", None)
             except ClassifierError as error:
                 st.session_state.teach_problem = error.message

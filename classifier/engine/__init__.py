@@ -19,7 +19,7 @@ import threading
 import time
 from typing import Any
 
-from classifier import machine, sharing
+from classifier import machine, sharing, teachers
 from classifier.config import Config
 from classifier.engine import plan
 from classifier.engine.local import WorkerProcess
@@ -241,8 +241,10 @@ class Engine:
         `allowance`: how many of the owner's runs may be queued or training with this one
         (default: `limits.active_runs`; a sweep asks for its own size). A student over a limit
         gets `limits.active_runs` or `limits.kept_runs` and nothing is created.
-        `teacher`: the run goes before the students' in the queue. A lesson run whose recipe is
+        `teacher`: the run goes before the students' in the queue, as does a lesson run of the
+        owner who made that lesson's class (classifier/teachers.py). A lesson run whose recipe is
         already queued, training or trained in its class follows that training (a FollowerJob)."""
+        teacher = teacher or teachers.teaches(self.store, lesson, owner)
         with self._admit_lock:
             if owner is not None:
                 self._check_limits(owner, allowance or self.limits.active_runs, new_run=True)
@@ -332,6 +334,11 @@ class Engine:
         one, as times since the epoch; None where this server cannot tell yet."""
         times = self._planned()[1].get(run_id)
         return times if times is not None else (None, None)
+
+    def replan(self) -> None:
+        """Work the queue's times out afresh at the next look (they are kept for PLAN_SECONDS): for
+        a caller that needs them as of now, e.g. right after a run of the queue learnt its time."""
+        self._plan = (0.0, {}, [])
 
     def _planned(self) -> tuple[float, dict[str, tuple[float, float] | None], list[str]]:
         checked = self._plan[0]
