@@ -37,7 +37,10 @@ def _run(env: dict[str, str], *args: str) -> dict[str, Any]:
 
 
 def case(preset: str, precision: str, epochs: int) -> dict[str, Any]:
+    from classifier.config import preset as preset_config
     from classifier.data import cache_dir
+
+    epochs = max(epochs, preset_config(preset).warmup_epochs + 1)  # the strong preset warms up for 2
 
     shared = cache_dir()
     with tempfile.TemporaryDirectory(prefix="bench-estimate-") as scratch:
