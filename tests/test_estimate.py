@@ -90,3 +90,53 @@ def test_runs_that_trained_side_by_side_leave_the_figure_as_it_was(tmp_path):
         stopped(engine)
     assert [job.snapshot().status for job in jobs] == ["finished", "finished"]
     assert estimate.cached_rates(TINY, 6) == MADE_UP  # their epochs shared the cores: not the truth
+
+
+def test_the_train_page_shows_a_contended_measurement_without_caching_it():
+    """The page's measurement runs in a child process (ui/state.py); when that child found the
+    cores busy it caches nothing, and the page shows the figure the child printed instead."""
+    import json
+    import subprocess
+    import sys
+
+    from ui import state
+
+    key = estimate.cache_key(TINY, 6)
+    printed = {"estimated_epoch_seconds": 0.1, "rates": {**MADE_UP, "busy_elsewhere": 1.9}}  # as main() prints
+    child = subprocess.Popen(
+        [sys.executable, "-c", f"print({json.dumps(json.dumps(printed))})"], stdout=subprocess.PIPE
+    )
+    child.wait(60)
+    state.MEASUREMENTS[key] = child
+    try:
+        assert state.epoch_rates(TINY, 6) == printed["rates"]
+        assert state.epoch_rates(TINY, 6) == printed["rates"]  # read once, kept for this server
+        assert estimate.cached_rates(TINY, 6) is None
+    finally:
+        state.MEASUREMENTS.pop(key, None)
+        state.UNCACHED.pop(key, None)
+
+
+def test_the_measuring_child_prints_the_rates_it_measured(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-m", "classifier.estimate", TINY.to_json(), "120", "120", "6"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    printed = json.loads(done.stdout.strip().splitlines()[-1])
+    rates = printed["rates"]
+    assert rates["train_image"] > 0 and rates["busy_elsewhere"] >= 0
+    assert printed["estimated_epoch_seconds"] == pytest.approx(estimate.epoch_seconds(rates, 120, 120))
+    # Cached exactly when the child found the cores quiet enough.
+    assert (estimate.cached_rates(TINY, 6) == rates) != estimate.contended(rates)
