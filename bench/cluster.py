@@ -433,6 +433,7 @@ def queue_accuracy(runs: int, epochs: int, limit: int | None) -> dict[str, Any]:
     load_dataset("shapes")
     store = RunStore(tempfile.mkdtemp(prefix="queue-"))
     engine = Engine(store, max_concurrent=1)
+    engine.wait_ready(300)  # a server a little after it started: its spare worker has TensorFlow loaded
     config = Config(dataset="shapes", epochs=epochs, limit=limit)
     first = engine.submit(config, owner="first-student-00")
     first.wait()

@@ -73,6 +73,7 @@ class TrainingJob(_Job):
         self.verbose = verbose
         self.teacher = teacher  # goes before the students' runs in the queue
         self.crowded = False  # another run of this engine trained beside it at some point
+        self.warm_start = False  # handed a spare worker that had TensorFlow loaded already
         self.arrival = engine._next_arrival()
         history = engine.store.history(info.run_id)[: info.checkpoint_epoch] if resume else []
         self._progress = Progress.from_info(info, history)
@@ -399,7 +400,9 @@ class Engine:
             return
         seconds = sorted(r["seconds"] for r in epochs)[len(epochs) // 2]
         self._epoch_rates[self._network(job.config)] = seconds / job.info.train_images
-        if progress.started and progress.finished:
+        if progress.started and progress.finished and job.warm_start:
+            # Learnt from warm starts only: a queued run starts on the spare worker, TensorFlow
+            # loaded; a cold start's import (a minute on a busy machine) made every queued run late.
             outside = (progress.finished - progress.started) - sum(r["seconds"] for r in progress.history)
             self._startup = max(0.0, outside)
         sizes = plan.planned_images(job.config)
@@ -465,6 +468,7 @@ class Engine:
                 worker, self._spare = self._spare, None
                 if worker is None or not worker.alive():
                     worker = WorkerProcess()
+                job.warm_start = worker.wait_ready(0)
                 job._start(worker)
             if self.keep_spare and self._spare is None:
                 self._spare = WorkerProcess()
