@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import batch_norm, cluster, learn, ondevice, report, tensorboard
+from bench import batch_norm, cluster, estimate, learn, ondevice, report, tensorboard
 from bench.challenges import measure_challenges
 from bench.report import Row, error_row, has_bfloat16, ratio_row, verdict
 
@@ -501,6 +501,7 @@ def sections(sizes: Sizes) -> dict[str, Section]:
         "app start": measure_app_start,
         "learn": learn.measure,  # bench/learn.py: each Learn page interaction against hand-written code
         "challenges": measure_challenges,  # LiteRT export and occlusion (bench/challenges.py)
+        "estimate": estimate.measure,  # bench/estimate.py: the epoch-time estimate against real epochs
         "cluster": cluster.measure,  # bench/cluster.py: a class's makespan and 30 students, Ray vs in-process
         "tensorboard": tensorboard.measure,  # bench/tensorboard.py: TensorBoard logging's cost per epoch
         "batch norm": batch_norm.measure,  # bench/batch_norm.py: the fused kernel against Keras's own

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from polling import wait_for
 
+from classifier.core import teachers
 from classifier.core.runs import RunError, RunStore, class_viewer
 from classifier.engine import FollowerJob, LocalEngine, plan, sharing
 from classifier.engine.worker import DEFAULT_NICE, NICE_ENV
@@ -39,9 +40,9 @@ STUDENTS = ["ana" + "a" * 13, "bo" + "b" * 14, "cy" + "c" * 14, "di" + "d" * 14]
 def engine(tmp_path):
     engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1)
     yield engine
-    for job in list(engine._jobs.values()):
+    for job in engine.waiting() + engine.running():
         job.request_stop(None)
-    for job in list(engine._jobs.values()):
+    for job in engine.waiting() + engine.running():
         job.wait(60)
     engine.close()
 
@@ -127,6 +128,29 @@ def test_the_engine_starts_runs_in_fair_order_and_says_when_each_will_start(engi
         assert job.wait(120)
     started = {job: engine.store.load(job.run_id).started for job in (teacher, other, second, third)}
     assert sorted(started, key=started.get) == [teacher, other, second, third]
+
+
+def test_the_teachers_runs_go_first_and_only_the_teachers(engine):
+    """The teacher is whoever made the class's lesson on this server (their private owner token),
+    not whoever knows the class code: every student's link carries it."""
+    store = engine.store
+    teacher, ana, bo = "teacher" + "t" * 9, STUDENTS[0], STUDENTS[1]
+    assert teachers.claim(store, LESSON.group, teacher)  # the lesson made on the Train page
+    assert not teachers.claim(store, LESSON.group, bo)  # a student making a lesson with the same code
+    first = engine.submit(LONG, owner=STUDENTS[2])  # holds the one slot
+    wait_for(lambda: first.snapshot().status == "running")
+    # Three recipes (so nobody shares), each from the class's lesson link.
+    student = engine.submit(TINY, owner=ana, lesson=LESSON.tag("Ana"))
+    claimer = engine.submit(TINY.replace(learning_rate=0.1), owner=bo, lesson=LESSON.tag("Teacher"))
+    teachers_run = engine.submit(TINY.replace(learning_rate=0.01), owner=teacher, lesson=LESSON.tag("Ms T"))
+    engine.replan()
+    assert [job.snapshot().queue_position for job in (teachers_run, student, claimer)] == [1, 2, 3]
+
+    first.request_stop(STUDENTS[2])
+    for job in (teachers_run, student, claimer):
+        assert job.wait(180)
+    started = {job: store.load(job.info.shared).started for job in (teachers_run, student, claimer)}
+    assert sorted(started, key=started.get) == [teachers_run, student, claimer]
 
 
 # --- point 1: the same training done once -------------------------------------------------------------

@@ -234,6 +234,49 @@ def test_restore_best_on_ray_keeps_the_best_epoch_on_the_server(cluster, tmp_pat
     assert accuracy == pytest.approx(info.test_accuracy)  # the best epoch's test accuracy, as recorded
 
 
+def test_two_students_on_the_same_recipe_share_one_ray_training_and_one_leaving_does_not_stop_it(cluster, tmp_path):
+    """Issue 22, point 1 on Ray: the same training done once, followed by both entries; a student's
+    Stop is theirs alone while the other follows; the last one to leave stops it."""
+    from classifier.core.runs import RunError
+    from classifier.engine import FollowerJob, sharing
+    from classifier.engine.cluster import ClusterEngine
+    from classifier.teach.lessons import Lesson
+
+    lesson = Lesson(preset="seed", changes={"epochs": 40, **LONG}, class_code="R4YQ2C")
+    store = RunStore(tmp_path / "runs")
+    engine = ClusterEngine(store, cluster[0].address)
+    assert engine.share
+    ana, bo = "ana-" + "a" * 16, "bo-" + "b" * 17
+    entries = [
+        engine.submit(lesson.config, owner=who, lesson=lesson.tag(name)) for who, name in ((ana, "A"), (bo, "B"))
+    ]
+    assert all(isinstance(entry, FollowerJob) for entry in entries)
+    trainings = [info for info in store.list() if info.owner == sharing.SHARED_OWNER]
+    assert len(trainings) == 1 and {entry.info.shared for entry in entries} == {trainings[0].run_id}
+    training = engine.job(trainings[0].run_id)
+    assert training is not None and training.info.backend == "ray"
+    assert [entry.snapshot().students for entry in entries] == [2, 2]
+    wait_for(lambda: store.load(entries[0].run_id).epochs_completed >= 1, timeout=240, interval=0.2)
+    first = entries[0].snapshot()
+    assert first.status == "running" and first.history == entries[1].snapshot().history  # the same curves
+
+    with pytest.raises(RunError):  # a classmate cannot stop ana's entry
+        entries[0].request_stop(bo)
+    entries[0].request_stop(ana)
+    assert entries[0].wait(30)
+    left = store.load(entries[0].run_id, ana)
+    assert left.status == "stopped" and left.reason.code == "share.left" and left.epochs_completed >= 1
+    assert not training.stop_requested and not training.done
+    kept = len(store.history(entries[1].run_id))
+    wait_for(lambda: len(store.history(entries[1].run_id)) > kept, timeout=240, interval=0.2)  # bo's goes on
+    assert entries[1].snapshot().status == "running" and entries[1].snapshot().students == 1
+
+    entries[1].request_stop(bo)  # the last one to leave stops the training
+    assert training.wait(120) and store.load(training.run_id).status == "stopped"
+    assert store.load(entries[1].run_id, bo).reason.code == "share.left"
+    assert len([info for info in store.list() if info.owner == sharing.SHARED_OWNER]) == 1
+
+
 def test_the_kept_epoch_is_shipped_even_when_the_server_polled_after_the_last_epoch(tmp_path):
     """The race the Ray test above can only meet by chance, made certain: the server polls the
     actor's files just as early stopping is reported (after the last epoch's checkpoint); the poll

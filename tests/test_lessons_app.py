@@ -10,6 +10,7 @@ import json
 from app_support import app_at, button, charts, en, picker, shown_text, zh
 from polling import wait_for
 
+from classifier.core import teachers
 from classifier.core.config import Config
 from classifier.teach import lessons
 from ui.i18n import TEXT
@@ -36,6 +37,12 @@ def test_a_teachers_link_opens_the_same_config_in_a_fresh_session_with_locks():
     assert not teacher.exception and not teacher.error, [e.value for e in teacher.error]
     link = teacher.code[0].value
     assert link.startswith("/train?lesson=") and link.endswith("&lang=zh")  # the teacher's language
+    from ui import state
+
+    # The server now knows who teaches the class (their runs in it go first); knowing the code is not it.
+    store = state.engine().store
+    assert teachers.teaches(store, {"group": "K7QM2X"}, TEACHER)
+    assert not teachers.teaches(store, {"group": "K7QM2X"}, "student-token-0123456789")
     expected = Config(dataset="shapes", limit=60, epochs=1, learning_rate=0.01)
 
     student = open_lesson(link.split("lesson=")[1].split("&")[0], lang="zh")
@@ -56,8 +63,6 @@ def test_a_teachers_link_opens_the_same_config_in_a_fresh_session_with_locks():
 
     # The run really uses the teacher's settings plus the student's one choice.
     button(student, "start").click().run()
-    from ui import state
-
     run_id = student.session_state["job_id"]
     info = state.engine().store.load(run_id)
     assert info.config == expected.replace(train_fraction=0.2)

@@ -14,6 +14,7 @@ import hashlib
 
 import streamlit as st
 
+from classifier.core import teachers
 from classifier.core.config import SPECS, Config
 from classifier.core.messages import ClassifierError
 from classifier.core.runs import RunError, RunInfo, class_viewer
@@ -205,7 +206,11 @@ def teacher_panel(config: Config | None) -> None:
         st.text_input(t("teach.code"), key="teach_code", max_chars=24, help=t("teach.code_help"))
         if st.button(t("teach.make"), type="primary", icon=":material/link:", key="teach_make"):
             try:
-                st.session_state.teach_link = _teacher_lesson(config).token()
+                made = _teacher_lesson(config)
+                st.session_state.teach_link = made.token()
+                # This browser teaches the class now (unless another made it first): its runs in
+                # the lesson go first in the queue. Recorded on the server, never in the link.
+                teachers.claim(state.engine().store, made.group, state.owner())
                 st.session_state.pop("teach_problem", None)
             except ClassifierError as error:
                 st.session_state.teach_problem = error.message

@@ -4,6 +4,7 @@ and the few per-session values (who is this browser, which run is theirs)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -186,6 +187,8 @@ MEASURING, BUSY = "measuring", "busy"
 
 # Epoch-time measurements started by this server, by network (each network measured once).
 MEASUREMENTS: dict[str, subprocess.Popen] = {}
+# What a measurement found when it was contended (estimate.contended): shown, but not cached.
+UNCACHED: dict[str, dict[str, float]] = {}
 
 
 def epoch_rates(config: Config, num_classes: int) -> dict[str, float] | str | None:
@@ -198,14 +201,21 @@ def epoch_rates(config: Config, num_classes: int) -> dict[str, float] | str | No
     key = estimate.cache_key(config, num_classes)
     child = MEASUREMENTS.get(key)
     if child is not None:
-        return MEASURING if child.poll() is None else None
+        if child.poll() is None:
+            return MEASURING
+        if key not in UNCACHED and child.returncode == 0 and child.stdout is not None:
+            try:
+                UNCACHED[key] = json.loads(child.stdout.read().splitlines()[-1])["rates"]
+            except (ValueError, KeyError, IndexError, OSError):
+                pass
+        return UNCACHED.get(key)
     if engine().training():
         return BUSY
     if any(other.poll() is None for other in MEASUREMENTS.values()):
         return MEASURING  # one at a time: two at once on a few cores would slow, and so distort, both
     MEASUREMENTS[key] = subprocess.Popen(
         [sys.executable, "-m", "classifier.training.estimate", config.to_json(), "1", "0", str(num_classes)],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,  # one line, read once it has ended
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
     )

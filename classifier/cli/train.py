@@ -60,6 +60,9 @@ def dry_run(config: Config) -> int:
             "train_images": train_images,
             "validation_images": validation_images,
             "precision": resolved_precision(config),
+            # Cores other processes used while the steps were timed (absent: served from the cache);
+            # over a quarter of ours, the figure was not cached (classifier/training/estimate.py).
+            "busy_elsewhere": rates.get("busy_elsewhere"),
             "config": config.to_dict(),
         }
     )

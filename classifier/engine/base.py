@@ -17,6 +17,7 @@ import os
 import threading
 import time
 
+from classifier.core import teachers
 from classifier.core.config import Config
 from classifier.core.limits import Limits
 from classifier.core.messages import ClassifierError
@@ -66,6 +67,8 @@ class TrainingJob(Job, abc.ABC):
         self.resume = resume
         self.verbose = verbose
         self.teacher = teacher  # goes before the students' runs in the queue
+        self.crowded = False  # another run of this engine trained beside it at some point
+        self.warm_start = False  # handed a spare worker that had TensorFlow loaded already
         self.arrival = engine.next_arrival()
         history = engine.store.history(info.run_id)[: info.checkpoint_epoch] if resume else []
         self.record = Progress.from_info(info, history)
@@ -103,6 +106,7 @@ class TrainingJob(Job, abc.ABC):
 
     def finish(self) -> None:
         """The run has ended and its record is final: tell the engine."""
+        self.engine._learn_timing(self)  # before anyone waiting on the run reads what it taught
         self.done_event.set()
         self.engine.job_ended(self)
 
@@ -230,8 +234,10 @@ class Engine(abc.ABC):
         `allowance`: how many of the owner's runs may be queued or training with this one
         (default: `limits.active_runs`; a sweep asks for its own size). A student over a limit
         gets `limits.active_runs` or `limits.kept_runs` and nothing is created.
-        `teacher`: the run goes before the students' in the queue. A lesson run whose recipe is
+        `teacher`: the run goes before the students' in the queue, as does a lesson run of the
+        owner who made that lesson's class (classifier/core/teachers.py). A lesson run whose recipe is
         already queued, training or trained in its class follows that training (a FollowerJob)."""
+        teacher = teacher or teachers.teaches(self.store, lesson, owner)
         with self._admit_lock:
             if owner is not None:
                 self._check_limits(owner, allowance or self.limits.active_runs, new_run=True)
@@ -378,15 +384,21 @@ class Engine(abc.ABC):
             return
         seconds = sorted(r["seconds"] for r in epochs)[len(epochs) // 2]
         self._epoch_rates[self._network(job.config)] = seconds / job.info.train_images
-        if progress.started and progress.finished:
+        if progress.started and progress.finished and job.warm_start:
+            # Learnt from warm starts only: a queued run starts on the spare worker, TensorFlow
+            # loaded; a cold start's import (a minute on a busy machine) made every queued run late.
             outside = (progress.finished - progress.started) - sum(r["seconds"] for r in progress.history)
             self._startup = max(0.0, outside)
+        sizes = plan.planned_images(job.config)
+        if self.backend == "local" and not job.crowded and sizes is not None:
+            # Its epochs ran alone on this machine: the truth replaces the timed-step estimate.
+            validated, classes = sizes[1:]
+            estimate.correct(job.config, classes, job.info.train_images, validated, [r["seconds"] for r in epochs])
 
     # -- a job's end ------------------------------------------------------------------------------
 
     def job_ended(self, job: TrainingJob) -> None:
         """Called by the job once its record is final."""
-        self._learn_timing(job)
         with self._lock:
             self._jobs.pop(job.run_id, None)
             entries = [entry for entry in self._entries.values() if entry.training is job]

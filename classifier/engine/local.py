@@ -270,9 +270,14 @@ class LocalEngine(Engine):
                 self._queue.remove(job)
                 self._started.append((time.time(), self._owners(job)))
                 self._running.add(job.run_id)
+                if len(self._running) > 1:  # their epochs share the cores: not this machine's figure
+                    for running in self._running:
+                        if running in self._jobs:
+                            self._jobs[running].crowded = True
                 worker, self._spare = self._spare, None
                 if worker is None or not worker.alive():
                     worker = WorkerProcess()
+                job.warm_start = worker.wait_ready(0)
                 job.start(worker)
             if self.keep_spare and self._spare is None:
                 self._spare = WorkerProcess()
