@@ -94,7 +94,22 @@ def open_expander(page, title: str) -> None:
     expander = page.get_by_test_id("stExpander").filter(has=page.get_by_text(title, exact=True))
     expander.get_by_text(title, exact=True).click()
     expect(expander.locator("details")).to_have_attribute("open", "")
-    expander.evaluate("el => Promise.all(el.getAnimations({subtree: true}).map(a => a.finished))")
+    animations_end(expander)
+
+
+# The finite animations under an element (a spinner's never ends), each ended or cancelled (a rerun
+# may cancel one), and never longer than 10 s: Playwright's evaluate has no timeout of its own.
+ANIMATIONS_END = """el => Promise.race([
+  new Promise((done) => setTimeout(done, 10000)),
+  Promise.allSettled(el.getAnimations({subtree: true})
+    .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map((a) => a.finished)),
+])"""
+
+
+def animations_end(locator) -> None:
+    """Wait until the element's opening (or any other finite) animation has ended."""
+    locator.evaluate(ANIMATIONS_END)
 
 
 def shoot(page, name: str) -> None:

@@ -9,7 +9,7 @@ import re
 import tomllib
 
 import pytest
-from browser_support import Server, launch_chromium, settle, shoot
+from browser_support import Server, animations_end, launch_chromium, settle, shoot
 from conftest import ROOT
 from playwright.sync_api import expect
 
@@ -109,7 +109,7 @@ def open_while_ticking(page, title: str) -> None:
     expander = page.get_by_test_id("stExpander").filter(has=page.get_by_text(title, exact=True))
     expander.get_by_text(title, exact=True).click()
     expect(expander.locator("details")).to_have_attribute("open", "")
-    expander.evaluate("el => Promise.allSettled(el.getAnimations({subtree: true}).map(a => a.finished))")
+    animations_end(expander)
 
 
 def expect_no_katex_error(page) -> None:

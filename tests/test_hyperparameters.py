@@ -21,7 +21,7 @@ from classifier.core import machine
 from classifier.core.config import PRESETS, SEED, Config, ConfigError
 from classifier.core.model import build_model, resolved_precision
 from classifier.core.runs import RunStore
-from classifier.engine import Engine
+from classifier.engine import LocalEngine
 from classifier.teach import lessons
 from classifier.training import estimate
 from ui import train_form
@@ -221,7 +221,7 @@ def test_a_label_smoothed_run_trains_and_resumes_in_a_new_process(tmp_path):
     trainer, _ = train_in_this_process(store, config, on_event=stop_after_first_epoch)
     run_id = trainer.info.run_id
     assert store.load(run_id).epochs_completed == 1
-    resumed = Engine(store, keep_spare=False).resume(run_id)  # a fresh worker process loads the checkpoint
+    resumed = LocalEngine(store, keep_spare=False).resume(run_id)  # a fresh worker process loads the checkpoint
     assert resumed.wait(240)
     assert resumed.snapshot().status == "finished", resumed.snapshot().reason
     assert store.load(run_id).epochs_completed == 2 and store.load(run_id).config.label_smoothing == 0.1

@@ -18,7 +18,7 @@ import shutil
 
 import pytest
 from app_support import en
-from browser_support import ARTIFACTS, Server, launch_chromium, settle
+from browser_support import ARTIFACTS, Server, animations_end, launch_chromium, settle
 from playwright.sync_api import expect
 
 from classifier.core.config import Config
@@ -26,15 +26,18 @@ from classifier.teach import lessons
 
 pytestmark = pytest.mark.browser
 
-SCRIPT_RUN_ENDS = """() => new Promise((resolve) => {
+# Sets window.scriptRunEnded once a script run that starts after this call has ended. It returns
+# at once (a returned Promise would make Playwright's evaluate wait for it, with no timeout).
+WATCH_SCRIPT_RUN = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   let started = false;
-  new MutationObserver(() => {
+  window.scriptRunEnded = false;
+  new MutationObserver((records, observer) => {
     const state = app.getAttribute("data-test-script-state");
     if (state === "running") started = true;
-    else if (started && state === "notRunning") resolve(true);
+    else if (started && state === "notRunning") { window.scriptRunEnded = true; observer.disconnect(); }
   }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
-})"""
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -83,10 +86,10 @@ class RecordedPage:
         All of them: a fragment's timer tick may have gone out between the click and its own
         message, and a tick reruns only its fragment."""
         assert messages
-        ended = self.page.evaluate_handle(SCRIPT_RUN_ENDS)
+        self.page.evaluate(WATCH_SCRIPT_RUN)
         for message in messages:
             self.to_server.send(message)
-        self.page.wait_for_function("ended => ended", arg=ended, timeout=60_000)
+        self.page.wait_for_function("() => window.scriptRunEnded === true", timeout=60_000)
 
 
 def open_section(page, title: str) -> None:
@@ -94,7 +97,7 @@ def open_section(page, title: str) -> None:
     expander = page.get_by_test_id("stExpander").filter(has=page.get_by_text(title, exact=True))
     expander.get_by_text(title, exact=True).click()
     expect(expander.locator("details")).to_have_attribute("open", "")
-    expander.evaluate("el => Promise.allSettled(el.getAnimations({subtree: true}).map(a => a.finished))")
+    animations_end(expander)
 
 
 def chosen(page, name: str):
