@@ -20,7 +20,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "classifier"
 # Imported inside functions on purpose: each takes seconds to import, or is an optional install.
-HEAVY = {"tensorflow", "keras", "ray", "flwr", "ai_edge_litert", "dp_accounting", "tensorboard"}
+HEAVY = {
+    "tensorflow",
+    "keras",
+    "ray",
+    "flwr",
+    "ai_edge_litert",
+    "dp_accounting",
+    "tensorboard",
+    "babel",
+}  # Babel: only to compile a missing .mo, not worth its 0.25 s at every start
 # Where private names of other modules are looked for (tests may reach into what they test).
 CHECKED_ROOTS = ("classifier", "ui", "pages", "app.py", "bench")
 # Each subpackage's layer; teach and challenges are siblings (neither imports the other).

@@ -14,11 +14,10 @@ without the keyed control the echo set the old value again."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from app_support import en
-from browser_support import ARTIFACTS, Server, animations_end, launch_chromium, settle
+from browser_support import Server, animations_end, launch_chromium, settle
 from playwright.sync_api import expect
 
 from classifier.core.config import Config
@@ -51,7 +50,6 @@ def server(tmp_path_factory):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
     with sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
         yield chromium

@@ -17,9 +17,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 from classifier.core.messages import Texts, count_of
 
 # The checkout's locale/ folder, wherever in the package this module lives.
@@ -53,6 +50,10 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 def compile_po(po: Path) -> bytes:
     """The .mo of a .po, as `pybabel compile` writes it (fuzzy entries left out, as untranslated)."""
+    # Lazy: only a missing .mo needs Babel, and importing it costs the app's start about 0.25 s.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with po.open("rb") as source:
         catalog = read_po(source)
     compiled = io.BytesIO()
