@@ -128,6 +128,27 @@ def test_auto_precision_uses_bfloat16_only_where_the_cpu_has_it(monkeypatch):
     assert estimate.cache_key(Config(), 10) != on_bfloat16_hardware  # estimates are kept per arithmetic
 
 
+def test_a_processor_held_to_avx2_is_treated_as_an_avx2_only_one(monkeypatch):
+    """ONEDNN_MAX_CPU_ISA=AVX2 makes oneDNN refuse bfloat16 convolutions even on AVX512-BF16 hardware,
+    so `auto` must then pick float32 (and the estimate cache must not mix the two machines up)."""
+    from classifier.core import machine
+
+    monkeypatch.setattr(machine, "_cpuinfo_field", lambda name: "fpu avx2 avx512f avx512_bf16 amx_bf16")
+    machine.cpu_flags.cache_clear()
+    try:
+        monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "avx512_core")
+        assert machine.speed_flags() == ["avx2", "avx512f"] and not machine.has_native_bfloat16()
+        machine.cpu_flags.cache_clear()
+        monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX2")
+        assert machine.speed_flags() == ["avx2"] and not machine.has_native_bfloat16()
+        machine.cpu_flags.cache_clear()
+        monkeypatch.delenv("ONEDNN_MAX_CPU_ISA")
+        assert machine.has_native_bfloat16()
+    finally:
+        monkeypatch.undo()
+        machine.cpu_flags.cache_clear()
+
+
 @pytest.mark.parametrize("dtype", ["float32", "mixed_bfloat16"])
 def test_fused_batch_norm_trains_as_keras_does(dtype):
     """The fused training kernel must give Keras's outputs, gradients and moving statistics; only

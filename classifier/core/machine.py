@@ -29,9 +29,27 @@ def cpu_name() -> str:
     return _cpuinfo_field("model name") or platform.processor() or platform.machine()
 
 
+# oneDNN (TensorFlow's CPU kernels) can be held to an older instruction set with ONEDNN_MAX_CPU_ISA;
+# then the flags above it are not used, whatever the processor has. Without this, `auto` would pick
+# bfloat16 on an AVX512-BF16 processor held to AVX2, and oneDNN would refuse every bfloat16
+# convolution. Held to AVX2 this machine also computes as an AVX2-only one does in float32.
+_FLAGS_ABOVE_ISA_CAP = {
+    "SSE41": frozenset(SPEED_FLAGS),
+    "AVX": frozenset(SPEED_FLAGS),
+    "AVX2": frozenset({"avx512f"}) | _BFLOAT16_FLAGS,
+    "AVX2_VNNI": frozenset({"avx512f"}) | _BFLOAT16_FLAGS,
+    "AVX2_VNNI_2": frozenset({"avx512f"}) | _BFLOAT16_FLAGS,
+    "AVX512_CORE": _BFLOAT16_FLAGS,
+    "AVX512_CORE_VNNI": _BFLOAT16_FLAGS,
+    "AVX512_CORE_BF16": frozenset({"amx_bf16"}),
+}
+
+
 @functools.cache
 def cpu_flags() -> frozenset[str]:
-    return frozenset(_cpuinfo_field("flags").split())
+    """The processor's flags that oneDNN may use (all of them unless ONEDNN_MAX_CPU_ISA holds it lower)."""
+    held_back = _FLAGS_ABOVE_ISA_CAP.get(os.environ.get("ONEDNN_MAX_CPU_ISA", "").upper(), frozenset())
+    return frozenset(_cpuinfo_field("flags").split()) - held_back
 
 
 def has_native_bfloat16() -> bool:
