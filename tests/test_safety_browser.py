@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
+from app_support import zh
 from browser_support import Server, launch_chromium, settle, shoot
 from conftest import ROOT
 from playwright.sync_api import expect
@@ -22,6 +24,7 @@ pytestmark = pytest.mark.browser
 
 
 EVIL = "evil.example"
+MAX_UPLOAD_MB = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
 LESSON = lessons.Lesson(
     title=f"![x](http://{EVIL}/t.png) Look",
     task=f"[click here](http://{EVIL}/x)\n<img src=http://{EVIL}/i.png> ![p](data:image/png;base64,iVBORw0KGgo=)",
@@ -63,6 +66,23 @@ def test_hostile_text_stays_text_and_no_request_leaves_for_another_host(tmp_path
             heading = page.get_by_test_id("stHeading").all_inner_texts()
             assert LESSON.title in [text.replace("\u2060", "") for text in heading]  # read as the teacher typed it
             shoot(page, "safety-class-hostile-title")
+
+            # A file over server.maxUploadSize is refused before it is sent, said in the reader's language.
+            too_big = tmp_path / "big.jpg"
+            with open(too_big, "wb") as handle:
+                handle.truncate((MAX_UPLOAD_MB + 1) * 2**20)  # sparse: nothing is written
+            page.goto(server.url + "/predict?lang=zh&where=server")
+            settle(page)
+            zone = page.get_by_test_id("stFileUploaderDropzone").first
+            expect(zone).to_be_visible(timeout=60_000)  # drawn once the built-in model is loaded
+            with page.expect_file_chooser() as chooser:
+                zone.click()
+            chooser.value.set_files(too_big)
+            refused = page.locator("[data-testid='stFileChip'][aria-invalid='true']")
+            expect(refused).to_have_count(1)
+            drawn = refused.evaluate("chip => getComputedStyle(chip, '::after').content")
+            assert drawn == f'"{zh("widget.upload_refused", size=MAX_UPLOAD_MB)}"', drawn  # Streamlit's: an icon
+            shoot(page, "safety-upload-too-large-zh")
             browser.close()
     finally:
         server.stop()
