@@ -287,7 +287,33 @@ def zip_cases() -> list[Case]:
         ),
         Case("notes.zip", b"This is a text file with a .zip name.\n", "neither a zip archive", what="not a zip"),
         Case("empty.zip", b"", "is empty", what="zero bytes"),
+        # Names others will read: Markdown, HTML, javascript: and data: links, right-to-left and
+        # zero-width characters, a 10,000-character folder (a file name has no "/": the folders do).
+        Case(
+            "[my data](javascript:alert(1)) www.evil.example \u202egpj.zip",
+            make_zip(markup_folders()),
+            check=_classes(*sorted(MARKUP_CLASSES), counts=(6, 6, 6), note=MARKUP_EMPTY),
+            what="class folders and a file name that carry markup: they are names, nothing more",
+        ),
+        Case(
+            "<img src=x onerror=alert(1)> [x](data:text,hi).zip",
+            make_zip({f"{'A' * 10_000}[c](javascript:alert(1))/{i}.png": small_png(i) for i in range(4)}),
+            "at least two classes",
+            what="one class with a 10,000-character name",
+        ),
     ]
+
+
+MARKUP_CLASSES = ("[cat](javascript:alert(1))", "<img src=x onerror=alert(1)>", "dog\u200b\u202e<b>bold")
+MARKUP_EMPTY = "![bird](http:evil.example)"  # a browser reads http:host as http://host/
+
+
+def markup_folders() -> dict[str, bytes | None]:
+    """Six images in each MARKUP_CLASSES folder, and MARKUP_EMPTY empty."""
+    files: dict[str, bytes | None] = {
+        f"{cls}/{i}.png": small_png(i + 10 * k) for k, cls in enumerate(MARKUP_CLASSES) for i in range(6)
+    }
+    return files | {f"{MARKUP_EMPTY}/": None}
 
 
 # --- model files ------------------------------------------------------------------------------

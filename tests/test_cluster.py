@@ -280,11 +280,12 @@ def test_two_students_on_the_same_recipe_share_one_ray_training_and_one_leaving_
 def test_the_kept_epoch_is_shipped_even_when_the_server_polled_after_the_last_epoch(tmp_path):
     """The race the Ray test above can only meet by chance, made certain: the server polls the
     actor's files just as early stopping is reported (after the last epoch's checkpoint); the poll
-    after that must bring the best epoch's model.keras, written through the shipping sink."""
+    after that must bring the best epoch's model.keras, written through the shipping sink, and the
+    server writes what it receives through its own sink alone."""
     import threading
 
-    from classifier.engine.cluster import ShippingSink
-    from classifier.engine.worker import Worker
+    from classifier.engine.cluster import ShippingSink, receive_shipped
+    from classifier.engine.worker import FolderSink, Worker
 
     overfits = Config(dataset="shapes", limit=60, epochs=40, batch_size=16, learning_rate=0.003,
                       precision="float32", early_stopping=3, monitor="val_loss", restore_best=True)  # fmt: skip
@@ -307,6 +308,37 @@ def test_the_kept_epoch_is_shipped_even_when_the_server_polled_after_the_last_ep
     shipped = poll()
     assert "model.keras" in shipped  # the restored weights travel to the server too
     assert shipped["model.keras"][1] == (store.path(info.run_id) / "model.keras").read_bytes()
+
+    # On the server every shipped file lands through a sink of the server's own, as the local
+    # back-end's worker writes: the server's folder is the worker's, and nothing else wrote it.
+    class Recording(FolderSink):
+        received: list[str] = []
+
+        def receive(self, name: str, content: bytes) -> None:
+            self.received.append(name)
+            super().receive(name, content)
+
+        def save(self, status) -> None:
+            self.received.append("status.json")
+            super().save(status)
+
+    server = RunStore(tmp_path / "server")
+    server_sink = Recording(server, info.run_id)
+    server.path(info.run_id).mkdir(parents=True)
+    (server.path(info.run_id) / "config.json").write_bytes((store.path(info.run_id) / "config.json").read_bytes())
+    everything = sink.changed_since({})
+    everything["../escaped.txt"] = (1, b"a name no worker may ship")
+    received = receive_shipped(server_sink, everything, {})
+    assert received.best_epoch == info.best_epoch and server.load(info.run_id).checkpoint_epoch == info.best_epoch
+    on_server = {p.relative_to(server.path(info.run_id)).as_posix() for p in server.path(info.run_id).rglob("*")}
+    on_server = {name for name in on_server if (server.path(info.run_id) / name).is_file()}
+    assert on_server == set(server_sink.received) | {"config.json"}, on_server ^ set(server_sink.received)
+    assert not (tmp_path / "server" / "escaped.txt").exists()
+    for name in ("model.keras", "history.jsonl", "predictions.npz"):
+        assert (server.path(info.run_id) / name).read_bytes() == (store.path(info.run_id) / name).read_bytes()
+    assert timeline.epochs(server, info.run_id) == timeline.epochs(store, info.run_id)  # thinned alike
+    with pytest.raises(ValueError):  # the sink itself refuses a name that leaves the run's folder
+        server_sink.receive("../escaped.txt", b"")
 
 
 def test_a_worker_node_killed_mid_run_leaves_it_interrupted_and_resumable(cluster, tmp_path):

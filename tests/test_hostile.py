@@ -17,6 +17,7 @@ import pytest
 from app_support import app_at, button, shown_text
 from conftest import ROOT
 from hostile_corpus import EVIL, image_cases, model_cases, small_png, zip_cases
+from markdown_it import MarkdownIt
 
 from classifier.core import images
 from classifier.core.data import CIFAR10_CLASSES, DatasetError, load_dataset
@@ -25,11 +26,13 @@ from classifier.core.messages import ENGLISH, Message, render
 from classifier.core.predict import ModelError, Prediction, load_model, predict_image, predict_many
 from ui import state
 from ui.i18n import TEXT
+from ui.text import shown
 
 IMAGES = image_cases()
 ZIPS = zip_cases()
 BAD_IMAGES = [case for case in IMAGES if case.expect]
 GOOD_IMAGES = [case for case in IMAGES if not case.expect]
+MARKDOWN = MarkdownIt("commonmark")
 
 
 def test_the_corpus_is_big_and_varied():
@@ -252,7 +255,8 @@ def test_zips_through_the_train_page(contained, tmp_path_factory):
             stored_as = Path(at.session_state["uploaded_dataset"]).name
             assert stored_as not in errors[0], errors[0]
             reason = errors[0][len(failed) :]
-            assert reason.startswith((f"{case.name} ", "the zip ", "'")), reason  # named, or about a member
+            named = (f"{case.name} ", f"{shown(case.name)} ", "the zip ", "'")  # as named, or about a member
+            assert reason.startswith(named), reason
         else:
             assert not errors, (case.name, errors)
             assert not button(at, "start").disabled, case.name
@@ -262,6 +266,8 @@ def test_zips_through_the_train_page(contained, tmp_path_factory):
             ]  # normal for a zip without test/: information
             assert any(note.startswith(flat) for note in notes), (case.name, notes)
             assert not at.warning, (case.name, [w.value for w in at.warning])
+        for text in [e.value for e in at.error] + [i.value for i in at.info]:  # names with markup: text
+            assert not re.search(r"<(a|img)\b", MARKDOWN.render(text)) and len(text) < 2_000, (case.name, text)
         assert_no_evil(tmp_path_factory.getbasetemp())
     # Each upload was stored once, under a random name in the uploads folder; nothing else was written.
     stored = sorted(contained.iterdir())

@@ -15,7 +15,7 @@ from polling import wait_for
 from classifier.core.config import Config
 from classifier.core.limits import Limits
 from classifier.core.messages import ClassifierError
-from classifier.core.runs import RunError, RunStore
+from classifier.core.runs import RunError, RunStore, class_viewer
 from classifier.engine import LocalEngine
 from classifier.teach import lessons
 from ui import state
@@ -98,6 +98,11 @@ def test_url_parameters_are_echoed_as_text(lang):
         assert_shown_as_text(at)
         at = app_at("pages/inside.py", lang=lang, query={"run": HOSTILE[kind], "class": HOSTILE[kind]})
         assert_shown_as_text(at)
+        at = app_at("pages/phone.py", lang=lang, query={"m": HOSTILE[kind]})
+        assert at.error, kind  # a phone link that names no run
+        assert_shown_as_text(at)
+    at = app_at("pages/home.py", query={"lang": HOSTILE["link"], "run": HOSTILE["image"], "lesson": HOSTILE["html"]})
+    assert_shown_as_text(at)  # an unknown language is the default one, other parameters are not read
 
 
 # --- a teacher's lesson and the names students give -------------------------------------------------
@@ -155,6 +160,35 @@ def test_a_zip_whose_folders_and_name_carry_markup_is_shown_as_text(tmp_path, mo
     assert_shown_as_text(at, zip_name)
     figures = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
     assert "&lt;img src=x onerror=alert(1)&gt;" in figures and "<img" not in figures  # ticks and hovers
+    assert at.download_button  # the owner may download the private run's model
+
+    # Every page that names the run's classes (each opens on the student's latest run): Predict's
+    # verdict and bars, Inside's true class, guess and Grad-CAM, Learn's labels and tables.
+    from conftest import PHOTOS
+
+    at = app_at("pages/predict.py", owner=owner)
+    photo = ("photo.jpg", (PHOTOS / "dog.jpg").read_bytes(), "image/jpeg")
+    at.file_uploader(key="predict_files").set_value([photo]).run()
+    assert_shown_as_text(at)
+    verdict = " ".join(shown_text(m.value) for m in at.markdown)
+    assert any(shown(name) in verdict for name in folders), verdict[:500]  # the guess, named as the folder is
+    pages = {"predict": at, **{page: app_at(f"pages/{page}.py", owner=owner) for page in ("inside", "learn")}}
+    pages["learn"].segmented_control(key="learn_section").set_value("loss").run()  # the cross-entropy's classes
+    for name, page in pages.items():
+        assert_shown_as_text(page)
+        figures = " ".join(chart.proto.spec for chart in page.get("plotly_chart"))
+        assert "&lt;img src=x onerror=alert(1)&gt;" in figures and "<img" not in figures, name  # probability bars
+    for name in ("inside", "learn"):  # the test image's true class, named as its folder is
+        texts = " ".join(shown_text(text) for text in page_texts(pages[name]))
+        assert any(shown(folder) in texts for folder in folders), (name, texts[:500])
+
+    # A classmate: the private run is "no such run", with nothing to download, stop or delete.
+    classmate = "cy-" + "c" * 20
+    at = app_at("pages/train.py", owner=classmate, query={"run": run_id})
+    assert at.error and not at.download_button
+    assert not [b for b in at.button if b.key and b.key.startswith(("stop", "cancel", "resume_", "delete_"))]
+    at = app_at("pages/runs.py", owner=classmate)
+    assert not [option for select in at.multiselect for option in select.options if "my data" in option]
 
 
 def test_file_names_and_an_uploaded_models_layer_names_are_text_on_predict_inside_and_learn(tmp_path):
@@ -234,21 +268,24 @@ def test_a_classmate_never_sees_stop_and_the_engine_refuses_a_foreign_stop():
         engine.store.delete(run_id)  # shared runs are seen by every later session: leave none behind
 
 
-def test_resume_delete_and_share_are_refused_to_anyone_but_the_owner(tmp_path):
+def test_resume_delete_share_and_rename_are_refused_to_anyone_but_the_owner(tmp_path):
     """Each action on a classmate's shared (so visible) run, sent straight to the server's store or
-    engine as a replayed message would: refused with its own code, and the run is untouched."""
+    engine as a replayed message would: refused with its own code, and the run is untouched.
+    Renaming is sharing under another display name (the only name others see)."""
     store = RunStore(tmp_path)
     engine = LocalEngine(store, keep_spare=False)
     info = store.create(TINY.replace(epochs=3), owner="ana")
     info.status, info.epochs_completed = "stopped", 1
     store.save(info)
     store.set_public(info.run_id, True, "ana", shared_as="Ana")
-    actions = {
-        "run.not_owner_delete": lambda: store.delete(info.run_id, "bo"),
-        "run.not_owner_share": lambda: store.set_public(info.run_id, False, "bo"),
-        "run.not_owner_resume": lambda: engine.resume(info.run_id, "bo"),
-    }
-    for code, action in actions.items():
+    actions = [
+        ("run.not_owner_delete", lambda: store.delete(info.run_id, "bo")),
+        ("run.not_owner_share", lambda: store.set_public(info.run_id, False, "bo")),  # unshare
+        ("run.not_owner_share", lambda: store.set_public(info.run_id, True, "bo", shared_as="Bo")),  # rename
+        ("run.not_owner_resume", lambda: engine.resume(info.run_id, "bo")),
+        ("run.not_owner_resume", lambda: engine.resume(info.run_id, class_viewer("any-class"))),  # a teacher
+    ]
+    for code, action in actions:
         with pytest.raises(RunError) as refused:
             action()
         assert refused.value.message.code == code
@@ -272,6 +309,9 @@ def test_each_student_may_queue_only_so_many_runs_and_keep_only_so_many(tmp_path
         assert refused.value.message.code == "limits.active_runs" and refused.value.message.params["limit"] == 2
         assert len(engine.store.list("eve")) == 2  # nothing was created for the refused run
         other = engine.submit(TINY, owner="fay")  # another student is not held back by eve's runs
+        with pytest.raises(RunError) as refused:  # fay cannot cancel eve's queued run
+            first.request_stop("fay")
+        assert refused.value.message.code == "run.not_owner_stop" and not first.stop_requested
         for job, owner in ((first, "eve"), (second, "eve"), (other, "fay")):
             job.request_stop(owner)  # cancelled in the queue: they stay on disk, as stopped runs
             assert job.wait(60)

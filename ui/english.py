@@ -56,6 +56,9 @@ english("data.upload", "My zip")
 english("widget.choose", "Choose options")
 english("widget.upload", "Upload")
 english("widget.upload_limit", "{size} MB per file")
+# Shown in place of Streamlit's own English when a file is refused before it is sent (too large,
+# or of a type the control does not take): its message names neither in the reader's language.
+english("widget.upload_refused", "Not uploaded: at most {size} MB per file, of a type this box accepts.")
 english("data.loading", "Loading data: {detail}")
 english("data.failed", "The data set could not be loaded: {reason}")
 english("data.use_shapes", "Use the built-in shapes set instead")

@@ -40,24 +40,31 @@ def choose_texts() -> dict:
 
 
 def streamlit_texts() -> None:
-    """On a page not in English, the file uploader's button ("Upload") and its size line ("200MB per
-    file") in the reader's language. Streamlit 1.67 has no option for either (upstream issue
-    streamlit/streamlit#13500), so a style sheet keyed by the uploader's test ids hides the English
-    words and writes ours in their place; tests/test_friction_browser_2.py checks the result, and
-    so fails if an upgrade changes the uploader's markup."""
-    if language() == "en":
-        return
+    """Streamlit's own uploader texts in the reader's language. A file the uploader refuses before
+    sending it (over server.maxUploadSize, or of a type the box does not take) gets only a red icon,
+    its English reason hidden for screen readers: on every page the chip says why, in the reader's
+    language. On a page not in English, the button ("Upload") and the size line ("200MB per file")
+    too. Streamlit 1.67 has no option for any (upstream issue streamlit/streamlit#13500), so a style
+    sheet keyed by the uploader's test ids hides the English words and writes ours in their place;
+    tests/test_friction_browser_2.py and tests/test_safety_browser.py check the result, and so fail
+    if an upgrade changes the uploader's markup."""
     size = int(st.get_option("server.maxUploadSize"))
-    button = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
-    size_line = '[data-testid="stFileUploaderDropzoneInstructions"] span'
-    st.html(
-        f"""<style>
-{button} {{ font-size: 0; }}
-{button}::after {{ content: "{t("widget.upload")}"; font-size: 1rem; }}
-{size_line} {{ font-size: 0; }}
-{size_line}::after {{ content: "{t("widget.upload_limit", size=size)}"; font-size: 0.875rem; }}
-</style>"""
-    )
+    refused = '[data-testid="stFileChip"][aria-invalid="true"]'
+    rules = [
+        f"{refused} {{ flex-wrap: wrap; }}",
+        f'{refused}::after {{ content: "{t("widget.upload_refused", size=size)}"; flex-basis: 100%; '
+        "font-size: 0.75rem; white-space: normal; }",
+    ]
+    if language() != "en":
+        button = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
+        size_line = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+        rules += [
+            f"{button} {{ font-size: 0; }}",
+            f'{button}::after {{ content: "{t("widget.upload")}"; font-size: 1rem; }}',
+            f"{size_line} {{ font-size: 0; }}",
+            f'{size_line}::after {{ content: "{t("widget.upload_limit", size=size)}"; font-size: 0.875rem; }}',
+        ]
+    st.html("<style>\n" + "\n".join(rules) + "\n</style>")
 
 
 def derived_picker(label: str, options: list, shown, on_pick, key: str, **kwargs) -> None:

@@ -41,7 +41,6 @@ import ray
 
 import patches
 from classifier.core import data as data_module
-from classifier.core.files import write_bytes_atomic
 from classifier.core.limits import Limits
 from classifier.core.messages import ClassifierError, Message
 from classifier.core.runs import ACTIVE, RunError, RunInfo, RunStore
@@ -49,7 +48,6 @@ from classifier.engine.base import Engine, TrainingJob
 from classifier.engine.progress import Progress
 from classifier.engine.ray_address import RAY_ADDRESS_ENV, is_loopback
 from classifier.engine.worker import FolderSink, Worker
-from classifier.training import timeline
 from classifier.training.schedules import TENSORBOARD_DIR
 
 CPUS_ENV = "CLASSIFIER_RAY_CPUS"
@@ -254,6 +252,33 @@ class RunActor:
 # --- the server side -------------------------------------------------------------------------------
 
 
+def receive_shipped(sink: FolderSink, files: dict[str, tuple[int, bytes]], known: dict[str, int]) -> RunInfo | None:
+    """What a run's actor shipped, into the server's runs/<id>/ through the server's own sink (each
+    file replaced atomically, as the local back-end's worker writes it): the one way a training
+    run's folder is written on both back-ends. Only names SHIPPED, TIMELINE_NAME or
+    TENSORBOARD_NAME admit are written, TensorBoard's events and the replay's snapshots first (the
+    status that follows names their epoch), the checkpoint before the status. The owner's sharing
+    choice, made on the server while the run trains, is kept. Returns the shipped status, if any."""
+    names = sorted(name for name in files if TENSORBOARD_NAME.match(name))
+    names += sorted(name for name in files if TIMELINE_NAME.match(name))
+    names += [name for name in SHIPPED if name in files]
+    status = None
+    for name in names:
+        version, content = files[name]
+        if name == "status.json":
+            status = RunInfo.from_json(content.decode())
+            try:
+                here = sink.load()
+                status.public, status.shared_as = here.public, here.shared_as
+            except RunError:
+                pass
+            sink.save(status)
+        else:
+            sink.receive(name, content)
+        known[name] = version
+    return status
+
+
 class ClusterJob(TrainingJob):
     """A run on the cluster as the server sees it: its actor, a follower thread, the live record."""
 
@@ -286,7 +311,7 @@ class ClusterJob(TrainingJob):
         store = self.engine.store
         folder = store.path(self.run_id)
         if self.resume:  # the epochs after the checkpoint are trained (and recorded) again
-            timeline.truncate(store, self.run_id, store.load(self.run_id).epochs_completed)
+            FolderSink(store, self.run_id).truncate_timeline(store.load(self.run_id).epochs_completed)
         names = ["config.json", "status.json"] + (["history.jsonl", "model.keras"] if self.resume else [])
         files = {name: (folder / name).read_bytes() for name in names if (folder / name).exists()}
         wanted = resources()
@@ -355,38 +380,9 @@ class ClusterJob(TrainingJob):
         return ray.get(reference)
 
     def _write(self, files: dict[str, tuple[int, bytes]], known: dict[str, int]) -> None:
-        """The shipped files into runs/<id>/, each replaced atomically; the owner's sharing choice
-        (made on the server while the run trains) is kept."""
-        store = self.engine.store
-        for name in sorted(name for name in files if TENSORBOARD_NAME.match(name)):
-            version, content = files[name]
-            (store.path(self.run_id) / name).parent.mkdir(parents=True, exist_ok=True)
-            write_bytes_atomic(store.path(self.run_id) / name, content)
-            known[name] = version
-        snapshots = sorted(name for name in files if TIMELINE_NAME.match(name))
-        for name in snapshots:  # the replay's snapshots first: the status that follows names their epoch
-            version, content = files[name]
-            (store.path(self.run_id) / timeline.FOLDER).mkdir(exist_ok=True)
-            write_bytes_atomic(store.path(self.run_id) / name, content)
-            known[name] = version
-        if snapshots:
-            timeline.thin(store, self.run_id)
-        for name in SHIPPED:
-            if name not in files:
-                continue
-            version, content = files[name]
-            if name == "status.json":
-                shipped = RunInfo.from_json(content.decode())
-                try:
-                    here = store.load(self.run_id)
-                    shipped.public, shipped.shared_as = here.public, here.shared_as
-                except RunError:
-                    pass
-                store.save(shipped)
-                self.info = shipped
-            else:
-                write_bytes_atomic(store.path(self.run_id) / name, content)
-            known[name] = version
+        shipped = receive_shipped(FolderSink(self.engine.store, self.run_id), files, known)
+        if shipped is not None:
+            self.info = shipped
 
     def _collected(self) -> None:
         """Everything is on the server: the actor may go (it held its CPUs until now)."""

@@ -26,6 +26,7 @@ from typing import Any
 
 import patches
 from classifier.core import data as data_module
+from classifier.core.files import write_bytes_atomic
 from classifier.core.messages import ClassifierError, Message, as_message
 from classifier.core.model import build_model, load_for_training, resolved_precision
 from classifier.core.predict import with_flip_averaging
@@ -50,9 +51,11 @@ warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed", category
 class FolderSink:
     """Where a worker's files go: the run's folder under a RunStore, each write atomic as runs.py does it.
 
-    The local back-end gives the worker the real runs/<id>/; the Ray back-end gives it a scratch
-    folder on the worker's machine and ships what changed back to the server (engine/cluster.py),
-    so the training code below is the same on both."""
+    The one way a run's folder is written while it trains, on both back-ends. The local back-end
+    gives the worker the real runs/<id>/; the Ray back-end gives it a scratch folder on the worker's
+    machine, ships what changed back, and the server puts each shipped file into runs/<id>/ through
+    a FolderSink of its own (`receive`, `save`, engine/cluster.py), so the training code below is
+    the same on both and no other code writes a training run's files."""
 
     def __init__(self, store: RunStore, run_id: str):
         self.store, self.run_id = store, run_id
@@ -95,6 +98,20 @@ class FolderSink:
         """The run's folder, for writers that need a directory of their own (TensorBoard's events);
         a shipping sink sends what appears there too."""
         return self.store.path(self.run_id)
+
+    def receive(self, name: str, content: bytes) -> None:
+        """A file another sink wrote (a Ray worker's, shipped to the server), replaced atomically
+        under the same relative name; a timeline snapshot is thinned as `write_timeline` does.
+        The caller admits only the names a worker may ship; a name that would leave the run's
+        folder is refused here as well."""
+        folder = self.folder().resolve()
+        path = (folder / name).resolve()
+        if folder not in path.parents:
+            raise ValueError(f"a shipped file stays inside its run's folder: {name!r}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, content)
+        if path.parent.name == timeline.FOLDER and path.parent.parent == folder:
+            timeline.thin(self.store, self.run_id)
 
 
 class Worker:

@@ -19,6 +19,16 @@ MAX_ARCHIVE_FILES = 200_000
 MAX_ARCHIVE_BYTES = 2 * 1024**3  # uncompressed total; CIFAR-10 as JPEG is 55 MB
 MAX_COMPRESSION_RATIO = 100  # images barely compress; a much higher ratio is a zip bomb
 MAX_CLASSES = 1000
+# A folder or file name a message quotes (a zip may hold 10,000-character names): each cut at
+# QUOTED_NAME characters, at most QUOTED_NAMES of them, so a message stays one short line.
+QUOTED_NAME = 60
+QUOTED_NAMES = 10
+
+
+def quoted(*names: str) -> str:
+    """Names for a message, comma-separated, each cut (with an ellipsis) and at most QUOTED_NAMES."""
+    cut = [name if len(name) <= QUOTED_NAME else name[: QUOTED_NAME - 1] + "…" for name in names[:QUOTED_NAMES]]
+    return ", ".join(cut) + (", …" if len(names) > QUOTED_NAMES else "")
 
 
 class Files:
@@ -53,11 +63,11 @@ class Files:
             name = info.filename
             parts = name.replace("\\", "/").split("/")
             if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
-                raise DatasetError("data.zip_unsafe_path", path=repr(name))
+                raise DatasetError("data.zip_unsafe_path", path=quoted(repr(name)))
             total += info.file_size
             if info.file_size > 10 * 2**20 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
                 ratio = info.file_size // max(info.compress_size, 1)
-                raise DatasetError("data.zip_bomb", path=repr(name), ratio=ratio)
+                raise DatasetError("data.zip_bomb", path=quoted(repr(name)), ratio=ratio)
         if total > MAX_ARCHIVE_BYTES:
             raise DatasetError("data.zip_too_large", gigabytes=total / 2**30, limit=MAX_ARCHIVE_BYTES / 2**30)
         return sorted(info.filename for info in infos)
@@ -168,7 +178,7 @@ def read_class_folders(path: Path, progress: Progress | None) -> Dataset:
             raise DatasetError("data.no_class_folders", name=path.name)
         unknown = sorted({cls for cls, _ in splits["test"]} - set(classes))
         if unknown:
-            raise DatasetError("data.test_classes_unknown", classes=", ".join(unknown))
+            raise DatasetError("data.test_classes_unknown", classes=quoted(*unknown))
         arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         notes: list[Message] = []
         for split, members in splits.items():
@@ -178,23 +188,21 @@ def read_class_folders(path: Path, progress: Progress | None) -> Dataset:
             arrays[split] = (x[ok], labels[ok])
             if failures:
                 example, reason = failures[0]
-                params = {"count": len(failures), "example": example, "reason": reason}
+                params = {"count": len(failures), "example": quoted(example), "reason": reason}
                 notes.append(Message(f"data.note_skipped_{split}", params))
         if loose:
-            notes.append(Message("data.note_loose_files", {"count": len(loose), "example": loose[0]}))
+            notes.append(Message("data.note_loose_files", {"count": len(loose), "example": quoted(loose[0])}))
     finally:
         files.close()
     x_train, y_train = arrays["train"]
     present = [c for i, c in enumerate(classes) if np.any(y_train == i)]
     if len(present) < 2:
-        raise DatasetError(
-            "data.too_few_classes", name=path.name, found=len(present), classes=", ".join(present) or "-"
-        )
+        raise DatasetError("data.too_few_classes", name=path.name, found=len(present), classes=quoted(*present) or "-")
     if len(present) > MAX_CLASSES:
         raise DatasetError("data.too_many_classes", name=path.name, found=len(present), limit=MAX_CLASSES)
     if len(present) < len(classes):
         empty = sorted(set(classes) - set(present))
-        notes.append(Message("data.note_empty_classes", {"count": len(empty), "classes": ", ".join(empty)}))
+        notes.append(Message("data.note_empty_classes", {"count": len(empty), "classes": quoted(*empty)}))
         remap = np.full(len(classes), -1, dtype=np.int32)
         remap[[classes.index(c) for c in present]] = np.arange(len(present))
         y_train = remap[y_train]
