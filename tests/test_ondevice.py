@@ -129,3 +129,23 @@ def test_the_network_address_is_never_loopback():
 
     address = network_address()
     assert address is None or (not address.startswith("127.") and address.count(".") == 3)
+
+
+def test_the_runtime_is_installed_by_make_and_never_committed():
+    """`make run`, `make test` (and so .ci/run) install the runtime; git ignores what npm and make put
+    in web/ (LiteRT.js's .wasm files are 9.3-9.6 MB each) and tracks none of it."""
+    root = Path(__file__).resolve().parents[1]
+    targets = {line.split(":")[0]: line for line in (root / "Makefile").read_text().splitlines() if ":" in line}
+    assert " web " in f"{targets['run']} " and " web " in f"{targets['test']} "
+    assert "make test" in (root / ".ci" / "run").read_text()
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    built = [
+        "web/node_modules/x.js",
+        "web/ondevice/vendor/litert_wasm_internal.wasm",
+        "web/ondevice/models/builtin/m.tflite",
+    ]
+    ignored = subprocess.run(["git", "check-ignore", *built], cwd=root, capture_output=True, text=True).stdout.split()
+    assert ignored == built
+    tracked = subprocess.run(["git", "ls-files", "web"], cwd=root, capture_output=True, text=True).stdout.split()
+    assert "web/package-lock.json" in tracked and not [path for path in tracked if path.endswith((".wasm", ".tflite"))]

@@ -410,7 +410,20 @@ def test_the_predict_page_shows_a_phone_link_and_qr_code(server, browser):
     address = network_address()
     host = f"http://{address}:{server.port}" if address else server.url
     expect(link).to_contain_text(f"{host}/phone?lang=zh")
-    expect(page.locator("[data-testid='stExpander'] img").first).to_be_visible()
+    qr = page.locator("[data-testid='stExpander'] img").first
+    expect(qr).to_be_visible()
+    # The code a phone scans is the link shown: each module of the page's image (sampled at its
+    # centre; the page scales the picture) is that link's QR code's (ui/ondevice.qr_png: level M, border 2).
+    from urllib.parse import urljoin
+
+    import segno
+    from PIL import Image
+
+    modules = np.array(list(segno.make(link.inner_text().strip(), error="m").matrix_iter(border=2)), dtype=bool)
+    shown_png = page.request.get(urljoin(f"{server.url}/", qr.get_attribute("src"))).body()
+    image = np.asarray(Image.open(io.BytesIO(shown_png)).convert("L"))
+    rows, cols = (((np.arange(modules.shape[0]) + 0.5) * side / modules.shape[0]).astype(int) for side in image.shape)
+    assert np.array_equal(image[np.ix_(rows, cols)] < 128, modules)
     page.close()
 
 
