@@ -221,7 +221,8 @@ def test_no_image_byte_leaves_the_page(server, browser):
 
 
 def test_falls_back_to_the_server_when_the_browser_cannot_run_it(server, browser):
-    """The runtime does not load (blocked here): the page says so and predicts on the server."""
+    """The runtime does not load (blocked here), or the browser has no WebAssembly: the Predict and
+    phone pages say so and predict on the server."""
     page = browser.new_page()
     page.route("**/vendor/litert.js", lambda route: route.abort())
     page.goto(f"{server.url}/predict")
@@ -230,7 +231,10 @@ def test_falls_back_to_the_server_when_the_browser_cannot_run_it(server, browser
     upload(page, PHOTOS / "dog.jpg")
     expect(page.get_by_text("Computed on the server")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("dog.jpg:", exact=False).first).to_be_visible()
-    # The phone page too: the same model on the server, saying why.
+    page.close()
+    # A browser without WebAssembly, on the phone page: the same model on the server, saying why.
+    page = browser.new_page()
+    page.add_init_script("delete globalThis.WebAssembly")
     page.goto(f"{server.url}/phone")
     expect(page.get_by_text("This browser cannot run the network itself")).to_be_visible(timeout=120_000)
     settle(page)
