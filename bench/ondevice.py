@@ -4,7 +4,8 @@
 
 One `streamlit run` server, one Chromium. The Predict page in a fresh browser context:
   - first prediction: from opening the page to the first photo's result, the LiteRT.js runtime's
-    start-up and the model's download included;
+    start-up and the model's download included; then the same after a reload (the page's own copy
+    of runtime and model: the bytes downloaded again are counted);
   - on device, after the first: each photo's time measured in the page (decode, 32x32, network; the
     built-in model's default flip averaging, two network calls);
   - server round trip: the same photos one at a time through Streamlit's uploader (upload, rerun,
@@ -48,6 +49,12 @@ def _count_model(response, into: list[int]) -> None:
         into.append(len(response.body()))
 
 
+def _count_big(response, into: list[int]) -> None:
+    """The model's and the runtime's bytes that came over the network (the page's own copy sends none)."""
+    if response.url.split("?")[0].endswith((".tflite", ".wasm")):
+        into.append(len(response.body()))
+
+
 def timings(repeats: int) -> dict[str, Any]:
     import os
 
@@ -71,7 +78,7 @@ def timings(repeats: int) -> dict[str, Any]:
             warm.goto(f"{url}/predict")
             _frame(warm)
             warm.close()
-            firsts, device, server_trips = [], [], []
+            firsts, device, server_trips, reloads, reload_bytes = [], [], [], [], []
             model_bytes = 0
             for _ in range(repeats):
                 context = browser.new_context()
@@ -88,6 +95,16 @@ def timings(repeats: int) -> dict[str, Any]:
                 frame.set_input_files("#files", [str(p) for p in photos])
                 frame.wait_for_selector("body[data-done='2']", timeout=120_000)
                 device += [r["ms"] / 1000 for r in frame.evaluate("window.ondeviceResults")]
+                # The page opened again in the same browser: the runtime and model from its own copy.
+                again: list[int] = []
+                page.on("response", lambda r, into=again: _count_big(r, into))
+                started = time.perf_counter()
+                page.reload()
+                frame = _frame(page)
+                frame.set_input_files("#files", str(photos[0]))
+                frame.wait_for_selector("body[data-done='1']", timeout=120_000)
+                reloads.append(time.perf_counter() - started)
+                reload_bytes.append(sum(again))
                 context.close()
                 # The server round trip, one photo at a time, on a page that predicts on the server.
                 context = browser.new_context()
@@ -109,6 +126,8 @@ def timings(repeats: int) -> dict[str, Any]:
         stop(server)
     return {
         "first_prediction_seconds": firsts,
+        "reload_prediction_seconds": reloads,
+        "reload_downloaded_bytes": reload_bytes,
         "device_seconds": device,
         "server_seconds": server_trips,
         "model_float32_bytes": model_bytes,
@@ -159,7 +178,23 @@ def measure(children, sizes) -> tuple[dict[str, Any], list[Row]]:
             "info",
         ),
         Row(
-            "Model bytes the browser downloads (float32; the runtime's .wasm is one file of ~9 MB, cached)",
+            "First prediction after opening the page again (its own copy of runtime and model; median)",
+            ms(statistics.median(result["reload_prediction_seconds"])),
+            "—",
+            "—",
+            "—",
+            "info",
+        ),
+        Row(
+            "Model and runtime bytes downloaded again when the page is opened again (most of any repeat)",
+            kb(max(result["reload_downloaded_bytes"])),
+            "—",
+            "—",
+            "—",
+            "info",
+        ),
+        Row(
+            "Model bytes the browser downloads (float32; the runtime's .wasm is one file of ~9 MB, kept by the page)",
             kb(result["model_float32_bytes"]),
             "—",
             "—",

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
 import numpy as np
 import pytest
 from app_support import app_at
@@ -89,3 +94,58 @@ def test_without_the_runtime_the_page_predicts_on_the_server_and_says_why(monkey
     at.run()
     assert not at.exception
     assert any("Computed on the server" in caption.value for caption in at.caption)
+
+
+def test_the_phone_page_without_the_runtime_predicts_on_the_server_and_says_why(monkeypatch, tmp_path):
+    import ui.ondevice
+
+    monkeypatch.setattr(ui.ondevice, "VENDOR", tmp_path / "missing")
+    at = app_at("pages/phone.py")
+    assert any("browser runtime" in info.value for info in at.info)
+    at.file_uploader(key="phone_files").set_value([("dog.jpg", (PHOTOS / "dog.jpg").read_bytes(), "image/jpeg")])
+    at.run()
+    assert not at.exception
+    assert any("Computed on the server" in caption.value for caption in at.caption)
+    assert any("dog" in text.value and "%" in text.value for text in at.markdown)  # its verdict
+
+
+def test_install_without_npm_warns_and_leaves_the_runtime_alone(tmp_path):
+    """No Node/npm: `make` goes on (the app predicts on the server); under CI it is an error."""
+    root = Path(__file__).resolve().parents[1]
+    tools = tmp_path / "bin"  # a PATH with the shell's helpers but no npm
+    tools.mkdir()
+    os.symlink(shutil.which("dirname"), tools / "dirname")
+    env = {"PATH": str(tools), "HOME": str(tmp_path)}
+    before = sorted(p.name for p in (root / "web" / "ondevice").iterdir())
+    done = subprocess.run(["/bin/sh", str(root / "web" / "install.sh")], env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and "npm not found" in done.stderr and "server" in done.stderr
+    assert sorted(p.name for p in (root / "web" / "ondevice").iterdir()) == before
+    ci = subprocess.run(["/bin/sh", str(root / "web" / "install.sh")], env={**env, "CI": "1"}, capture_output=True)
+    assert ci.returncode == 1
+
+
+def test_the_network_address_is_never_loopback():
+    from ui.ondevice import network_address
+
+    address = network_address()
+    assert address is None or (not address.startswith("127.") and address.count(".") == 3)
+
+
+def test_the_runtime_is_installed_by_make_and_never_committed():
+    """`make run`, `make test` (and so .ci/run) install the runtime; git ignores what npm and make put
+    in web/ (LiteRT.js's .wasm files are 9.3-9.6 MB each) and tracks none of it."""
+    root = Path(__file__).resolve().parents[1]
+    targets = {line.split(":")[0]: line for line in (root / "Makefile").read_text().splitlines() if ":" in line}
+    assert " web " in f"{targets['run']} " and " web " in f"{targets['test']} "
+    assert "make test" in (root / ".ci" / "run").read_text()
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    built = [
+        "web/node_modules/x.js",
+        "web/ondevice/vendor/litert_wasm_internal.wasm",
+        "web/ondevice/models/builtin/m.tflite",
+    ]
+    ignored = subprocess.run(["git", "check-ignore", *built], cwd=root, capture_output=True, text=True).stdout.split()
+    assert ignored == built
+    tracked = subprocess.run(["git", "ls-files", "web"], cwd=root, capture_output=True, text=True).stdout.split()
+    assert "web/package-lock.json" in tracked and not [path for path in tracked if path.endswith((".wasm", ".tflite"))]

@@ -327,7 +327,6 @@ english("phone.title", "Predict on this phone")
 english("phone.builtin", "The built-in model runs in this phone's browser: photos stay on the phone.")
 english("phone.run", "A student's own network runs in this phone's browser: photos stay on the phone.")
 english("phone.bad_link", "This phone link does not open any model: it was withdrawn, or mistyped. Ask for a new one.")
-english("phone.cannot", "This browser cannot run the network; open the app's Predict page to predict on the server.")
 english("predict.phone", "Open it on a phone")
 english(
     "predict.phone_caption",

@@ -8,14 +8,16 @@ only whether the runtime works; photos and results stay in the browser.
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import streamlit as st
 import streamlit.components.v1 as components
 
 from classifier.challenges import ondevice
 from classifier.core import translations as catalog
-from classifier.core.predict import DEFAULT_MODEL, UNSURE_BELOW, run_checkpoint
+from classifier.core.predict import DEFAULT_MODEL, UNSURE_BELOW, LoadedModel, load_model, run_checkpoint
 from ui import state
 from ui.english import UI
 from ui.i18n import TEXT, language
@@ -24,6 +26,8 @@ COMPONENT = Path(__file__).resolve().parent.parent / "web" / "ondevice"
 VENDOR = COMPONENT / "vendor"
 SERVED = COMPONENT / "models"
 RUNTIME_FILES = ("litert.js", "wasm-utils.js", "litert_wasm_internal.js", "litert_wasm_internal.wasm")
+WASM_FILES = ("litert_wasm_internal.wasm", "litert_wasm_compat_internal.wasm")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 _predictor = components.declare_component("ondevice_predictor", path=str(COMPONENT))
 
@@ -31,6 +35,20 @@ _predictor = components.declare_component("ondevice_predictor", path=str(COMPONE
 def runtime_installed() -> bool:
     """True when `make` installed LiteRT.js into the component's folder (needs Node/npm)."""
     return all((VENDOR / name).is_file() for name in RUNTIME_FILES)
+
+
+def runtime_version() -> str:
+    """Changes whenever `make` copies a runtime in: the browser keeps its own copy of the ~9 MB .wasm
+    under this version (Streamlit's component files carry no cache validator)."""
+    stats = [(VENDOR / name).stat() for name in WASM_FILES if (VENDOR / name).is_file()]
+    return "-".join(f"{stat.st_size:x}{stat.st_mtime_ns:x}" for stat in stats)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def token_model(keras_path: str, stamp: float, classes: tuple[str, ...] | None) -> LoadedModel:
+    """A run's model opened by its phone link's token (the phone page's server fallback)."""
+    del stamp  # part of the cache key: a new checkpoint is a new model
+    return load_model(Path(keras_path), classes=classes, name="phone")
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -65,11 +83,32 @@ def served_for_token(keras_path: Path, token: str) -> str:
     return _served(str(keras_path), keras_path.stat().st_mtime, _token_folder(token))
 
 
+def network_address() -> str | None:
+    """This computer's address on its network (Streamlit's "Network URL"), or None: a UDP socket's
+    connect sends nothing, it only picks the interface a packet would leave by."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.254.254.254", 1))
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
 def phone_link(choice: state.ModelChoice) -> str:
-    """The phone page's address for the model shown, on the host this browser reached the app by."""
-    base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0] or ""
+    """The phone page's address for the model shown, on the host this browser reached the app by; a
+    teacher on "localhost" gets the computer's network address instead (a phone cannot reach the
+    teacher's localhost), unless the server listens on loopback only."""
+    parts = urlsplit(st.context.url or "")
+    host, base = parts.netloc, parts.path.rsplit("/", 1)[0]
+    bound = str(st.get_option("server.address") or "")
+    if (parts.hostname or "") in LOOPBACK_HOSTS and bound not in LOOPBACK_HOSTS:
+        address = network_address()
+        if address:
+            host = address + (f":{parts.port}" if parts.port else "")
     query = "" if choice.run_id is None else f"m={run_token(choice)}&"
-    return f"{base}/phone?{query}lang={language()}"
+    origin = f"{parts.scheme}://{host}" if host else ""
+    return f"{origin}{base}/phone?{query}lang={language()}"
 
 
 def qr_png(link: str) -> bytes:
@@ -125,6 +164,7 @@ def predictor(url: str, classes: list[str], top_k: int, tta: str, fit: str, buil
         tta=tta,
         fit=fit,
         unsure_below=UNSURE_BELOW,
+        runtime_version=runtime_version(),
         texts=words,
         key=key,
         default=None,

@@ -53,28 +53,96 @@ async function runtime() {
     state.runtime = (async () => {
       if (typeof WebAssembly !== "object") throw new Error("WebAssembly is not available");
       const litert = await import("./vendor/litert.js");
-      // The non-threaded build (threads need cross-origin isolation, which Streamlit does not send);
-      // LiteRT.js picks the relaxed-SIMD file or its compat twin, and only that one is downloaded.
-      await litert.loadLiteRt(new URL("./vendor/", location.href).href);
+      // The non-threaded build (threads need cross-origin isolation, which Streamlit does not send):
+      // the relaxed-SIMD file or its compat twin, as LiteRT.js would pick. Its ~9 MB .wasm comes
+      // from the lasting copy below, handed to the Emscripten loader as `wasmBinary`.
+      const name = (await litert.supportsFeature("relaxedSimd")) ? "litert_wasm_internal" : "litert_wasm_compat_internal";
+      const vendor = new URL("./vendor/", location.href).href;
+      const wasm = await storedBytes(`${vendor}${name}.wasm?v=${state.args.runtime_version || ""}`);
+      self.Module = { wasmBinary: wasm.buffer };
+      await litert.loadLiteRt(`${vendor}${name}.js`);
       return litert;
     })();
   }
   return state.runtime;
 }
 
-async function modelBytes(url) {
-  let cache = null;
-  try {
-    cache = await caches.open(MODEL_CACHE); // absent outside secure contexts (a phone over plain http)
-  } catch {
-    cache = null;
+// A lasting copy of the big files (the model, the runtime's .wasm): Streamlit serves a component's
+// files without freshness or validator (`Cache-Control: public` only), so the browser's HTTP cache
+// would download them again on every page load. The Cache API where the page is a secure context
+// (localhost, https); IndexedDB elsewhere (a phone reaching the app over plain http on the school's
+// network). Names (or `?v=`) change with the content, so a copy is never stale; a new version of a
+// file replaces the old one.
+const STORE = "files";
+
+function database() {
+  if (!state.database) {
+    state.database = new Promise((resolve) => {
+      if (typeof indexedDB === "undefined") return resolve(null);
+      const request = indexedDB.open(MODEL_CACHE, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => resolve(null);
+    });
   }
-  const hit = cache && (await cache.match(url));
-  if (hit) return new Uint8Array(await hit.arrayBuffer());
+  return state.database;
+}
+
+function stored(db, mode, action) {
+  return new Promise((resolve) => {
+    const request = action(db.transaction(STORE, mode).objectStore(STORE));
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => resolve(undefined);
+  });
+}
+
+async function lasting() {
+  if (self.caches) {
+    const cache = await caches.open(MODEL_CACHE);
+    return {
+      kind: "cache",
+      get: async (url) => {
+        const hit = await cache.match(url);
+        return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+      },
+      keys: async () => (await cache.keys()).map((request) => request.url),
+      put: (url, bytes) => cache.put(url, new Response(bytes)),
+      remove: (url) => cache.delete(url),
+    };
+  }
+  const db = await database();
+  if (!db) return null;
+  return {
+    kind: "indexeddb",
+    get: async (url) => (await stored(db, "readonly", (s) => s.get(url))) || null,
+    keys: async () => (await stored(db, "readonly", (s) => s.getAllKeys())) || [],
+    put: (url, bytes) => stored(db, "readwrite", (s) => s.put(bytes, url)),
+    remove: (url) => stored(db, "readwrite", (s) => s.delete(url)),
+  };
+}
+
+async function storedBytes(url) {
+  let copies = null;
+  try {
+    copies = await lasting();
+  } catch (error) {
+    console.warn("no lasting copies:", error); // e.g. storage blocked: download every time
+  }
+  const hit = copies && (await copies.get(url));
+  if (hit) return hit;
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`the model file answered ${response.status}`);
-  if (cache) await cache.put(url, response.clone());
-  return new Uint8Array(await response.arrayBuffer());
+  if (!response.ok) throw new Error(`${url.split("?")[0].split("/").pop()} answered ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (copies) {
+    try {
+      const path = url.split("?")[0];
+      for (const key of await copies.keys()) if (key !== url && key.split("?")[0] === path) await copies.remove(key);
+      await copies.put(url, bytes);
+    } catch (error) {
+      console.warn("no lasting copy:", error); // full storage: the next page load downloads it again
+    }
+  }
+  return bytes;
 }
 
 async function model() {
@@ -84,7 +152,7 @@ async function model() {
     state.model = (async () => {
       const litert = await runtime();
       const started = performance.now();
-      const compiled = await litert.loadAndCompile(await modelBytes(url), { accelerator: "wasm" });
+      const compiled = await litert.loadAndCompile(await storedBytes(url), { accelerator: "wasm" });
       state.loadMs = performance.now() - started;
       return compiled;
     })();
