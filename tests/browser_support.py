@@ -11,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from conftest import CHROMIUM, ROOT
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -78,6 +79,40 @@ class Server:
 
 def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def server_fixture(folder: str, extra_env: dict[str, str] | None = None):
+    """A test module's `server` fixture: one `streamlit run` for the module's tests, with its runs
+    and uploads in a fresh folder named after `folder`; the tests get its URL.
+
+        server = server_fixture("browser")
+    """
+
+    @pytest.fixture(scope="module")
+    def server(tmp_path_factory):
+        running = Server(tmp_path_factory.mktemp(folder), extra_env=extra_env).start()
+        yield running.url
+        running.stop()
+
+    return server
+
+
+def browser_fixture():
+    """A test module's `browser` fixture: Debian's Chromium, one for the module's tests.
+
+    browser = browser_fixture()
+    """
+
+    @pytest.fixture(scope="module")
+    def browser():
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            chromium = launch_chromium(playwright)
+            yield chromium
+            chromium.close()
+
+    return browser
 
 
 def settle(page, timeout: float = 60_000) -> None:

@@ -8,6 +8,18 @@ from classifier.core.config import Config
 from classifier.core.runs import RunStore
 from classifier.engine import worker
 
+# What a finished run's folder holds, and nothing else.
+FINISHED_RUN_FILES = {
+    "config.json",
+    "status.json",
+    "history.jsonl",
+    "model.keras",
+    "predictions.npz",
+    "batches.json",
+    "timeline",  # filters and feature maps from initialisation on (tests/test_timeline.py)
+    "tensorboard",  # TensorBoard scalars (classifier/training/schedules.py)
+}
+
 
 def train_in_this_process(
     store: RunStore, config: Config, on_event=None, stop=None, owner: str | None = None

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 import pytest
-from browser_support import ARTIFACTS, Server, launch_chromium, settle, start_shapes_training, upload
+from browser_support import ARTIFACTS, launch_chromium, server_fixture, settle, start_shapes_training, upload
 from conftest import PHOTOS, ROOT
 from playwright.sync_api import expect
 
@@ -82,11 +82,7 @@ def table(found: dict[tuple[str, str], list[dict]]) -> str:
     return "\n".join(lines)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("axe")).start()
-    yield server.url
-    server.stop()
+server = server_fixture("axe")
 
 
 def test_no_serious_or_critical_wcag_violation_on_any_page_in_either_language(server):

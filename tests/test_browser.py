@@ -10,8 +10,8 @@ import shutil
 import pytest
 from browser_support import (
     ARTIFACTS,
-    Server,
-    launch_chromium,
+    browser_fixture,
+    server_fixture,
     settle,
     shoot,
     start_shapes_training,
@@ -23,22 +23,14 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("browser")).start()
-    yield server.url
-    server.stop()
+server = server_fixture("browser")
+browser = browser_fixture()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture(scope="module", autouse=True)
+def fresh_artifacts():
+    """This module's screenshots start from an empty folder."""
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def test_train_watch_predict_and_switch_language(server, browser):

@@ -6,7 +6,7 @@ import sys
 
 import keras
 import pytest
-from engine_support import train_in_this_process
+from engine_support import FINISHED_RUN_FILES, train_in_this_process
 from polling import wait_for
 
 from classifier.core.config import Config
@@ -42,16 +42,7 @@ def test_a_run_trains_in_a_worker_process_and_leaves_everything_on_disk(engine):
     assert snap.test_accuracy is not None and 0 <= snap.test_accuracy <= 1
 
     folder = engine.store.path(job.run_id)
-    assert {p.name for p in folder.iterdir()} == {
-        "config.json",
-        "status.json",
-        "history.jsonl",
-        "model.keras",
-        "predictions.npz",
-        "batches.json",
-        "timeline",  # filters and feature maps from initialisation on (tests/test_timeline.py)
-        "tensorboard",  # TensorBoard scalars (classifier/training/schedules.py)
-    }
+    assert {p.name for p in folder.iterdir()} == FINISHED_RUN_FILES
     assert Config.from_json((folder / "config.json").read_text()) == TINY
     info = engine.store.load(job.run_id)
     assert (info.status, info.epochs_completed, info.owner, info.classes[0]) == ("finished", 2, "ana", "circle")

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from app_support import app_at, button, charts, en, picker, shown_text, zh
 from conftest import PHOTOS
+from engine_support import FINISHED_RUN_FILES
 from hostile_corpus import make_zip, two_classes
 
 from classifier.core.config import SEED, STRONG, Config
@@ -95,18 +96,8 @@ def test_sharing_from_the_train_results_with_a_name_is_confirmed_and_others_see_
         assert shown_text(en("share.shared_as").format(name="Ana Li")) in texts(ana.success)
         info = store.load(run_id)
         assert info.public and info.shared_as == "Ana Li"
-        assert sorted(p.name for p in store.path(run_id).iterdir()) == sorted(
-            [
-                "config.json",
-                "status.json",
-                "history.jsonl",
-                "model.keras",
-                "predictions.npz",
-                "batches.json",
-                "timeline",
-                "tensorboard",
-            ]
-        )  # the name is in status.json, never a file or folder
+        names = [p.name for p in store.path(run_id).iterdir()]
+        assert sorted(names) == sorted(FINISHED_RUN_FILES)  # the name is in status.json, never a file or folder
 
         for lang, shared_by in [("en", en("runs.shared_by")), ("zh", zh("runs.shared_by"))]:
             bo = app_at("pages/runs.py", lang=lang)

@@ -5,6 +5,7 @@ Label smoothing, the field added to prove it, trains, resumes, and leaves everyt
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import threading
@@ -16,6 +17,7 @@ from app_support import app_at
 from engine_support import train_in_this_process
 
 from classifier import cli
+from classifier.cli import sweep as sweep_command
 from classifier.core import config as cfg
 from classifier.core import machine
 from classifier.core.config import PRESETS, SEED, Config, ConfigError
@@ -115,6 +117,62 @@ def test_every_field_has_a_cli_flag(name):
     config = cfg.config_from_args(parser.parse_args(argv))
     assert getattr(config, name) == _other_value(spec)[1]
     assert config.replace(**{name: spec.default}) == SEED  # nothing else moved
+
+
+@pytest.mark.parametrize("name", list(cfg.SPECS))
+def test_every_field_but_the_varied_two_has_a_sweep_flag(name):
+    """The sweep command's flags come from the declarations too: all but the two it sets per point."""
+    spec = cfg.SPECS[name]
+    parser = cli.build_parser()
+    flag = "--" + name.replace("_", "-")
+    if name in sweep_command.VARIED:
+        with pytest.raises(SystemExit):
+            parser.parse_args(["sweep", flag, _other_value(spec)[0]])
+        return
+    argv = ["sweep", flag] if spec.kind == "bool" else ["sweep", flag, _other_value(spec)[0]]
+    config = cfg.config_from_args(parser.parse_args(argv))
+    assert getattr(config, name) == _other_value(spec)[1]
+    assert config.replace(**{name: spec.default}) == SEED  # nothing else moved
+
+
+def test_the_sweep_command_keeps_its_old_defaults():
+    parser = cli.build_parser()
+    assert cfg.config_from_args(parser.parse_args(["sweep"])) == SEED
+    # cifar10 unless --dataset says otherwise, even from the shapes preset (as before the flags were derived)
+    assert cfg.config_from_args(parser.parse_args(["sweep", "--preset", "quick"])).dataset == "cifar10"
+    args = parser.parse_args(["sweep", "--epochs", "2", "--limit", "120", "--dataset", "shapes"])
+    assert (args.fractions, args.augment) == ("0.02,0.05,0.1,0.25,0.5,1", "none")
+    assert cfg.config_from_args(args) == SEED.replace(epochs=2, limit=120, dataset="shapes")
+
+
+def test_lessons_offer_exactly_the_declared_choices_and_each_opens_in_a_link():
+    assert {name: spec.offer for name, spec in cfg.SPECS.items() if spec.offer} == lessons.OFFERABLE
+    assert list(lessons.OFFERABLE) == ["train_fraction", "learning_rate"]  # the two offered before
+    for name, values in lessons.OFFERABLE.items():
+        for value in values:
+            SEED.replace(**{name: value})  # every offered value is a valid setting
+        lesson = lessons.Lesson.from_config(SEED, choices={name: values})
+        assert lessons.open_link(lesson.token()).choices[name] == values
+    at = app_at("pages/train.py")  # the teacher's panel draws one picker per offerable field
+    pickers = {w.key for w in at.multiselect if w.key and w.key.startswith("teach_choice_")}
+    assert pickers == {f"teach_choice_{name}" for name in lessons.OFFERABLE}
+
+
+def test_a_new_field_reaches_the_sweep_flags_and_the_lesson_choices_by_its_declaration_alone(monkeypatch):
+    """A field declared once (here added to a Config of the test's own) is a sweep flag and, when
+    it declares values to offer, a lesson choice, with no edit anywhere else."""
+    grown = dataclasses.make_dataclass(
+        "Grown",
+        [("mixup", "float", cfg.hp(0.0, low=0.0, high=1.0, group="augmentation", offer=(0.0, 0.2, 0.4)))],
+        bases=(Config,),
+        frozen=True,
+    )
+    specs = cfg._declarations(grown)
+    assert cfg.offered(specs) == {**cfg.OFFERABLE, "mixup": (0.0, 0.2, 0.4)}
+    monkeypatch.setattr(cfg, "SPECS", specs)
+    args = cli.build_parser().parse_args(["sweep", "--mixup", "0.2", "--epochs", "3"])
+    assert (args.mixup, args.epochs) == (0.2, 3)
+    assert cli.build_parser().parse_args(["train", "--mixup", "0.4"]).mixup == 0.4
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import Server, launch_chromium, settle, shoot, upload
+from browser_support import launch_chromium, server_fixture, settle, shoot, upload
 from conftest import PHOTOS
 from playwright.sync_api import expect
 
@@ -17,11 +17,7 @@ pytestmark = pytest.mark.browser
 TALL = {"width": 1280, "height": 3200}  # Streamlit scrolls inside the page: a tall window shows it all
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("learn-browser")).start()
-    yield server.url
-    server.stop()
+server = server_fixture("learn-browser")
 
 
 def shoot_all(page, name: str) -> None:

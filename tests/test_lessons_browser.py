@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import Server, launch_chromium, open_expander, settle, shoot
+from browser_support import launch_chromium, open_expander, server_fixture, settle, shoot
 from playwright.sync_api import expect
 
 from classifier.core.config import Config
@@ -22,13 +22,8 @@ WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 420, "height": 900}
 TASK = "Train the seed network on the built-in shapes and compare with your neighbours."
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    # One training slot per student, as a classroom server would be configured.
-    server = Server(tmp_path_factory.mktemp("lessons-browser"), extra_env={"CLASSIFIER_MAX_CONCURRENT": "3"})
-    server.start()
-    yield server.url
-    server.stop()
+# One training slot per student, as a classroom server would be configured.
+server = server_fixture("lessons-browser", extra_env={"CLASSIFIER_MAX_CONCURRENT": "3"})
 
 
 def metric(page, label: str):

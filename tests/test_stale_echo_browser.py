@@ -17,7 +17,7 @@ import re
 
 import pytest
 from app_support import en
-from browser_support import Server, animations_end, launch_chromium, settle
+from browser_support import animations_end, browser_fixture, server_fixture, settle
 from playwright.sync_api import expect
 
 from classifier.core.config import Config
@@ -39,21 +39,8 @@ WATCH_SCRIPT_RUN = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("echo")).start()
-    yield server.url
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+server = server_fixture("echo")
+browser = browser_fixture()
 
 
 class RecordedPage:

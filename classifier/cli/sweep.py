@@ -6,28 +6,28 @@ import argparse
 import contextlib
 import json
 import sys
-from typing import Any
 
 from classifier.challenges import sweep as sweep_module
 from classifier.cli import common, flags
-from classifier.core import config as config_module
 from classifier.core.messages import ClassifierError
 
 
 def add_parser(commands) -> None:
     sweep = commands.add_parser("sweep", help="a learning curve: the same network on growing shares of the data")
-    sweep.add_argument("--dataset", default="cifar10", help="cifar10, shapes, or a directory/zip of class folders")
+    # Every hyperparameter's flag, from its declaration, but the two the sweep varies itself.
+    flags.add_hyperparameters(sweep, varied=VARIED)
+    sweep.set_defaults(dataset="cifar10")  # as before the flags were derived, even with --preset quick
     sweep.add_argument("--fractions", default="0.02,0.05,0.1,0.25,0.5,1", help="shares of the training set, 0 < f <= 1")
     sweep.add_argument(
         "--augment",
         default="none",
         help="none, both (without and with flip,shift), or augmentation options such as flip,shift",
     )
-    sweep.add_argument("--epochs", type=flags.positive_int, help="epochs per run (default: the preset's)")
-    sweep.add_argument("--preset", default="seed", choices=config_module.PRESET_NAMES)
-    sweep.add_argument("--limit", type=int, help="use only the first N images of each split (stratified)")
     sweep.add_argument("--runs-dir")
     sweep.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+VARIED = ("train_fraction", "augmentation")  # set per point by --fractions and --augment
 
 
 def augmentations(text: str) -> list[tuple[str, ...]]:
@@ -37,11 +37,8 @@ def augmentations(text: str) -> list[tuple[str, ...]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    overrides: dict[str, Any] = {"dataset": args.dataset, "limit": args.limit}
-    if args.epochs:
-        overrides["epochs"] = args.epochs
     try:
-        base = config_module.preset(args.preset, **overrides)
+        base = flags.config_from(args)
         fractions = sweep_module.parse_fractions(args.fractions)
         sweep_module.plan(base, fractions, augmentations(args.augment))  # every config checked before any run
     except (ClassifierError, ValueError) as error:

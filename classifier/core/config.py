@@ -74,6 +74,7 @@ class Hyperparameter:
     option_labels: str | None = None  # translation prefix of the choices ("schedule" -> schedule.cosine)
     applies: Callable[[Any], bool] | None = None  # when the setting acts; None: always
     lockable: bool = True  # a lesson may lock it
+    offer: tuple = ()  # values a lesson's teacher may offer students to pick from; empty: not offered
     step_time: bool = True  # changes the time of a training step (part of the epoch estimate's key)
     unordered: bool = False  # a set: the order it was ticked in means nothing (presets compare it sorted)
     cli: str = "other"  # "main": among the train command's first flags; "other": the group below
@@ -112,7 +113,9 @@ class Config:
     )  # fmt: skip
     # share of the training split kept (stratified, seeded); the test split stays whole. Set by a
     # lesson's choice, `sweep` or --train-fraction: not on the Train form.
-    train_fraction: float = hp(1.0, low=0.001, high=1.0, unit="share", group="data", widget=None)
+    train_fraction: float = hp(
+        1.0, low=0.001, high=1.0, unit="share", group="data", widget=None, offer=(0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+    )
     validation: str = hp(  # the seed program validates on the test split
         "test", choices=VALIDATIONS, group="evaluation", widget="radio", column="left",
         option_labels="validation", step_time=False,
@@ -148,7 +151,7 @@ class Config:
     learning_rate: float = hp(
         0.001, low=1e-6, high=10.0, group="training", widget="select_slider", column="right", step_time=False,
         stops=(1e-5, 3e-5, 1e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0),
-        cli="main",
+        cli="main", offer=(1e-4, 1e-3, 1e-2, 0.1, 1.0),
     )  # fmt: skip
     batch_size: int = hp(
         64, low=1, high=4096, group="training", widget="select_slider", column="left",
@@ -278,9 +281,9 @@ _KINDS = {"int": "int", "int | None": "int", "float": "float", "bool": "bool", "
 _LIST_KINDS = {"tuple[str, ...]": "choices", "tuple[int, ...]": "list", "tuple[bool, ...]": "list"}
 
 
-def _declarations() -> dict[str, Hyperparameter]:
+def _declarations(config_class: type = Config) -> dict[str, Hyperparameter]:
     specs = {}
-    for f in dataclasses.fields(Config):
+    for f in dataclasses.fields(config_class):
         kind = _KINDS.get(f.type) or _LIST_KINDS[f.type]
         if f.name == "dataset":
             kind = "text"  # a name or a path, not one of a list
@@ -294,6 +297,15 @@ LIMITS: dict[str, tuple[float, float]] = {s.name: (s.low, s.high) for s in SPECS
 LOCKABLE: tuple[str, ...] = tuple(s.name for s in SPECS.values() if s.lockable)  # what a lesson may lock
 # What does not change the time of a training step (the epoch estimate's cache leaves these out).
 NOT_STEP_TIME: tuple[str, ...] = tuple(s.name for s in SPECS.values() if not s.step_time)
+
+
+def offered(specs: dict[str, Hyperparameter]) -> dict[str, tuple]:
+    """The fields a lesson's teacher may offer students as a choice (declared with `offer=`), with
+    the values offered, in the Config's order."""
+    return {s.name: s.offer for s in specs.values() if s.offer and s.lockable}
+
+
+OFFERABLE: dict[str, tuple] = offered(SPECS)  # teach/lessons.py and the Train page's lesson panel
 
 
 def applies(name: str, config: Any) -> bool:
@@ -493,17 +505,19 @@ def _add_flag(parser: Any, spec: Hyperparameter) -> None:
         parser.add_argument(flag, type=number, help=spec.cli_help, metavar=spec.metavar)
 
 
-def add_flags(parser: argparse.ArgumentParser) -> None:
+def add_flags(parser: argparse.ArgumentParser, varied: tuple[str, ...] = ()) -> None:
     """A flag per hyperparameter (--learning-rate, --no-batch-norm, ...) and --preset: the train
-    and sweep commands' settings. `config_from_args` reads them back."""
-    for spec in SPECS.values():
+    and sweep commands' settings. `varied`: the fields the command sets itself (sweep's shares of
+    the data and augmentations), which get no flag. `config_from_args` reads them back."""
+    specs = [spec for spec in SPECS.values() if spec.name not in varied]
+    for spec in specs:
         if spec.cli == "main":
             _add_flag(parser, spec)
     parser.add_argument(
         "--preset", default="seed", choices=PRESET_NAMES, help="starting point for every hyperparameter (default: seed)"
     )
     group = parser.add_argument_group("other hyperparameters (see classifier/core/config.py)")
-    for spec in SPECS.values():
+    for spec in specs:
         if spec.cli != "main":
             _add_flag(group, spec)
 

@@ -4,7 +4,8 @@
 
 The process imports TensorFlow at once (so a spare one is warm before anyone presses Start), then
 reads one job as a JSON line on stdin: {"run_id", "runs_root", "resume", "verbose"}. It trains
-the run, writing everything to the run's folder as it goes (status, history, checkpoints, test
+the run through training's one fit path (classifier/training/fit.py, this worker its listener),
+writing everything to the run's folder as it goes (status, history, checkpoints, test
 predictions), and streams progress events as JSON lines on its stdout. Later lines on stdin:
 "stop" ends training after the batch in flight; end of input means the engine is gone, and the
 worker leaves at once (the run then reads as interrupted, resumable from its last checkpoint).
@@ -13,13 +14,11 @@ worker leaves at once (the run then reads as interrupted, resumable from its las
 from __future__ import annotations
 
 import json
-import math
 import os
 import signal
 import sys
 import threading
 import time
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,12 +27,11 @@ import patches
 from classifier.core import data as data_module
 from classifier.core.files import write_bytes_atomic
 from classifier.core.messages import ClassifierError, Message, as_message
-from classifier.core.model import build_model, load_for_training, resolved_precision
-from classifier.core.predict import with_flip_averaging
+from classifier.core.model import resolved_precision
 from classifier.core.runs import PROCESS_TOKEN, RunError, RunInfo, RunStore
 from classifier.engine.progress import BATCHES_FILE, Progress, encode_batches
-from classifier.training import pipeline, schedules, timeline
-from classifier.training.schedules import TENSORBOARD_DIR, current_rate
+from classifier.training import fit, timeline
+from classifier.training.schedules import TENSORBOARD_DIR
 
 # Training yields the CPU to the web server: workers run this much nicer than the server (0: as
 # nice as the server). Each worker is the leader of its own session, so with Linux's autogroup
@@ -44,9 +42,6 @@ DEFAULT_NICE = 10
 
 BATCH_REPORT_SECONDS = 0.25  # a batch point at most this often (times the record's stride)
 
-# Keras warns that it cannot shuffle a tf.data pipeline; ours shuffles itself.
-warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed", category=UserWarning)
-
 
 class FolderSink:
     """Where a worker's files go: the run's folder under a RunStore, each write atomic as runs.py does it.
@@ -54,8 +49,9 @@ class FolderSink:
     The one way a run's folder is written while it trains, on both back-ends. The local back-end
     gives the worker the real runs/<id>/; the Ray back-end gives it a scratch folder on the worker's
     machine, ships what changed back, and the server puts each shipped file into runs/<id>/ through
-    a FolderSink of its own (`receive`, `save`, engine/cluster.py), so the training code below is
-    the same on both and no other code writes a training run's files."""
+    a FolderSink of its own (`receive`, `save`, engine/cluster.py), so the training code (the Worker
+    below, classifier/training/fit.py) is the same on both and no other code writes a training run's
+    files."""
 
     def __init__(self, store: RunStore, run_id: str):
         self.store, self.run_id = store, run_id
@@ -201,23 +197,17 @@ class Worker:
             self.finish("failed", as_message(error))
 
     def train(self) -> None:
+        """The run through training's one fit path (classifier/training/fit.py), this worker its
+        listener: every phase, epoch and batch becomes an event, a status and files in the sink."""
         config = self.config
         report = lambda fraction, message: self.update(loading=fraction, phase=message)  # noqa: E731
         if self._load_data is not None:
             dataset = self._load_data(report)
         else:
             dataset = data_module.load_dataset(config.dataset, config.limit, progress=report)
-        dataset = dataset.train_share(config.train_fraction, config.random_seed)  # a learning curve's point
         self.update(loading=None, phase=Message("engine.phase_building"))
-        validation = None
-        if config.validation == "holdout":
-            dataset, x_val, y_val = dataset.holdout(config.holdout_fraction, config.random_seed)
-            validation = pipeline.evaluation_batches(x_val, y_val)
-        elif config.validation == "test":
-            validation = pipeline.evaluation_batches(dataset.x_test, dataset.y_test)
-        if len(dataset.y_train) == 0:
-            raise ClassifierError("engine.empty_training_split")
-        steps = math.ceil(len(dataset.y_train) / config.batch_size)
+        prepared = fit.prepare(config, dataset)
+        dataset = prepared.dataset
         precision = resolved_precision(config)
         self.save_info(
             dataset_name=self.info.dataset_name or dataset.name,
@@ -228,10 +218,7 @@ class Worker:
         for note in dataset.notes:
             self.warn(note)
         initial_epoch = self.info.checkpoint_epoch if self.resume else 0
-        if initial_epoch:
-            model = load_for_training(self.sink.model_path())
-        else:
-            model = build_model(config, dataset.num_classes, steps_per_epoch=steps)
+        model = fit.network(config, prepared, self.sink.model_path() if initial_epoch else None)
         if self.resume:  # epochs after the checkpoint are trained again
             self.sink.truncate_history(initial_epoch)
             self.sink.truncate_timeline(initial_epoch)
@@ -239,30 +226,20 @@ class Worker:
         history = self.sink.history()
         self.probe = (dataset.x_test if len(dataset.x_test) else dataset.x_train)[0]
         self.update(
-            steps_per_epoch=steps,
+            steps_per_epoch=prepared.steps,
             epoch=initial_epoch + 1,
             history=history,
             precision=precision,
             phase=Message("engine.phase_training"),
         )
-        recorder = keras_recorder(self, len(dataset.y_train), config.batch_size, initial_epoch)
-        watch = schedules.Watch(config, steps, self.tensorboard_dir())  # plateau, early stopping, TensorBoard
-        model.fit(
-            pipeline.training_batches(dataset.x_train, dataset.y_train, config, seed=config.random_seed),
-            epochs=config.epochs,
-            initial_epoch=initial_epoch,
-            validation_data=validation,
-            callbacks=[recorder, *watch.callbacks],
-            verbose=self.verbose,
-        )
+        result = fit.fit(model, config, prepared, self, initial_epoch, self.tensorboard_dir(), self.verbose)
         self.save_batch_points()
-        outcome = watch.outcome() if recorder.nan_at is None else None
-        if outcome is not None:
-            self.keep_best(model, outcome)
-        if recorder.nan_at is not None:
+        if result.outcome is not None:
+            self.keep_best(model, result.outcome)
+        if result.nan_at is not None:
             self.finish(
                 "failed",
-                Message("engine.diverged", {"epoch": int(recorder.nan_at) + 1, "learning_rate": config.learning_rate}),
+                Message("engine.diverged", {"epoch": int(result.nan_at) + 1, "learning_rate": config.learning_rate}),
             )
             return
         stopped = self.stop.is_set()
@@ -272,7 +249,7 @@ class Worker:
         if stopped:
             self.finish("stopped", Message("engine.stopped_by_request", {"epochs": self.info.epochs_completed}))
         else:
-            self.finish("finished", outcome.reason if outcome else None)
+            self.finish("finished", result.outcome.reason if result.outcome else None)
 
     def tensorboard_dir(self) -> str | None:
         """runs/<id>/tensorboard, for keras.callbacks.TensorBoard; None (and a warning) if it cannot be made."""
@@ -305,19 +282,12 @@ class Worker:
         self.save_info(checkpoint_epoch=outcome.best_epoch)
 
     def test(self, model, dataset) -> None:
-        """Test metrics and the predictions kept for the results page, from one pass over the test
-        split; with tta="flip" each prediction is the mean of the image's and its mirror's."""
-        import keras
-
-        tested = with_flip_averaging(model) if self.config.tta == "flip" else model
-        probabilities = tested.predict(pipeline.evaluation_batches(dataset.x_test, dataset.y_test), verbose=0)
-        # Keras's own loss and accuracy functions, as evaluate() would apply them batch by batch.
-        loss = keras.ops.mean(keras.losses.sparse_categorical_crossentropy(dataset.y_test, probabilities))
-        accuracy = keras.ops.mean(keras.metrics.sparse_categorical_accuracy(dataset.y_test, probabilities))
-        self.info.test_accuracy, self.info.test_loss = float(accuracy), float(loss)
-        self.update(test_accuracy=float(accuracy), test_loss=float(loss))
+        """The test pass (training's `evaluate`): its metrics in the record, its predictions in the sink."""
+        tested = fit.evaluate(model, dataset, self.config.tta)
+        self.info.test_accuracy, self.info.test_loss = tested.accuracy, tested.loss
+        self.update(test_accuracy=tested.accuracy, test_loss=tested.loss)
         try:
-            self.sink.save_predictions(dataset.y_test, probabilities)
+            self.sink.save_predictions(dataset.y_test, tested.probabilities)
         except OSError as error:
             self.warn(Message("engine.predictions_unwritable", {"detail": error.strerror or str(error)}))
 
@@ -352,6 +322,27 @@ class Worker:
         best = max(filter(None, [self.info.best_val_accuracy, record.get("val_accuracy")]), default=None)
         self.save_info(epochs_completed=epoch, checkpoint_epoch=checkpoint, best_val_accuracy=best)
 
+    # -- training's FitListener (classifier/training/fit.py) ----------------------------------
+
+    def stop_requested(self) -> bool:
+        return self.stop.is_set()
+
+    def batch_report_seconds(self) -> float:
+        return BATCH_REPORT_SECONDS * self.progress.batch_stride
+
+    def epoch_started(self, epoch: int) -> None:
+        self.update(epoch=epoch + 1, step=0)
+
+    def batch_done(self, point: dict[str, Any], images_per_second: float, eta: float | None) -> None:
+        self.emit({"kind": "batch", "point": point, "images_per_second": images_per_second, "eta": eta})
+
+    def epoch_done(self, record: dict[str, Any], model, steps: int) -> None:
+        self.epoch_finished(record, model)
+        self.update(step=steps)
+
+    def snapshot(self, epoch: int, model) -> None:
+        self.record_timeline(epoch, model)
+
     def record_timeline(self, epoch: int, model) -> None:
         """The first filters and the probe image's feature maps after `epoch` (0: before training);
         a failure costs one warning, never the run."""
@@ -363,88 +354,6 @@ class Worker:
             message = Message("timeline.unwritable", {"detail": getattr(error, "strerror", None) or str(error)})
             if not any(w.code == message.code for w in self.info.warnings):
                 self.warn(message)
-
-
-def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: int):
-    """The one Keras callback of a run: cheap per batch (a flag and a clock check), thorough per epoch.
-
-    Batch ends run on the training thread (not Keras's async callback pool) so that a stop
-    request is seen right after the batch in flight."""
-    import keras
-
-    class Recorder(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.steps = math.ceil(images / batch_size)
-            self.epoch = initial_epoch
-            self.nan_at: float | None = None
-            self.last_report = 0.0
-            self.epoch_start = self.run_start = time.time()
-
-        def on_train_begin(self, logs=None) -> None:
-            if initial_epoch == 0:  # the network as initialised: the timeline's epoch 0
-                worker.record_timeline(0, self.model)
-
-        def on_epoch_begin(self, epoch: int, logs=None) -> None:
-            self.epoch = epoch
-            self.epoch_start = time.time()
-            self.epoch_rate = current_rate(self.model.optimizer)  # the rate this epoch starts with
-            self.last_report = 0.0  # report the first batch of every epoch at once
-            worker.update(epoch=epoch + 1, step=0)
-
-        def on_train_batch_end(self, batch: int, logs=None) -> None:
-            if worker.stop.is_set():
-                self.model.stop_training = True  # Keras checks this as soon as we return
-            now = time.time()
-            if now - self.last_report < BATCH_REPORT_SECONDS * worker.progress.batch_stride:
-                return
-            self.last_report = now
-            logs = logs or {}
-            loss, accuracy = float(logs.get("loss", math.nan)), float(logs.get("accuracy", math.nan))
-            done = batch + 1
-            position = self.epoch + done / self.steps
-            if not math.isfinite(loss):
-                self.nan_at = position
-                self.model.stop_training = True
-            rate = min(done * batch_size, images) / max(now - self.epoch_start, 1e-9)
-            remaining_steps = (worker.config.epochs - self.epoch) * self.steps - done
-            point = {
-                "epoch": position,
-                "loss": loss,
-                "accuracy": accuracy,
-                "epoch_index": self.epoch,
-                "step": done,
-                "learning_rate": current_rate(self.model.optimizer),
-            }
-            worker.emit(
-                {
-                    "kind": "batch",
-                    "point": point,
-                    "images_per_second": rate,
-                    "eta": remaining_steps * batch_size / rate if rate else None,
-                }
-            )
-
-        def on_epoch_end(self, epoch: int, logs=None) -> None:
-            logs = logs or {}
-            seconds = time.time() - self.epoch_start
-            complete = not worker.stop.is_set() and self.nan_at is None
-            record = {
-                "epoch": epoch + 1,
-                **{key: float(value) for key, value in logs.items() if isinstance(value, (int, float))},
-                "seconds": round(seconds, 3),
-                "images_per_second": round(images / seconds, 1) if complete else None,
-                "elapsed": round(time.time() - self.run_start, 3),
-                "learning_rate": self.epoch_rate,
-            }
-            if not all(math.isfinite(record.get(k, 0.0)) for k in ("loss", "accuracy")):
-                self.nan_at = self.nan_at or float(epoch + 1)
-                return
-            if complete:
-                worker.epoch_finished(record, self.model)
-                worker.update(step=self.steps)
-
-    return Recorder()
 
 
 # --- the process -----------------------------------------------------------------------------------

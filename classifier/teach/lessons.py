@@ -56,11 +56,9 @@ LESSON_DATASETS = ("cifar10", "shapes")
 # Class codes: 6 characters without look-alikes (0/O, 1/I/L), easy to read out in class.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _CODE = re.compile(r"^[A-Z0-9]{4,16}$")
-# Fields the Train page's lesson panel can offer as a choice, with the values a teacher picks from.
-OFFERABLE: dict[str, tuple[float, ...]] = {
-    "train_fraction": (0.02, 0.05, 0.1, 0.2, 0.5, 1.0),
-    "learning_rate": (1e-4, 1e-3, 1e-2, 0.1, 1.0),
-}
+# Fields the Train page's lesson panel can offer as a choice, with the values a teacher picks from:
+# each declared with `offer=` in classifier/core/config.py.
+OFFERABLE: dict[str, tuple[float, ...]] = cfg.OFFERABLE
 # zlib's preset dictionary of each link format: the words every lesson's JSON repeats. A link is
 # inflated with the dictionary of the version that made it, so each entry is frozen as written: it
 # never follows the Config's fields (a field added later would change the dictionary and make every
