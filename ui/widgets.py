@@ -389,8 +389,9 @@ def run_results(info: RunInfo, key: str, notes_shown=()) -> None:
                     "predicted": t("results.predicted"),
                     "true": t("results.true"),
                     "count": t("results.count"),
-                    # Plotly fills these from each cell's point: (true, predicted, count, true name, predicted name)
-                    "hover": t(
+                    # Plotly fills these from each cell's point: (true, predicted, count, true name, predicted name);
+                    # t_text: a hover label is no Markdown (t's escapes showed on hover as backslashes)
+                    "hover": t_text(
                         "results.cell_hover",
                         true="%{customdata[3]}",
                         predicted="%{customdata[4]}",

@@ -363,6 +363,11 @@ def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: 
             self.nan_at: float | None = None
             self.last_report = 0.0
             self.epoch_start = self.run_start = time.time()
+            # Speed and time left are timed from the end of the run's first batch, which also traces
+            # and compiles the step (a minute on a busy machine): timed from the start, the first
+            # figures promised an hour for a run of a few minutes. Later epochs time from their start.
+            self.timed_since: float | None = None
+            self.timed_from = 0
 
         def on_train_begin(self, logs=None) -> None:
             if initial_epoch == 0:  # the network as initialised: the timeline's epoch 0
@@ -371,6 +376,8 @@ def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: 
         def on_epoch_begin(self, epoch: int, logs=None) -> None:
             self.epoch = epoch
             self.epoch_start = time.time()
+            if self.timed_since is not None:  # past the run's first batch
+                self.timed_since, self.timed_from = self.epoch_start, 0
             self.epoch_rate = current_rate(self.model.optimizer)  # the rate this epoch starts with
             self.last_report = 0.0  # report the first batch of every epoch at once
             worker.update(epoch=epoch + 1, step=0)
@@ -379,6 +386,8 @@ def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: 
             if worker.stop.is_set():
                 self.model.stop_training = True  # Keras checks this as soon as we return
             now = time.time()
+            if self.timed_since is None:
+                self.timed_since, self.timed_from = now, batch + 1
             if now - self.last_report < BATCH_REPORT_SECONDS * worker.progress.batch_stride:
                 return
             self.last_report = now
@@ -389,7 +398,8 @@ def keras_recorder(worker: Worker, images: int, batch_size: int, initial_epoch: 
             if not math.isfinite(loss):
                 self.nan_at = position
                 self.model.stop_training = True
-            rate = min(done * batch_size, images) / max(now - self.epoch_start, 1e-9)
+            timed_images = min(done * batch_size, images) - self.timed_from * batch_size
+            rate = timed_images / max(now - self.timed_since, 1e-9) if timed_images > 0 else None
             remaining_steps = (worker.config.epochs - self.epoch) * self.steps - done
             point = {
                 "epoch": position,
