@@ -117,6 +117,9 @@ def test_class_leaderboard_shows_a_dash_where_a_run_has_no_accuracy_yet_and_the_
         assert list(table[now]) == ["—"]  # no test between epochs: nothing to show, and not "None"
         assert re.fullmatch(r"\d+\.\d%", table[TEXT["class.col.final"][lang]][0])
         assert not any("None" in str(value) for value in table.to_numpy().ravel())
+        columns = json.loads(at.dataframe[0].proto.columns)  # the dash explained in each header's tooltip
+        assert columns[now]["help"] == TEXT["class.col.now_help"][lang]
+        assert columns[TEXT["class.col.final"][lang]]["help"] == TEXT["class.col.final_help"][lang]
         layout = json.loads(charts(at)[0].proto.spec)["layout"]
         assert layout["xaxis"]["range"] == [0, 2]  # the lesson's epochs, not Plotly's -1 to 6
 
@@ -306,10 +309,11 @@ def test_changing_only_the_epochs_keeps_the_preset_and_its_name():
 
 def test_inside_names_a_run_with_a_presets_network_and_other_epochs():
     shapes_run()  # the quick demo's settings, trained for 1 epoch instead of 10
-    at = app_at("pages/inside.py", owner=OWNER)
     settings = en("preset.epochs_variant", preset=en("preset.quick"), epochs=1)
-    assert any(f"{settings} (convolutions 32 → 64 → 64)" in c for c in texts(at.caption)), texts(at.caption)
-    assert not any(en("preset.custom") in c for c in texts(at.caption))
+    for page in ("pages/inside.py", "pages/learn.py"):  # both named it "Custom settings (…)"
+        at = app_at(page, owner=OWNER)
+        assert any(f"{settings} (convolutions 32 → 64 → 64)" in c for c in texts(at.caption)), texts(at.caption)
+        assert not any(en("preset.custom") in c for c in texts(at.caption))
 
 
 # --- 12. little data: the expected time before Start, defaults that fit a lesson ----------------------
@@ -339,10 +343,14 @@ def test_little_data_shows_the_measured_total_before_start_with_lesson_sized_def
 
 def test_inside_shows_a_test_images_true_class_and_whether_the_guess_is_right():
     shapes_run()
-    at = app_at("pages/inside.py", owner=OWNER, lang="zh")
-    verdicts = [s.value for s in at.success] + [e.value for e in at.error]
-    assert len(verdicts) == 1 and verdicts[0].startswith("真实类别："), verdicts
-    assert ("网络猜对了" in verdicts[0]) != ("猜错了" in verdicts[0])
+    for lang, true, right, wrong in (
+        ("en", "True class: ", "is right", ": wrong"),
+        ("zh", "真实类别：", "网络猜对了", "猜错了"),
+    ):
+        at = app_at("pages/inside.py", owner=OWNER, lang=lang)
+        verdicts = [s.value for s in at.success] + [e.value for e in at.error]
+        assert len(verdicts) == 1 and verdicts[0].startswith(true), verdicts
+        assert (right in verdicts[0]) != (wrong in verdicts[0])
 
 
 # --- 14. a preset that changes the data set says so ----------------------------------------------------
@@ -358,3 +366,24 @@ def test_a_preset_that_switches_the_data_set_says_so():
     assert notice not in texts(at.info)  # said once
     picker(at, "hp_preset").set_value("strong").run()  # back to CIFAR-10: said too
     assert en("preset.switched_data").format(preset=en("preset.strong"), dataset=en("data.cifar10")) in texts(at.info)
+
+
+# --- 3 and 15 on Runs: dashes, not None; short headers, the full names in their tooltips -----------------
+
+
+def test_runs_table_shows_dashes_not_none_and_short_headers_with_tooltips():
+    """Found in the walkthrough after later refactors: the Runs table wrote "None" (grey) for a run with
+    no accuracy yet, and with the Arithmetic column added it no longer fit 1366×900 ("Whos…"); the
+    browser test measures the width, this one what each header says."""
+    owner = "friction2-runs-" + secrets.token_urlsafe(8)
+    train(Config(dataset="shapes", limit=60, epochs=1, validation="none"), owner=owner)
+    for lang in ("en", "zh"):
+        at = app_at("pages/runs.py", lang=lang, owner=owner)
+        table = at.dataframe[0].value
+        best, test = TEXT["runs.col.best_val"][lang], TEXT["runs.col.test"][lang]
+        assert list(table[best]) == ["—"] and re.fullmatch(r"\d+\.\d%", table[test][0]), table.to_dict("records")
+        assert not any("None" in str(value) for value in table.to_numpy().ravel())
+        columns = json.loads(at.dataframe[0].proto.columns)
+        for key, short in (("best_val", "best_val_short"), ("test", "test_short"), ("optimizer", "optimizer_short")):
+            assert columns[TEXT[f"runs.col.{key}"][lang]]["label"] == TEXT[f"runs.col.{short}"][lang]
+        assert columns[best]["help"] == TEXT["runs.col.best_val_help"][lang]

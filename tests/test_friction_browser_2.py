@@ -279,3 +279,13 @@ def test_a_students_lesson_run_in_chinese_from_start_to_the_class_page(server, p
     expect(share_name).to_have_value("王小明")  # typed once, before Start
     shoot(page, "friction2-run-finished-zh")
     expect_no_english(page, "Train page of a finished run")
+    # The Runs table, lesson column included, fits the window: no sideways scrolling, no last column
+    # cut to "L…" or "Whos…" (the data grid draws on a canvas: its scroller's width tells).
+    for lang in ("zh", "en"):
+        page.goto(f"{server}/runs?lang={lang}")
+        settle(page)
+        grid = page.locator(".st-key-runs_table").get_by_test_id("stDataFrame")
+        expect(grid).to_be_visible()
+        overflow = grid.locator(".dvn-scroller").evaluate("e => e.scrollWidth - e.clientWidth")
+        assert overflow <= 1, f"the Runs table is {overflow} px wider than the window ({lang})"
+        shoot(page, f"friction2-runs-{lang}")

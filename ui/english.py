@@ -412,6 +412,13 @@ english("runs.col.precision", "Arithmetic")
 english("runs.col.epochs", "Epochs")
 english("runs.col.best_val", "Best validation")
 english("runs.col.test", "Test accuracy")
+# Short headers (the full name in each one's tooltip): with the long ones the table was wider than a
+# 1366×900 window and its last column read "L…" or "Whos…".
+english("runs.col.optimizer_short", "Optimizer")
+english("runs.col.best_val_short", "Validation")
+english("runs.col.best_val_help", "The best validation accuracy of any epoch; — until an epoch is validated.")
+english("runs.col.test_short", "Test")
+english("runs.col.test_help", "The accuracy on the test images at the end; — until the run has finished.")
 english("runs.took", "Trained for {duration}.")
 english("runs.col.owner", "Whose")
 english("runs.mine", "mine")
