@@ -27,7 +27,7 @@ def table(runs) -> pd.DataFrame:
             {
                 t("runs.col.when"): widgets.describe_run(info).split(" · ")[0],
                 t("runs.col.status"): t(f"status.{info.status}"),
-                t("runs.col.dataset"): shown(info.dataset_name or c.dataset),
+                t("runs.col.dataset"): shown(widgets.dataset_label(info)),
                 t("runs.col.network"): "-".join(map(str, c.conv_filters)) + (" BN" if c.batch_norm else ""),
                 # The optimizer, rate and batch in one column (every setting is in the run's details),
                 # so that the row, lesson included, fits a laptop's width.

@@ -53,6 +53,7 @@ english(
 english("data.cifar10", "CIFAR-10")
 english("data.shapes", "Shapes (built in)")
 english("data.upload", "My zip")
+english("data.first_images", "{name}, first {limit} images")
 english("widget.choose", "Choose options")
 english("widget.upload", "Upload")
 english("widget.upload_limit", "{size} MB per file")
