@@ -384,7 +384,7 @@ def test_runs_table_shows_dashes_not_none_and_short_headers_with_tooltips():
         assert list(table[best]) == ["—"] and re.fullmatch(r"\d+\.\d%", table[test][0]), table.to_dict("records")
         assert not any("None" in str(value) for value in table.to_numpy().ravel())
         # The data set in the reader's words: the stored "shapes (first 60)" was English on a Chinese page.
-        data = TEXT["data.first_images"][lang].format(name=TEXT["data.shapes"][lang], limit=60)
+        data = TEXT["data.first_images"][lang].format(name=TEXT["data.shapes.short"][lang], limit=60)
         assert list(table[TEXT["runs.col.dataset"][lang]]) == [data]
         assert any(data in option for option in at.multiselect(key="runs_chosen").options)
         columns = json.loads(at.dataframe[0].proto.columns)

@@ -21,13 +21,13 @@ from ui.text import plain, shown
 
 
 def dataset_label(info: RunInfo) -> str:
-    """The run's data set in the reader's language ("CIFAR-10, first 3,000 images"): the stored name
+    """The run's data set in the reader's language ("CIFAR-10, 3,000 images"): the stored name
     is the package's English ("cifar10 (first 3000)"), which reached Chinese pages. An upload keeps
     the name it was uploaded under."""
     source = info.config.dataset
     if source not in BUILTIN:
         return info.dataset_name or describe_source(source)
-    stored, name, english = info.dataset_name or source, t_text(f"data.{source}"), source
+    stored, name, english = info.dataset_name or source, t_text(f"data.{source}.short"), source
     limited = f"{source} (first {info.config.limit})"  # as classifier.core.data's subset names it
     if info.config.limit and stored.startswith(limited):
         english, name = limited, t_text("data.first_images", name=name, limit=f"{info.config.limit:,}")
