@@ -16,6 +16,8 @@ from ui.text import plain, shown
 
 require_app()
 
+NO_FIGURE = "—"
+
 
 def table(runs) -> pd.DataFrame:
     rows = []
@@ -25,7 +27,7 @@ def table(runs) -> pd.DataFrame:
             {
                 t("runs.col.when"): widgets.describe_run(info).split(" · ")[0],
                 t("runs.col.status"): t(f"status.{info.status}"),
-                t("runs.col.dataset"): shown(info.dataset_name or c.dataset),
+                t("runs.col.dataset"): shown(widgets.dataset_label(info)),
                 t("runs.col.network"): "-".join(map(str, c.conv_filters)) + (" BN" if c.batch_norm else ""),
                 # The optimizer, rate and batch in one column (every setting is in the run's details),
                 # so that the row, lesson included, fits a laptop's width.
@@ -33,8 +35,8 @@ def table(runs) -> pd.DataFrame:
                 # The arithmetic the run really used ("auto" resolves per machine), once it started.
                 t("runs.col.precision"): info.precision or t(f"precision.{c.precision}"),
                 t("runs.col.epochs"): f"{info.epochs_completed}/{c.epochs}",
-                t("runs.col.best_val"): info.best_val_accuracy,
-                t("runs.col.test"): info.test_accuracy,
+                t("runs.col.best_val"): percent(info.best_val_accuracy),
+                t("runs.col.test"): percent(info.test_accuracy),
                 t("runs.col.owner"): whose(info),
                 t("runs.col.lesson"): shown(lessons.lesson_label(info)),
             }
@@ -43,6 +45,12 @@ def table(runs) -> pd.DataFrame:
     if all(info.lesson is None for info in runs):  # no lesson column of dashes: the table fits a laptop's width
         frame = frame.drop(columns=t("runs.col.lesson"))
     return frame
+
+
+def percent(value: float | None) -> str:
+    """An accuracy as the table shows it; a dash, explained in the header's tooltip, where there is
+    none yet (the data grid wrote "None")."""
+    return NO_FIGURE if value is None else f"{value:.1%}"
 
 
 def open_row(run_ids: list[str]) -> None:
@@ -141,10 +149,18 @@ st.dataframe(
     table(runs),
     hide_index=True,
     width="stretch",
+    # Short headers, the full names in their tooltips: so the row, lesson included, fits a 1366×900
+    # window (the full headers made the table scroll sideways; its last column read "L…").
     column_config={
-        t("runs.col.best_val"): st.column_config.NumberColumn(format="percent"),
-        t("runs.col.test"): st.column_config.NumberColumn(format="percent"),
-        t("runs.col.lesson"): st.column_config.TextColumn(width="medium"),  # left alone, its header read "L…"
+        t("runs.col.optimizer"): st.column_config.TextColumn(
+            t("runs.col.optimizer_short"), help=t("runs.col.optimizer")
+        ),
+        t("runs.col.best_val"): st.column_config.TextColumn(
+            t("runs.col.best_val_short"), help=t("runs.col.best_val_help"), alignment="right"
+        ),
+        t("runs.col.test"): st.column_config.TextColumn(
+            t("runs.col.test_short"), help=t("runs.col.test_help"), alignment="right"
+        ),
     },
     key="runs_table",
     on_select=functools.partial(open_row, [info.run_id for info in runs]),

@@ -117,6 +117,9 @@ def test_class_leaderboard_shows_a_dash_where_a_run_has_no_accuracy_yet_and_the_
         assert list(table[now]) == ["—"]  # no test between epochs: nothing to show, and not "None"
         assert re.fullmatch(r"\d+\.\d%", table[TEXT["class.col.final"][lang]][0])
         assert not any("None" in str(value) for value in table.to_numpy().ravel())
+        columns = json.loads(at.dataframe[0].proto.columns)  # the dash explained in each header's tooltip
+        assert columns[now]["help"] == TEXT["class.col.now_help"][lang]
+        assert columns[TEXT["class.col.final"][lang]]["help"] == TEXT["class.col.final_help"][lang]
         layout = json.loads(charts(at)[0].proto.spec)["layout"]
         assert layout["xaxis"]["range"] == [0, 2]  # the lesson's epochs, not Plotly's -1 to 6
 
@@ -174,6 +177,85 @@ def test_the_live_charts_axes_before_the_first_batch():
     assert curves["accuracy"][1]["layer"][0]["encoding"]["y"]["axis"]["format"] == ".0%"
 
 
+def test_speed_and_time_left_are_timed_after_the_first_batch_which_compiles(monkeypatch):
+    """The walkthrough again (after the fix): at batch 1 the live panel said "1 小时 5 分" left for a
+    run that took 4 minutes: the first batch, which traces and compiles the step, was timed as
+    training. The first report has no speed yet; later ones time from that batch's end."""
+    import threading
+    from types import SimpleNamespace
+
+    from classifier.engine import worker as worker_module
+
+    clock = SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(worker_module.time, "time", lambda: clock.now)
+    events: list[dict] = []
+    stub = SimpleNamespace(
+        stop=threading.Event(),
+        progress=SimpleNamespace(batch_stride=1),
+        config=SimpleNamespace(epochs=2),
+        emit=events.append,
+        update=lambda **fields: None,
+        record_timeline=lambda *args: None,
+    )
+    recorder = worker_module.keras_recorder(stub, images=64 * 100, batch_size=64, initial_epoch=0)
+    recorder.set_model(SimpleNamespace(optimizer=SimpleNamespace(learning_rate=0.001), stop_training=False))
+    recorder.on_epoch_begin(0)
+    clock.now += 60.0  # the first batch: a minute of tracing and compiling
+    recorder.on_train_batch_end(0, {"loss": 2.3, "accuracy": 0.1})
+    assert events[-1]["images_per_second"] is None and events[-1]["eta"] is None  # "–", not an hour
+    clock.now += 1.0  # nine more batches in a second
+    recorder.on_train_batch_end(9, {"loss": 2.2, "accuracy": 0.15})
+    assert events[-1]["images_per_second"] == pytest.approx(9 * 64)
+    assert events[-1]["eta"] == pytest.approx((200 - 10) / 9)  # 190 batches left at 9 a second
+    recorder.on_epoch_begin(1)  # later epochs are timed from their start
+    clock.now += 2.0
+    recorder.on_train_batch_end(0, {"loss": 1.9, "accuracy": 0.3})
+    assert events[-1]["images_per_second"] == pytest.approx(32)
+
+
+def test_the_confusion_matrix_names_a_cell_on_hover_in_plain_words():
+    """Found in the walkthrough after the gettext move: hovering a cell showed the template's
+    Markdown escapes ("true \\%\\{customdata\\[3\\]\\}, …"): a Plotly hover label is no Markdown."""
+    at = app_at("pages/train.py", owner=OWNER, query={"run": shapes_run()})
+    traces = [trace for chart in charts(at) for trace in json.loads(chart.proto.spec)["data"]]
+    (hover,) = [trace["hovertemplate"] for trace in traces if "customdata" in trace and trace.get("mode") == "markers"]
+    words = en("results.cell_hover", true="%{customdata[3]}", predicted="%{customdata[4]}", count="%{customdata[2]}")
+    assert hover == words + "<extra></extra>" and "\\" not in hover, hover
+
+
+# --- 16. the live chart's legend tells the batches' line from the epochs' ---------------------------
+
+
+def _legend_symbols(spec: dict, series: list[str]) -> dict[str, tuple]:
+    """Each series' legend symbol: Vega-Lite merges the colour, dash and shape encodings of one field
+    into one legend, so a series' symbol is its (colour, dash, shape) from their scales."""
+    found: dict[str, dict] = {}
+
+    def walk(layer: dict) -> None:
+        for channel, encoding in layer.get("encoding", {}).items():
+            if isinstance(encoding, dict) and encoding.get("field") == "series" and "range" in encoding["scale"]:
+                found[channel] = dict(zip(encoding["scale"]["domain"], encoding["scale"]["range"]))
+        for inner in layer.get("layer", []):
+            walk(inner)
+
+    walk(spec)
+    channels = [c for c in ("color", "strokeDash", "shape") if c in found]
+    return {name: tuple(str(found[c].get(name)) for c in channels) for name in series}
+
+
+def test_the_live_legend_draws_recent_batches_and_epochs_differently():
+    from classifier.engine.progress import BatchPoint
+    from ui.charts import training_curves
+
+    labels = {k: k for k in ("loss", "accuracy", "batches", "train", "validation", "epoch", "reference")}
+    labels["learning_rate"] = "learning_rate"
+    batches = [BatchPoint(epoch=0.5, loss=2.0, accuracy=0.3, step=10, learning_rate=0.001)]
+    epochs = [{"epoch": 1, "loss": 1.8, "accuracy": 0.35, "val_loss": 1.7, "val_accuracy": 0.4, "learning_rate": 0.001}]
+    for metric, (_, spec) in training_curves(batches, epochs, labels, None, 2).items():
+        symbols = _legend_symbols(spec, ["batches", "train", "validation"])
+        assert len(set(symbols.values())) == 3, (metric, symbols)  # not one light-blue circle for two lines
+
+
 # --- 8. one translation of the class names ---------------------------------------------------------
 
 
@@ -184,6 +266,13 @@ def test_challenges_explanations_name_cifar_classes_in_chinese():
     assert picked.options[:3] == [zh("class.cifar10.airplane"), zh("class.cifar10.automobile"), "鸟"]
     explained = at.selectbox(key="ch_explain_class")
     assert zh("class.cifar10.truck") in explained.options and "truck" not in explained.options
+    # The explanation's captions, as the teacher saw them ("输入：airplane（80%）", "“airplane”的 Grad-CAM").
+    picked.set_value(0).run()
+    captions = [caption for image in at.image for caption in image.captions]
+    chinese = [zh(f"class.cifar10.{name}") for name in ("airplane", "automobile", "truck")] + picked.options
+    label = re.fullmatch(r"输入：(.+)（\d+%）", captions[0]).group(1)  # the predicted class
+    assert label in chinese and captions[1] == zh("ch.explain.gradcam").format(label=label), captions
+    assert not re.search(r"airplane|automobile|bird|cat|deer|dog|frog|horse|ship|truck", " ".join(captions)), captions
 
 
 # --- 9 and 10. a lesson: the name typed once; no teacher's panel for students ------------------------
@@ -220,10 +309,11 @@ def test_changing_only_the_epochs_keeps_the_preset_and_its_name():
 
 def test_inside_names_a_run_with_a_presets_network_and_other_epochs():
     shapes_run()  # the quick demo's settings, trained for 1 epoch instead of 10
-    at = app_at("pages/inside.py", owner=OWNER)
     settings = en("preset.epochs_variant", preset=en("preset.quick"), epochs=1)
-    assert any(f"{settings} (convolutions 32 → 64 → 64)" in c for c in texts(at.caption)), texts(at.caption)
-    assert not any(en("preset.custom") in c for c in texts(at.caption))
+    for page in ("pages/inside.py", "pages/learn.py"):  # both named it "Custom settings (…)"
+        at = app_at(page, owner=OWNER)
+        assert any(f"{settings} (convolutions 32 → 64 → 64)" in c for c in texts(at.caption)), texts(at.caption)
+        assert not any(en("preset.custom") in c for c in texts(at.caption))
 
 
 # --- 12. little data: the expected time before Start, defaults that fit a lesson ----------------------
@@ -253,10 +343,14 @@ def test_little_data_shows_the_measured_total_before_start_with_lesson_sized_def
 
 def test_inside_shows_a_test_images_true_class_and_whether_the_guess_is_right():
     shapes_run()
-    at = app_at("pages/inside.py", owner=OWNER, lang="zh")
-    verdicts = [s.value for s in at.success] + [e.value for e in at.error]
-    assert len(verdicts) == 1 and verdicts[0].startswith("真实类别："), verdicts
-    assert ("网络猜对了" in verdicts[0]) != ("猜错了" in verdicts[0])
+    for lang, true, right, wrong in (
+        ("en", "True class: ", "is right", ": wrong"),
+        ("zh", "真实类别：", "网络猜对了", "猜错了"),
+    ):
+        at = app_at("pages/inside.py", owner=OWNER, lang=lang)
+        verdicts = [s.value for s in at.success] + [e.value for e in at.error]
+        assert len(verdicts) == 1 and verdicts[0].startswith(true), verdicts
+        assert (right in verdicts[0]) != (wrong in verdicts[0])
 
 
 # --- 14. a preset that changes the data set says so ----------------------------------------------------
@@ -272,3 +366,28 @@ def test_a_preset_that_switches_the_data_set_says_so():
     assert notice not in texts(at.info)  # said once
     picker(at, "hp_preset").set_value("strong").run()  # back to CIFAR-10: said too
     assert en("preset.switched_data").format(preset=en("preset.strong"), dataset=en("data.cifar10")) in texts(at.info)
+
+
+# --- 3 and 15 on Runs: dashes, not None; short headers, the full names in their tooltips -----------------
+
+
+def test_runs_table_shows_dashes_not_none_and_short_headers_with_tooltips():
+    """Found in the walkthrough after later refactors: the Runs table wrote "None" (grey) for a run with
+    no accuracy yet, and with the Arithmetic column added it no longer fit 1366×900 ("Whos…"); the
+    browser test measures the width, this one what each header says."""
+    owner = "friction2-runs-" + secrets.token_urlsafe(8)
+    train(Config(dataset="shapes", limit=60, epochs=1, validation="none"), owner=owner)
+    for lang in ("en", "zh"):
+        at = app_at("pages/runs.py", lang=lang, owner=owner)
+        table = at.dataframe[0].value
+        best, test = TEXT["runs.col.best_val"][lang], TEXT["runs.col.test"][lang]
+        assert list(table[best]) == ["—"] and re.fullmatch(r"\d+\.\d%", table[test][0]), table.to_dict("records")
+        assert not any("None" in str(value) for value in table.to_numpy().ravel())
+        # The data set in the reader's words: the stored "shapes (first 60)" was English on a Chinese page.
+        data = TEXT["data.first_images"][lang].format(name=TEXT["data.shapes.short"][lang], limit=60)
+        assert list(table[TEXT["runs.col.dataset"][lang]]) == [data]
+        assert any(data in option for option in at.multiselect(key="runs_chosen").options)
+        columns = json.loads(at.dataframe[0].proto.columns)
+        for key, short in (("best_val", "best_val_short"), ("test", "test_short"), ("optimizer", "optimizer_short")):
+            assert columns[TEXT[f"runs.col.{key}"][lang]]["label"] == TEXT[f"runs.col.{short}"][lang]
+        assert columns[best]["help"] == TEXT["runs.col.best_val_help"][lang]

@@ -17,13 +17,15 @@ def install_patches() -> None:
     patches.install_streamlit(html_lang)
 
 
-# Accessibility styles for every page (docs/accessibility.md). A style-only st.html goes to
+# Styles for every page (docs/accessibility.md). A style-only st.html goes to
 # Streamlit's event container and takes no room on the page.
 # 1. Keyboard focus always visible (WCAG 2.4.7), and the same everywhere: some of Streamlit's
 #    controls show focus only as a faint tint.
 # 2. A locked (disabled) control's label stays grey but readable: Streamlit draws it #999 (2.8:1).
 # 3. A formula too wide for its column wraps at its top-level operators instead of scrolling: a
 #    scrolling formula was a region the keyboard could not reach (axe: scrollable-region-focusable).
+# 4. A metric's value too wide for its column wraps instead of ending in "…": the live panel's
+#    time left ("1 小时 5 分", "33 min 17 s") was cut off at 1366×900.
 PAGE_STYLE = """<style>
 :focus-visible { outline: 3px solid #1e40af !important; outline-offset: 2px !important; }
 [data-baseweb="select"]:focus-within > div, [data-baseweb="input"]:focus-within,
@@ -33,6 +35,8 @@ PAGE_STYLE = """<style>
 }
 .katex-display { overflow: visible !important; }
 .katex-display > .katex { white-space: normal; }
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricValue"] p { white-space: normal; }
 </style>"""
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from classifier.core import inspect
 from classifier.core.config import PRESETS, SEED, matching_preset, preset_apart_from_epochs
-from classifier.core.data import DatasetError, describe_source
+from classifier.core.data import BUILTIN, DatasetError, describe_source
 from classifier.core.messages import ClassifierError, Message
 from classifier.core.predict import ModelError, default_model_info
 from classifier.core.runs import RunError, RunInfo, can_modify
@@ -20,11 +20,26 @@ from ui.i18n import class_names, language, say, t, t_text
 from ui.text import plain, shown
 
 
+def dataset_label(info: RunInfo) -> str:
+    """The run's data set in the reader's language ("CIFAR-10, 3,000 images"): the stored name
+    is the package's English ("cifar10 (first 3000)"), which reached Chinese pages. An upload keeps
+    the name it was uploaded under."""
+    source = info.config.dataset
+    if source not in BUILTIN:
+        return info.dataset_name or describe_source(source)
+    stored, name, english = info.dataset_name or source, t_text(f"data.{source}.short"), source
+    limited = f"{source} (first {info.config.limit})"  # as classifier.core.data's subset names it
+    if info.config.limit and stored.startswith(limited):
+        english, name = limited, t_text("data.first_images", name=name, limit=f"{info.config.limit:,}")
+    # What follows the source stays: a little-data sweep's share and augmentation ("· 25% · flip").
+    return name + stored[len(english) :] if stored.startswith(english) else stored
+
+
 def describe_run(info: RunInfo) -> str:
     """A short, recognisable name for a run in pickers and tables."""
     when = time.strftime("%m-%d %H:%M", time.localtime(info.created))
     accuracy = f" · {info.test_accuracy:.1%}" if info.test_accuracy is not None else ""
-    dataset = info.dataset_name or describe_source(info.config.dataset)
+    dataset = dataset_label(info)
     sharer = f" · {info.shared_as}" if info.public and info.shared_as and info.owner != state.owner() else ""
     return f"{when} · {dataset} · {t('status.' + info.status)}{accuracy}{sharer}"
 
@@ -207,7 +222,7 @@ def model_note(choice: state.ModelChoice, latest: bool = False) -> str:
         whose=whose,
         settings=settings_name(run.config),
         filters=_filters(run.config.conv_filters),
-        dataset=run.dataset_name or describe_source(run.config.dataset),
+        dataset=dataset_label(run),
     )
 
 
@@ -396,8 +411,9 @@ def run_results(info: RunInfo, key: str, notes_shown=()) -> None:
                     "predicted": t("results.predicted"),
                     "true": t("results.true"),
                     "count": t("results.count"),
-                    # Plotly fills these from each cell's point: (true, predicted, count, true name, predicted name)
-                    "hover": t(
+                    # Plotly fills these from each cell's point: (true, predicted, count, true name, predicted name);
+                    # t_text: a hover label is no Markdown (t's escapes showed on hover as backslashes)
+                    "hover": t_text(
                         "results.cell_hover",
                         true="%{customdata[3]}",
                         predicted="%{customdata[4]}",

@@ -333,7 +333,7 @@ class Worker:
     def epoch_started(self, epoch: int) -> None:
         self.update(epoch=epoch + 1, step=0)
 
-    def batch_done(self, point: dict[str, Any], images_per_second: float, eta: float | None) -> None:
+    def batch_done(self, point: dict[str, Any], images_per_second: float | None, eta: float | None) -> None:
         self.emit({"kind": "batch", "point": point, "images_per_second": images_per_second, "eta": eta})
 
     def epoch_done(self, record: dict[str, Any], model, steps: int) -> None:

@@ -44,7 +44,7 @@ class FitListener(Protocol):
     def epoch_started(self, epoch: int) -> None:
         """An epoch begins (counted from 0)."""
 
-    def batch_done(self, point: dict[str, Any], images_per_second: float, eta: float | None) -> None:
+    def batch_done(self, point: dict[str, Any], images_per_second: float | None, eta: float | None) -> None:
         """A batch point: where the run is (`point["epoch"]`, fractional), its loss and accuracy."""
 
     def epoch_done(self, record: dict[str, Any], model, steps: int) -> None:
@@ -162,6 +162,11 @@ def progress_callback(listener: FitListener, images: int, config: Config, initia
             self.nan_at: float | None = None
             self.last_report = 0.0
             self.epoch_start = self.run_start = time.time()
+            # Speed and time left are timed from the end of the run's first batch, which also traces
+            # and compiles the step (a minute on a busy machine): timed from the start, the first
+            # figures promised an hour for a run of a few minutes. Later epochs time from their start.
+            self.timed_since: float | None = None
+            self.timed_from = 0
 
         def on_train_begin(self, logs=None) -> None:
             if initial_epoch == 0:  # the network as initialised: the timeline's epoch 0
@@ -170,6 +175,8 @@ def progress_callback(listener: FitListener, images: int, config: Config, initia
         def on_epoch_begin(self, epoch: int, logs=None) -> None:
             self.epoch = epoch
             self.epoch_start = time.time()
+            if self.timed_since is not None:  # past the run's first batch
+                self.timed_since, self.timed_from = self.epoch_start, 0
             self.epoch_rate = current_rate(self.model.optimizer)  # the rate this epoch starts with
             self.last_report = 0.0  # report the first batch of every epoch at once
             listener.epoch_started(epoch)
@@ -178,6 +185,8 @@ def progress_callback(listener: FitListener, images: int, config: Config, initia
             if listener.stop_requested():
                 self.model.stop_training = True  # Keras checks this as soon as we return
             now = time.time()
+            if self.timed_since is None:
+                self.timed_since, self.timed_from = now, batch + 1
             if now - self.last_report < listener.batch_report_seconds():
                 return
             self.last_report = now
@@ -188,7 +197,8 @@ def progress_callback(listener: FitListener, images: int, config: Config, initia
             if not math.isfinite(loss):
                 self.nan_at = position
                 self.model.stop_training = True
-            rate = min(done * batch_size, images) / max(now - self.epoch_start, 1e-9)
+            timed_images = min(done * batch_size, images) - self.timed_from * batch_size
+            rate = timed_images / max(now - self.timed_since, 1e-9) if timed_images > 0 else None
             remaining_steps = (config.epochs - self.epoch) * self.steps - done
             point = {
                 "epoch": position,
