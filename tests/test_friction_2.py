@@ -181,23 +181,31 @@ def test_speed_and_time_left_are_timed_after_the_first_batch_which_compiles(monk
     """The walkthrough again (after the fix): at batch 1 the live panel said "1 小时 5 分" left for a
     run that took 4 minutes: the first batch, which traces and compiles the step, was timed as
     training. The first report has no speed yet; later ones time from that batch's end."""
-    import threading
     from types import SimpleNamespace
 
-    from classifier.engine import worker as worker_module
+    from classifier.core.config import Config
+    from classifier.training import fit
 
     clock = SimpleNamespace(now=1000.0)
-    monkeypatch.setattr(worker_module.time, "time", lambda: clock.now)
+    monkeypatch.setattr(fit.time, "time", lambda: clock.now)
     events: list[dict] = []
-    stub = SimpleNamespace(
-        stop=threading.Event(),
-        progress=SimpleNamespace(batch_stride=1),
-        config=SimpleNamespace(epochs=2),
-        emit=events.append,
-        update=lambda **fields: None,
-        record_timeline=lambda *args: None,
+
+    class Listener:  # the fit path's listener, as the engine's worker is one
+        def stop_requested(self) -> bool:
+            return False
+
+        def batch_report_seconds(self) -> float:
+            return 0.0
+
+        def epoch_started(self, epoch: int) -> None:
+            pass
+
+        def batch_done(self, point, images_per_second, eta) -> None:
+            events.append({"point": point, "images_per_second": images_per_second, "eta": eta})
+
+    recorder = fit.progress_callback(
+        Listener(), images=64 * 100, config=Config(epochs=2, batch_size=64), initial_epoch=0
     )
-    recorder = worker_module.keras_recorder(stub, images=64 * 100, batch_size=64, initial_epoch=0)
     recorder.set_model(SimpleNamespace(optimizer=SimpleNamespace(learning_rate=0.001), stop_training=False))
     recorder.on_epoch_begin(0)
     clock.now += 60.0  # the first batch: a minute of tracing and compiling
