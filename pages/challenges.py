@@ -304,7 +304,7 @@ def explanations() -> None:
 # --- 3. Phones and IoT -----------------------------------------------------------------------------
 
 
-def _measure_work(loaded, dataset):
+def _measure_work(loaded, dataset, label: str):
     def work(report, stopped):
         representative = export.representative_images(dataset.x_train, dataset.y_train)
         rows, files = export.measure(
@@ -315,7 +315,7 @@ def _measure_work(loaded, dataset):
             progress=lambda fraction, message: report(fraction, message),
             should_stop=stopped,
         )
-        return {"rows": rows, "files": files, "test_images": len(dataset.y_test), "dataset": dataset.name}
+        return {"rows": rows, "files": files, "test_images": len(dataset.y_test), "dataset": label}
 
     return work
 
@@ -334,13 +334,14 @@ def phones() -> None:
         if dataset is not None:
             st.info(t("ch.export.no_test_set"))
         return
-    st.caption(t("ch.export.plan", images=len(dataset.y_test), dataset=dataset.name))
+    label = widgets.data_label(choice.dataset, choice.limit, dataset.name)  # in the reader's language
+    st.caption(t("ch.export.plan", images=len(dataset.y_test), dataset=label))
     current = challenges.task(st.session_state.get("ch_export_task"))
     running = current is not None and not current.snapshot().done
     if st.button(
         t("ch.export.start"), type="primary", disabled=running, icon=":material/smartphone:", key="ch_export_start"
     ):
-        task = Task(_measure_work(loaded, dataset), name="export-measure")
+        task = Task(_measure_work(loaded, dataset, label), name="export-measure")
         st.session_state.ch_export_task = challenges.start_task(task)
         running = True
     if st.session_state.get("ch_export_task"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from app_support import app_at, button, charts, en, shown_text
+from app_support import app_at, button, charts, en, shown_text, zh
 from polling import wait_for
 
 from ui.i18n import TEXT, text_in
@@ -82,8 +82,18 @@ def test_export_measures_every_flavour_of_a_run_and_offers_the_files():
     assert job.wait(180) and job.snapshot().status == "finished"
     at.run()
     at.selectbox(key="ch_export_model").set_value(job.run_id).run()  # options are keyed by run id
-    plan = en("ch.export.plan").format(images=300, dataset="shapes (first 300)")
+    # The data set in the reader's language (the package's English "shapes (first 300)" reached
+    # the Chinese page; issue 25's walkthrough).
+    plan = en("ch.export.plan").format(
+        images=300, dataset=en("data.first_images").format(name=en("data.shapes.short"), limit="300")
+    )
     assert any(shown_text(c.value) == plan for c in at.caption)
+    chinese = app_at(PAGE, lang="zh", owner=at.session_state["owner"])
+    chinese.selectbox(key="ch_export_model").set_value(job.run_id).run()
+    plan = zh("ch.export.plan").format(
+        images=300, dataset=zh("data.first_images").format(name=zh("data.shapes.short"), limit="300")
+    )
+    assert any(shown_text(c.value) == plan for c in chinese.caption), [c.value for c in chinese.caption]
     button(at, "ch_export_start").click().run()
     task = challenges.task(at.session_state["ch_export_task"])
     assert task.wait(600)

@@ -24,13 +24,18 @@ def dataset_label(info: RunInfo) -> str:
     """The run's data set in the reader's language ("CIFAR-10, 3,000 images"): the stored name
     is the package's English ("cifar10 (first 3000)"), which reached Chinese pages. An upload keeps
     the name it was uploaded under."""
-    source = info.config.dataset
+    return data_label(info.config.dataset, info.config.limit, info.dataset_name)
+
+
+def data_label(source: str, limit: int | None, stored: str = "") -> str:
+    """A data set in the reader's language from its source and image limit; `stored` is the name
+    the package gave it (kept for an upload, and for what follows the source in a sweep's name)."""
     if source not in BUILTIN:
-        return info.dataset_name or describe_source(source)
-    stored, name, english = info.dataset_name or source, t_text(f"data.{source}.short"), source
-    limited = f"{source} (first {info.config.limit})"  # as classifier.core.data's subset names it
-    if info.config.limit and stored.startswith(limited):
-        english, name = limited, t_text("data.first_images", name=name, limit=f"{info.config.limit:,}")
+        return stored or describe_source(source)
+    stored, name, english = stored or source, t_text(f"data.{source}.short"), source
+    limited = f"{source} (first {limit})"  # as classifier.core.data's subset names it
+    if limit and stored.startswith(limited):
+        english, name = limited, t_text("data.first_images", name=name, limit=f"{limit:,}")
     # What follows the source stays: a little-data sweep's share and augmentation ("· 25% · flip").
     return name + stored[len(english) :] if stored.startswith(english) else stored
 
