@@ -148,9 +148,10 @@ setup, summary = st.columns([5, 4], gap="large")
 with setup:
     train_form.preset_section()
     train_form.data_section()
-    with st.expander(t("train.network"), expanded=False, icon=":material/account_tree:"):
+    with st.expander(t("train.network"), expanded=train_form.free_in_lesson("network"), icon=":material/account_tree:"):
         train_form.network_section()
-    with st.expander(t("train.training"), expanded=False, icon=":material/tune:"):
+    training_open = train_form.free_in_lesson(*train_form.TRAINING_GROUPS)
+    with st.expander(t("train.training"), expanded=training_open, icon=":material/tune:"):
         train_form.training_section()
 
 config, problem = None, None

@@ -82,6 +82,10 @@ def test_hidden_locks_leave_only_what_students_may_change():
     assert "hp_epochs" in keys
     assert not keys & {"hp_learning_rate", "hp_batch_size", "hp_dataset", "hp_limit", "hp_blocks", "hp_batch_norm"}
     assert any(c.value == en("lesson.locked_hidden") for c in student.caption)
+    # The one free setting is in the Training section, drawn open; Network has nothing free, closed
+    # (issue 25's walkthrough: the learning rate sat in a collapsed section).
+    sections = {e.label: e.proto.expanded for e in student.get("expander")}
+    assert sections[en("train.training")] and not sections[en("train.network")]
     assert not button(student, "start").disabled  # hidden values still make a whole Config
 
 

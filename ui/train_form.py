@@ -217,9 +217,19 @@ def network_section() -> None:
     _draw_group("network")
 
 
+TRAINING_GROUPS = ("training", "schedule", "augmentation", "evaluation")
+
+
 def training_section() -> None:
-    for group in ("training", "schedule", "augmentation", "evaluation"):
+    for group in TRAINING_GROUPS:
         _draw_group(group)
+
+
+def free_in_lesson(*groups: str) -> bool:
+    """True when the open lesson lets students change a field of these groups: their section is
+    then drawn open, so a student's one free setting is not hidden in a collapsed section."""
+    lesson = st.session_state.get(LESSON)
+    return lesson is not None and any(spec.name in lesson.free for group in groups for spec in cfg.group_fields(group))
 
 
 class _FormValues:
