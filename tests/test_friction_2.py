@@ -5,6 +5,7 @@ tests/test_friction_browser_2.py."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import secrets
@@ -229,6 +230,32 @@ def test_the_confusion_matrix_names_a_cell_on_hover_in_plain_words():
     (hover,) = [trace["hovertemplate"] for trace in traces if "customdata" in trace and trace.get("mode") == "markers"]
     words = en("results.cell_hover", true="%{customdata[3]}", predicted="%{customdata[4]}", count="%{customdata[2]}")
     assert hover == words + "<extra></extra>" and "\\" not in hover, hover
+
+
+def _names(box, cell: tuple[int, int]) -> str | None:
+    try:
+        return box.format_func(cell)
+    except KeyError:  # the box lists only the cells that hold images
+        return None
+
+
+def test_a_cell_clicked_on_the_matrix_is_the_one_the_cell_box_names():
+    """Found in the walkthrough: after a click on a confusion-matrix cell the gallery showed that
+    cell while the keyboard's cell box beside it still read "The most confident mistakes"."""
+    at = app_at("pages/train.py", owner=OWNER, query={"run": shapes_run()})
+    (box,) = [b for b in at.selectbox if b.key.endswith("_cell_pick")]
+    focus_key = box.key.removesuffix("_cell_pick") + "_focus"
+    cell = box.options[1]  # the fullest cell, as the box lists it
+    # What a click on that cell does (`_focus_on_cell`, st.plotly_chart's on_select), then the rerun.
+    true, predicted = next(c for c in itertools.product(range(10), repeat=2) if _names(box, c) == cell)
+    at.session_state[focus_key] = ("cell", true, predicted)
+    at.run()
+    (box,) = [b for b in at.selectbox if b.key.endswith("_cell_pick")]
+    assert box.value == (true, predicted)
+    at.session_state[focus_key] = ("class", true)  # a class's bar: no single cell
+    at.run()
+    (box,) = [b for b in at.selectbox if b.key.endswith("_cell_pick")]
+    assert box.value is None
 
 
 # --- 16. the live chart's legend tells the batches' line from the epochs' ---------------------------

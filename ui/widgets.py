@@ -464,6 +464,12 @@ def cell_picker(matrix: np.ndarray, classes, focus_key: str, key: str) -> None:
         cell: t_text("alt.confusion.cell", true=classes[cell[0]], predicted=classes[cell[1]], count=int(matrix[cell]))
         for cell in cells
     }
+    # The box says what the gallery shows: a cell clicked on the matrix (or a class's bar, or
+    # "back to the surest mistakes") is written into it before it is drawn.
+    focus = st.session_state.get(focus_key)
+    shown = (int(focus[1]), int(focus[2])) if focus and focus[0] == "cell" else None
+    if st.session_state.get(f"{key}_cell_pick") != shown:
+        st.session_state[f"{key}_cell_pick"] = shown if shown in names else None
     st.selectbox(
         t("alt.confusion.pick"),
         [None, *cells],
