@@ -478,7 +478,8 @@ english("config.then_pool", "{filters}, then 2×2 max pooling")
 english("preset.custom", "Custom")
 english(
     "preset.custom.help",
-    "Your own settings: they match no preset, so no promise of accuracy or time. Pick a preset to start again from it.",
+    "Your own settings: they match no preset, so no accuracy is promised; the time per epoch beside is measured for "
+    "these settings. Pick a preset to start again from it.",
 )
 english(
     "train.zip_prompt",
