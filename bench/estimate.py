@@ -99,16 +99,21 @@ def measure(children, sizes) -> tuple[dict[str, Any], list]:
     """The `make bench` section: every preset in the precision this machine uses, and float32."""
     from bench import report
     from bench.report import Row, verdict
+    from classifier.training import estimate
 
     result = children.run("estimate", "bench.estimate", "--epochs", 2 if sizes.quick else 3)
     rows = []
     for found in result["cases"]:
         for when, label in (("fresh", "a fresh server"), ("after", "measured afresh after a run trained")):
             ratio = found[f"{when}_ratio"]
+            busy = found[f"{when}_busy_elsewhere"] or 0.0
+            # A figure timed on busy cores is not cached (classifier/training/estimate.py): say so.
+            contended = "; timed on busy cores, not cached" if estimate.contended({"busy_elsewhere": busy}) else ""
             rows.append(
                 Row(
                     f"Epoch-time estimate vs the measured epoch, {found['preset']} preset, {found['precision']}, "
-                    f"{label} (load average {found['load_average'][0]:.1f})",
+                    f"{label} (load average {found['load_average'][0]:.1f}; other processes used {busy:.2f} "
+                    f"cores while the steps were timed{contended})",
                     report.seconds(found[f"{when}_estimate_s"]),
                     report.seconds(found["real_epoch_s"]),
                     f"{ratio:.2f}×",
