@@ -103,25 +103,27 @@ def epoch_seconds(rates: dict[str, float], train_images: int, validation_images:
 
 class CpuWatch:
     """How many cores *other* processes kept busy between `start()` and `busy_elsewhere()`:
-    the busy time of this process's cores (/proc/stat) less this process's own CPU time."""
+    the busy time of this process's cores (/proc/stat) less this process's own CPU time (and, with
+    `children`, that of the child processes it waited for meanwhile: a bench's training runs)."""
 
-    def __init__(self) -> None:
+    def __init__(self, children: bool = False) -> None:
+        self._children = children
         self.start()
 
     def start(self) -> None:
-        self._machine, self._own, self._wall = _busy_seconds(), _own_seconds(), time.perf_counter()
+        self._machine, self._own, self._wall = _busy_seconds(), self._own_seconds(), time.perf_counter()
 
     def busy_elsewhere(self) -> float:
         wall = time.perf_counter() - self._wall
         machine_busy = _busy_seconds()
         if machine_busy is None or self._machine is None or wall <= 0:
             return 0.0  # no /proc/stat: nothing to tell
-        return max(0.0, (machine_busy - self._machine) - (_own_seconds() - self._own)) / wall
+        return max(0.0, (machine_busy - self._machine) - (self._own_seconds() - self._own)) / wall
 
-
-def _own_seconds() -> float:
-    own = os.times()
-    return own.user + own.system
+    def _own_seconds(self) -> float:
+        own = os.times()
+        children = own.children_user + own.children_system if self._children else 0.0
+        return own.user + own.system + children
 
 
 def _busy_seconds() -> float | None:
