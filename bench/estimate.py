@@ -39,6 +39,7 @@ def _run(env: dict[str, str], *args: str) -> dict[str, Any]:
 def case(preset: str, precision: str, epochs: int) -> dict[str, Any]:
     from classifier.core.config import preset as preset_config
     from classifier.core.data import cache_dir
+    from classifier.training.estimate import CpuWatch
 
     epochs = max(epochs, preset_config(preset).warmup_epochs + 1)  # the strong preset warms up for 2
 
@@ -57,7 +58,11 @@ def case(preset: str, precision: str, epochs: int) -> dict[str, Any]:
         load_before = os.getloadavg()[0]
         fresh = _run(env, *dry_run)
         runs = str(Path(scratch) / "runs")
+        # Other work during the real run makes its epochs slower than the estimate; say how much
+        # there was (the CLI waits for its worker, so the worker's CPU time counts as ours).
+        watch = CpuWatch(children=True)
         trained = _run(env, *dry_run[:-1], "--epochs", str(epochs), "--runs-dir", runs, "--quiet")
+        real_busy_elsewhere = round(watch.busy_elsewhere(), 3)
         served = _run(env, *dry_run)  # from the cache, as the run corrected it
         (cache / "epoch-estimates.json").unlink(missing_ok=True)
         after = _run(env, *dry_run)  # measured afresh, just after a run trained
@@ -70,6 +75,7 @@ def case(preset: str, precision: str, epochs: int) -> dict[str, Any]:
         "fresh_estimate_s": fresh["estimated_epoch_seconds"],
         "fresh_busy_elsewhere": fresh.get("busy_elsewhere"),
         "real_epoch_s": round(real, 3),
+        "real_busy_elsewhere": real_busy_elsewhere,
         "epoch_seconds": seconds,
         "served_after_run_s": served["estimated_epoch_seconds"],
         "after_estimate_s": after["estimated_epoch_seconds"],
@@ -99,16 +105,21 @@ def measure(children, sizes) -> tuple[dict[str, Any], list]:
     """The `make bench` section: every preset in the precision this machine uses, and float32."""
     from bench import report
     from bench.report import Row, verdict
+    from classifier.training import estimate
 
     result = children.run("estimate", "bench.estimate", "--epochs", 2 if sizes.quick else 3)
     rows = []
     for found in result["cases"]:
         for when, label in (("fresh", "a fresh server"), ("after", "measured afresh after a run trained")):
             ratio = found[f"{when}_ratio"]
+            busy = found[f"{when}_busy_elsewhere"] or 0.0
+            # A figure timed on busy cores is not cached (classifier/training/estimate.py): say so.
+            contended = "; timed on busy cores, not cached" if estimate.contended({"busy_elsewhere": busy}) else ""
             rows.append(
                 Row(
                     f"Epoch-time estimate vs the measured epoch, {found['preset']} preset, {found['precision']}, "
-                    f"{label} (load average {found['load_average'][0]:.1f})",
+                    f"{label} (load average {found['load_average'][0]:.1f}; other processes used {busy:.2f} "
+                    f"cores while the steps were timed{contended})",
                     report.seconds(found[f"{when}_estimate_s"]),
                     report.seconds(found["real_epoch_s"]),
                     f"{ratio:.2f}×",

@@ -140,3 +140,58 @@ def test_the_measuring_child_prints_the_rates_it_measured(tmp_path):
     assert printed["estimated_epoch_seconds"] == pytest.approx(estimate.epoch_seconds(rates, 120, 120))
     # Cached exactly when the child found the cores quiet enough.
     assert (estimate.cached_rates(TINY, 6) == rates) != estimate.contended(rates)
+
+
+# The command line's measurements run in its own process. With the patch left out there, `train
+# --dry-run` timed Keras's own batch norm, about 1.4x the fused step the workers run (the speed
+# preset's estimate was 1.27-1.53x its real epoch), and cached it for the app too.
+SPY = """
+import json, sys
+import patches
+from classifier.training import estimate
+
+def spy(config, num_classes=10):
+    print(json.dumps({"fused_batch_norm": patches.keras_installed()}), flush=True)
+    return {"train_image": 1e-4, "validate_image": 3e-5, "busy_elsewhere": 0.0}
+
+estimate.measure_rates = spy
+from classifier.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["train", "--dataset", "shapes", "--preset", "speed", "--dry-run"],
+        ["rehearse", "--lesson", "seed", "--students", "2"],
+    ],
+    ids=["train --dry-run", "rehearse"],
+)
+def test_the_command_line_times_the_training_step_the_workers_run(command):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-c", SPY, *command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[0])
+    assert seen == {"fused_batch_norm": True}
+
+
+def test_timing_steps_without_the_workers_batch_norm_is_refused(monkeypatch):
+    import patches
+
+    monkeypatch.setattr(patches, "keras_installed", lambda: False)
+    with pytest.raises(RuntimeError, match="install_keras"):
+        estimate.measure_rates(TINY, 6)

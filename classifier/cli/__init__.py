@@ -63,8 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
 TRAINS_HERE = {"federated"}
 
 
+def runs_training_steps_here(args: argparse.Namespace) -> bool:
+    """Whether this command runs Keras training steps in this process: it trains here, or it times
+    a few steps for the epoch estimate (`train --dry-run`, `rehearse` without `--run-seconds`),
+    which must time the step the workers run, fused batch norm included."""
+    if args.command in TRAINS_HERE:
+        return True
+    if args.command == "train":
+        return args.dry_run
+    return args.command == "rehearse" and args.run_seconds is None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command in TRAINS_HERE:
+    if runs_training_steps_here(args):
         patches.install_keras()
     return COMMANDS[args.command].run(args)

@@ -49,8 +49,10 @@ VALIDATION_BATCHES = 4
 CONTENDED_SHARE = 0.25
 ESTIMATES_FILE = "epoch-estimates.json"
 # Part of every cache key: raised when the training step itself gets faster or slower (2: batch
-# normalisation through TensorFlow's fused kernel), so rates measured before are not reused.
-STEP_VERSION = 2
+# normalisation through TensorFlow's fused kernel), so rates measured before are not reused. 3: the
+# command line's `train --dry-run` and `rehearse` had timed Keras's own, unfused batch norm (about
+# 1.4x the CPU time of the fused step the workers run) and cached it for every caller.
+STEP_VERSION = 3
 
 
 def cache_key(config: Config, num_classes: int) -> str:
@@ -101,25 +103,27 @@ def epoch_seconds(rates: dict[str, float], train_images: int, validation_images:
 
 class CpuWatch:
     """How many cores *other* processes kept busy between `start()` and `busy_elsewhere()`:
-    the busy time of this process's cores (/proc/stat) less this process's own CPU time."""
+    the busy time of this process's cores (/proc/stat) less this process's own CPU time (and, with
+    `children`, that of the child processes it waited for meanwhile: a bench's training runs)."""
 
-    def __init__(self) -> None:
+    def __init__(self, children: bool = False) -> None:
+        self._children = children
         self.start()
 
     def start(self) -> None:
-        self._machine, self._own, self._wall = _busy_seconds(), _own_seconds(), time.perf_counter()
+        self._machine, self._own, self._wall = _busy_seconds(), self._own_seconds(), time.perf_counter()
 
     def busy_elsewhere(self) -> float:
         wall = time.perf_counter() - self._wall
         machine_busy = _busy_seconds()
         if machine_busy is None or self._machine is None or wall <= 0:
             return 0.0  # no /proc/stat: nothing to tell
-        return max(0.0, (machine_busy - self._machine) - (_own_seconds() - self._own)) / wall
+        return max(0.0, (machine_busy - self._machine) - (self._own_seconds() - self._own)) / wall
 
-
-def _own_seconds() -> float:
-    own = os.times()
-    return own.user + own.system
+    def _own_seconds(self) -> float:
+        own = os.times()
+        children = own.children_user + own.children_system if self._children else 0.0
+        return own.user + own.system + children
 
 
 def _busy_seconds() -> float | None:
@@ -149,8 +153,18 @@ def measure_rates(config: Config, num_classes: int = 10) -> dict[str, float]:
     `busy_elsewhere`: the cores other processes used meanwhile (see `contended`).
 
     The timed steps are timed as one stretch of wall-clock time, pauses between steps included,
-    as an epoch is; a median of single steps leaves out the slow ones, and an epoch has them all."""
+    as an epoch is; a median of single steps leaves out the slow ones, and an epoch has them all.
+
+    The process must have installed `patches.install_keras()` first, as every training worker does:
+    without it batch normalisation runs Keras's own kernels, and the speed and strong presets' steps
+    took about 1.4x the time of the fused steps their epochs really run."""
     import keras
+
+    if not patches.keras_installed():
+        raise RuntimeError(
+            "the epoch estimate must time the training step the workers run: "
+            "call patches.install_keras() at this process's start"
+        )
 
     steps = WARMUP_STEPS + TIMED_STEPS
     rng = np.random.default_rng(0)
