@@ -195,3 +195,17 @@ def test_timing_steps_without_the_workers_batch_norm_is_refused(monkeypatch):
     monkeypatch.setattr(patches, "keras_installed", lambda: False)
     with pytest.raises(RuntimeError, match="install_keras"):
         estimate.measure_rates(TINY, 6)
+
+
+def test_the_timed_stretch_lasts_long_enough_for_a_fast_step():
+    """A fast step (the speed preset's 24 steps took about 0.5 s) is timed over at least
+    TIMED_SECONDS, so one pause of the machine cannot move the figure by a third; the stretch
+    stops at MAX_TIMED_STEPS. (This tiny network's 24 steps take a few hundredths of a second.)"""
+    import patches
+
+    patches.install_keras()
+    rates = estimate.measure_rates(TINY, 6)
+    steps = rates["timed_steps"]
+    assert estimate.TIMED_STEPS < steps <= estimate.MAX_TIMED_STEPS
+    stretch = rates["train_image"] * steps * TINY.batch_size  # the seconds the steps were timed over
+    assert stretch >= estimate.TIMED_SECONDS or steps == estimate.MAX_TIMED_STEPS

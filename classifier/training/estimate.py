@@ -42,7 +42,12 @@ from classifier.core.model import build_model, resolved_precision
 from classifier.training import pipeline
 
 WARMUP_STEPS = 8  # graph tracing and allocator warm-up, not timed
+# The timed stretch: at least TIMED_STEPS steps and TIMED_SECONDS of wall-clock time (the speed
+# preset's 24 steps took about 0.5 s, so one pause of the machine moved its estimate by a third),
+# at most MAX_TIMED_STEPS steps.
 TIMED_STEPS = 24
+TIMED_SECONDS = 3.0
+MAX_TIMED_STEPS = 400
 VALIDATION_BATCHES = 4
 # Cores that other processes kept busy, on average, during the timed steps, above which the
 # measurement is contended: served, not cached (a quarter of this process's cores).
@@ -51,8 +56,9 @@ ESTIMATES_FILE = "epoch-estimates.json"
 # Part of every cache key: raised when the training step itself gets faster or slower (2: batch
 # normalisation through TensorFlow's fused kernel), so rates measured before are not reused. 3: the
 # command line's `train --dry-run` and `rehearse` had timed Keras's own, unfused batch norm (about
-# 1.4x the CPU time of the fused step the workers run) and cached it for every caller.
-STEP_VERSION = 3
+# 1.4x the CPU time of the fused step the workers run) and cached it for every caller. 4: the
+# timed stretch lasts at least TIMED_SECONDS.
+STEP_VERSION = 4
 
 
 def cache_key(config: Config, num_classes: int) -> str:
@@ -166,23 +172,27 @@ def measure_rates(config: Config, num_classes: int = 10) -> dict[str, float]:
             "call patches.install_keras() at this process's start"
         )
 
-    steps = WARMUP_STEPS + TIMED_STEPS
+    steps = WARMUP_STEPS + TIMED_STEPS  # distinct random batches; the pass repeats them as needed
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, size=(steps * config.batch_size, 32, 32, 3), dtype=np.uint8)
     y = rng.integers(0, num_classes, size=len(x)).astype(np.int32)
-    model = build_model(config, num_classes, steps_per_epoch=steps)
+    most = WARMUP_STEPS + MAX_TIMED_STEPS
+    model = build_model(config, num_classes, steps_per_epoch=most)
 
     class StepTimer(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
             if batch == WARMUP_STEPS - 1:
                 self.started = time.perf_counter()
-            elif batch == steps - 1:
-                self.seconds = time.perf_counter() - self.started
+            elif batch >= steps - 1:
+                self.seconds, self.steps = time.perf_counter() - self.started, batch + 1 - WARMUP_STEPS
+                if self.seconds >= TIMED_SECONDS or batch == most - 1:
+                    self.model.stop_training = True  # Keras ends the pass after this step
 
     watch = CpuWatch()
     timer = StepTimer()
-    model.fit(pipeline.training_batches(x, y, config), epochs=1, callbacks=[timer], verbose=0)
-    train_image = timer.seconds / (TIMED_STEPS * config.batch_size)
+    batches = pipeline.training_batches(x, y, config).repeat()
+    model.fit(batches, epochs=1, steps_per_epoch=most, callbacks=[timer], verbose=0)
+    train_image = timer.seconds / (timer.steps * config.batch_size)
 
     evaluation = pipeline.evaluation_batches(x[: VALIDATION_BATCHES * 500], y[: VALIDATION_BATCHES * 500])
     model.evaluate(evaluation, verbose=0)  # traced and warm
@@ -192,6 +202,7 @@ def measure_rates(config: Config, num_classes: int = 10) -> dict[str, float]:
     return {
         "train_image": train_image,
         "validate_image": validate_image,
+        "timed_steps": timer.steps,
         "busy_elsewhere": round(watch.busy_elsewhere(), 3),  # over the whole measurement: ticks are coarse
     }
 
