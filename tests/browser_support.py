@@ -121,15 +121,21 @@ def settle(page, timeout: float = 60_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+def expander(page, title: str):
+    return page.get_by_test_id("stExpander").filter(has=page.get_by_text(title, exact=True))
+
+
 def open_expander(page, title: str) -> None:
-    """Open an expander and wait for its opening animation to end: a select box inside it closes
-    its list when the animation ends (Streamlit 1.67), dropping what was typed or clicked meanwhile."""
+    """Open an expander (unless the page drew it open) and wait for its opening animation to end: a
+    select box inside it closes its list when the animation ends (Streamlit 1.67), dropping what was
+    typed or clicked meanwhile."""
     from playwright.sync_api import expect
 
-    expander = page.get_by_test_id("stExpander").filter(has=page.get_by_text(title, exact=True))
-    expander.get_by_text(title, exact=True).click()
-    expect(expander.locator("details")).to_have_attribute("open", "")
-    animations_end(expander)
+    section = expander(page, title)
+    if section.locator("details").get_attribute("open") is None:
+        section.get_by_text(title, exact=True).click()
+    expect(section.locator("details")).to_have_attribute("open", "")
+    animations_end(section)
 
 
 # The finite animations under an element (a spinner's never ends), each ended or cancelled (a rerun

@@ -9,7 +9,7 @@ import re
 import tomllib
 
 import pytest
-from browser_support import Server, animations_end, launch_chromium, settle, shoot
+from browser_support import Server, launch_chromium, open_expander, settle, shoot
 from conftest import ROOT
 from playwright.sync_api import expect
 
@@ -103,15 +103,6 @@ def page(server):
         browser.close()
 
 
-def open_while_ticking(page, title: str) -> None:
-    """browser_support.open_expander on a page whose fragment redraws each second (the estimate being
-    measured): a redraw may cancel an animation, which still counts as ended."""
-    expander = page.get_by_test_id("stExpander").filter(has=page.get_by_text(title, exact=True))
-    expander.get_by_text(title, exact=True).click()
-    expect(expander.locator("details")).to_have_attribute("open", "")
-    animations_end(expander)
-
-
 # Streamlit cuts a label, a metric or a caption that does not fit with an ellipsis (text-overflow).
 CUT_OFF = """() => [...document.querySelectorAll("[data-testid='stMain'] *")]
     .filter((e) => e.offsetParent && getComputedStyle(e).textOverflow === "ellipsis"
@@ -165,7 +156,7 @@ def test_typing_in_the_lesson_maker_survives_the_estimate_arriving_in_chinese(se
     page.goto(f"{server}/train?lang=zh")
     settle(page)
     expect(page.get_by_text("正在测量…")).to_be_visible()  # a fresh cache: the network is being measured now
-    open_while_ticking(page, "把这些设置做成课堂练习（教师用）")
+    open_expander(page, "把这些设置做成课堂练习（教师用）")
     picker = page.get_by_test_id("stMultiSelect").filter(has=page.get_by_text("学生可以修改", exact=True))
     field = picker.get_by_role("combobox")
     expect(field).to_have_attribute("placeholder", "请选择")  # not "Choose options"
@@ -231,8 +222,8 @@ def test_the_preset_control_from_the_keyboard(server, page):
 def test_nothing_is_cut_off_on_train_at_1366_by_900(server, page):
     page.goto(f"{server}/train")
     settle(page)
-    open_while_ticking(page, "Network")
-    open_while_ticking(page, "Training")
+    open_expander(page, "Network")
+    open_expander(page, "Training")
     settle(page)
     cut = page.evaluate(CUT_OFF)
     assert not cut, cut

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import launch_chromium, open_expander, server_fixture, settle, shoot
+from browser_support import expander, launch_chromium, open_expander, server_fixture, settle, shoot
 from playwright.sync_api import expect
 
 from classifier.core.config import Config
@@ -111,7 +111,8 @@ def test_three_students_one_lesson_and_the_teachers_class_page(server):
         ana = students[0]
         # Locked controls are greyed out: the data set cannot be changed, the seed can.
         expect(ana.get_by_role("spinbutton", name="Images per split (0 = all)")).to_be_disabled()
-        open_expander(ana, "Training")
+        # The seed, the lesson's free field, is in the Training section: drawn open in a lesson.
+        expect(expander(ana, "Training").locator("details")).to_have_attribute("open", "")
         expect(ana.get_by_role("spinbutton", name="Random seed")).to_be_enabled()
         expect(ana.get_by_role("spinbutton", name="Epochs", exact=True)).to_be_disabled()
         shoot_tall(ana, "lesson-01-train-wide-en")

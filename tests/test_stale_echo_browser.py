@@ -17,7 +17,7 @@ import re
 
 import pytest
 from app_support import en
-from browser_support import animations_end, browser_fixture, server_fixture, settle
+from browser_support import animations_end, browser_fixture, expander, open_expander, server_fixture, settle
 from playwright.sync_api import expect
 
 from classifier.core.config import Config
@@ -77,14 +77,6 @@ class RecordedPage:
         self.page.wait_for_function("() => window.scriptRunEnded === true", timeout=60_000)
 
 
-def open_section(page, title: str) -> None:
-    """Open an expander of the form and let its opening animation end (one a rerun cancels counts as ended)."""
-    expander = page.get_by_test_id("stExpander").filter(has=page.get_by_text(title, exact=True))
-    expander.get_by_text(title, exact=True).click()
-    expect(expander.locator("details")).to_have_attribute("open", "")
-    animations_end(expander)
-
-
 def chosen(page, name: str):
     return page.get_by_role("radio", name=name, exact=True)
 
@@ -115,7 +107,7 @@ def test_a_stale_echo_of_the_preset_control_leaves_the_train_form_alone(server, 
     page.goto(f"{server}/train")
     settle(page)
     expect(chosen(page, en("preset.seed"))).to_have_attribute("aria-checked", "true")
-    open_section(page, en("train.network"))
+    open_expander(page, en("train.network"))
     expect(batch_norm_switch(page)).not_to_be_checked()
     seed_network = parameters(page).inner_text()
     before = len(recorded.sent)
@@ -147,7 +139,9 @@ def test_a_stale_echo_of_a_lesson_choice_leaves_the_students_pick_alone(server, 
     page.goto(f"{server}/train?lesson={lesson.token()}")
     settle(page)
     expect(chosen(page, "100%")).to_have_attribute("aria-checked", "true")  # the lesson's own value
-    open_section(page, en("train.network"))
+    # Batch norm, the lesson's free field, is in the Network section: drawn open in a lesson.
+    expect(expander(page, en("train.network")).locator("details")).to_have_attribute("open", "")
+    animations_end(expander(page, en("train.network")))
     without_batch_norm = parameters(page).inner_text()
     before = len(recorded.sent)
     page.get_by_text(en("train.batch_norm"), exact=True).click()  # a free field
