@@ -4,7 +4,11 @@ the timed-step figure. Real engine, real TensorFlow, tiny shapes runs; no clocks
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
+import subprocess
+import sys
 
 import pytest
 from polling import wait_for
@@ -117,16 +121,12 @@ def test_the_train_page_shows_a_contended_measurement_without_caching_it():
         state.UNCACHED.pop(key, None)
 
 
-def test_the_measuring_child_prints_the_rates_it_measured(tmp_path):
-    import json
-    import os
-    import subprocess
-    import sys
-
+def python_in_the_project(*arguments: str) -> list[str]:
+    """`python *arguments` run from the project's root; its lines of output (it must succeed)."""
     from conftest import ROOT
 
     done = subprocess.run(
-        [sys.executable, "-m", "classifier.training.estimate", TINY.to_json(), "120", "120", "6"],
+        [sys.executable, *arguments],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -134,7 +134,12 @@ def test_the_measuring_child_prints_the_rates_it_measured(tmp_path):
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    printed = json.loads(done.stdout.strip().splitlines()[-1])
+    return done.stdout.strip().splitlines()
+
+
+def test_the_measuring_child_prints_the_rates_it_measured(tmp_path):
+    lines = python_in_the_project("-m", "classifier.training.estimate", TINY.to_json(), "120", "120", "6")
+    printed = json.loads(lines[-1])
     rates = printed["rates"]
     assert rates["train_image"] > 0 and rates["busy_elsewhere"] >= 0
     assert printed["estimated_epoch_seconds"] == pytest.approx(estimate.epoch_seconds(rates, 120, 120))
@@ -169,23 +174,7 @@ sys.exit(main(sys.argv[1:]))
     ids=["train --dry-run", "rehearse"],
 )
 def test_the_command_line_times_the_training_step_the_workers_run(command):
-    import json
-    import os
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
-    done = subprocess.run(
-        [sys.executable, "-c", SPY, *command],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    seen = json.loads(done.stdout.strip().splitlines()[0])
+    seen = json.loads(python_in_the_project("-c", SPY, *command)[0])
     assert seen == {"fused_batch_norm": True}
 
 

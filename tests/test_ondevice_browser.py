@@ -225,22 +225,20 @@ def test_falls_back_to_the_server_when_the_browser_cannot_run_it(server, browser
     phone pages say so and predict on the server."""
     page = browser.new_page()
     page.route("**/vendor/litert.js", lambda route: route.abort())
-    page.goto(f"{server.url}/predict")
-    expect(page.get_by_text("This browser cannot run the network itself")).to_be_visible(timeout=120_000)
-    settle(page)
-    upload(page, PHOTOS / "dog.jpg")
-    expect(page.get_by_text("Computed on the server")).to_be_visible(timeout=60_000)
-    expect(page.get_by_text("dog.jpg:", exact=False).first).to_be_visible()
-    page.close()
+    predicts_on_the_server_saying_why(page, f"{server.url}/predict", "dog.jpg")
     # A browser without WebAssembly, on the phone page: the same model on the server, saying why.
     page = browser.new_page()
     page.add_init_script("delete globalThis.WebAssembly")
-    page.goto(f"{server.url}/phone")
+    predicts_on_the_server_saying_why(page, f"{server.url}/phone", "eagle.jpg")
+
+
+def predicts_on_the_server_saying_why(page, url: str, photo: str) -> None:
+    page.goto(url)
     expect(page.get_by_text("This browser cannot run the network itself")).to_be_visible(timeout=120_000)
     settle(page)
-    upload(page, PHOTOS / "eagle.jpg")
+    upload(page, PHOTOS / photo)
     expect(page.get_by_text("Computed on the server")).to_be_visible(timeout=60_000)
-    expect(page.get_by_text("eagle.jpg:", exact=False).first).to_be_visible()
+    expect(page.get_by_text(f"{photo}:", exact=False).first).to_be_visible()
     page.close()
 
 
