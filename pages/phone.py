@@ -35,7 +35,8 @@ if token and run_id is None:
     st.error(t("phone.bad_link"))
     st.stop()
 if run_id is None:
-    tta, classes = default_model_info().get("tta", "none"), tuple(default_model_info().get("classes", ()))
+    builtin_info = default_model_info()  # one read of the built-in model's info file
+    tta, classes = builtin_info.get("tta", "none"), tuple(builtin_info.get("classes", ()))
     path = None
 else:
     info = store.load(run_id)  # the token is the capability: whoever holds it may read this model
