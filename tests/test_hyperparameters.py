@@ -235,6 +235,12 @@ def test_the_estimate_key_leaves_out_exactly_the_fields_that_do_not_change_step_
     )
     for name in cfg.SPECS:
         value = _other_value(cfg.SPECS[name])[1]
+        if name == "precision":  # a choice this machine really computes differently (auto is float32 on AVX2-only)
+            value = next(
+                c
+                for c in cfg.SPECS[name].choices
+                if resolved_precision(config.replace(precision=c)) != before["precision"]
+            )
         try:
             other = config.replace(**{name: value})
         except ConfigError:
