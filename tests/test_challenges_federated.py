@@ -18,9 +18,20 @@ CHANCE = 1 / 6  # the shapes data set has six classes
 
 @pytest.fixture(scope="module")
 def simulation():
-    spec = federated.FederatedSpec(dataset="shapes", limit=900, devices=3, rounds=2, local_epochs=3, batch_size=16)
-    messages = []
-    result = federated.run(spec, progress=lambda fraction, message, partial=None: messages.append(message.code))
+    """Run while another Ray cluster lives on this machine, as a school server's `ray start --head`
+    for the classroom's runs leaves one: Ray's default is to join the newest cluster it finds, where
+    Flower's simulation cannot start its own workers and crashed."""
+    from ray.cluster_utils import Cluster
+
+    classroom = Cluster(
+        initialize_head=True, head_node_args={"num_cpus": 0, "node_ip_address": "127.0.0.1", "include_dashboard": False}
+    )
+    try:
+        spec = federated.FederatedSpec(dataset="shapes", limit=900, devices=3, rounds=2, local_epochs=3, batch_size=16)
+        messages = []
+        result = federated.run(spec, progress=lambda fraction, message, partial=None: messages.append(message.code))
+    finally:
+        classroom.shutdown()
     return spec, result, messages
 
 

@@ -434,6 +434,9 @@ def _run(spec: FederatedSpec, report: Progress, should_stop: Callable[[], bool],
             num_supernodes=spec.devices,
             backend_config={
                 "init_args": {
+                    # Its own Ray, always: by default Ray joins the newest cluster on the machine (a
+                    # school server's `ray start --head`), where the simulation cannot start.
+                    "address": "local",
                     "num_cpus": actors,
                     "_node_ip_address": "127.0.0.1",  # loopback only
                     "object_store_memory": 100 * 2**20,
