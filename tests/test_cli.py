@@ -91,3 +91,16 @@ def test_evaluate_with_flip_averaging_reports_it(saved_model_path):
     flipped = json_lines(result.stdout)[-1]
     assert (plain["tta"], flipped["tta"]) == ("none", "flip")
     assert flipped["n"] == 60 and flipped["loss"] != plain["loss"]  # another model: the mirror counts
+
+
+def test_a_new_run_id_never_reads_as_an_option(tmp_path, monkeypatch):
+    """Run ids are random URL-safe text, 1 in 64 of which starts with "-": `classifier attach ID`
+    then took the id for an option and refused it (seen once in a test run)."""
+    from classifier.core import runs
+    from classifier.core.config import Config
+
+    drawn = iter(["-xNqhgJjN_paUJG5", "xNqhgJjN_paUJG5-"])
+    monkeypatch.setattr(runs.secrets, "token_urlsafe", lambda size: next(drawn))
+    info = runs.RunStore(tmp_path / "runs").create(Config(dataset="shapes"))
+    assert info.run_id == "xNqhgJjN_paUJG5-"
+    assert (tmp_path / "runs" / info.run_id / "status.json").exists()

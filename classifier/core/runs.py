@@ -147,6 +147,14 @@ def default_root() -> Path:
     return Path(os.environ.get(RUNS_ENV) or "runs")
 
 
+def _new_run_id() -> str:
+    """16 URL-safe random characters, never starting with "-": a command line (`attach ID`) would
+    take that for an option."""
+    while (run_id := secrets.token_urlsafe(12)).startswith("-"):
+        pass
+    return run_id
+
+
 class RunStore:
     """Reads and writes run directories under one root folder."""
 
@@ -176,7 +184,7 @@ class RunStore:
     ) -> RunInfo:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            run_id = secrets.token_urlsafe(12)
+            run_id = _new_run_id()
             self.path(run_id).mkdir()
             info = RunInfo(
                 run_id=run_id, config=config, owner=owner, public=public, dataset_name=dataset_name, lesson=lesson
