@@ -34,7 +34,9 @@ def test_students_on_one_shared_training_see_it_shared_with_their_place_and_expe
 
     engine = state.engine()
     wait_for(lambda: engine.training() == 0, timeout=300, interval=0.5)  # other tests' runs have ended
-    estimate.remember(estimate.cache_key(LESSON.config, 6), {"train_image": 0.01, "validate_image": 0.005})
+    estimate.remember(
+        estimate.cache_key(LESSON.config, 6), {"train_image": 0.01, "validate_image": 0.005}, replace=True
+    )
     blocker = engine.submit(Config(dataset="shapes", limit=600, epochs=200, batch_size=16), owner="someone-else-0123")
     saved = engine.max_concurrent
     engine.max_concurrent = 1  # the lesson's training waits behind the blocker
