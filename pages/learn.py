@@ -255,6 +255,21 @@ def conv_numbers(explained: learn.ConvExplanation, detail: int) -> None:
 # --- 2. max pooling -----------------------------------------------------------------------------
 
 
+def readable_pool_cell(loaded, image: np.ndarray, layer: str, channel: int, rows: int, cols: int) -> tuple[int, int]:
+    """The map's centre, unless ReLU left the centre's window all zeros on this channel ("0 = max
+    of zeros" teaches nothing): then the cell of the strongest output."""
+    centre = (rows // 2, cols // 2)
+    try:
+        with loaded.lock:
+            explained = learn.explain_pool(loaded.model, image, layer, (*centre, channel))
+    except Exception:  # noqa: BLE001 - the section's own call says what went wrong
+        return centre
+    if explained.window.any():
+        return centre
+    strongest = np.unravel_index(np.argmax(explained.output[..., channel]), explained.output.shape[:2])
+    return int(strongest[0]), int(strongest[1])
+
+
 @st.fragment
 def pooling_section(loaded, image: np.ndarray) -> None:
     st.markdown(t("learn.pool.doc"))
@@ -269,6 +284,8 @@ def pooling_section(loaded, image: np.ndarray) -> None:
     slider_key = f"learn_pool_channel_{layer}"
     channel = right.slider(t("learn.pool.channel"), 0, channels - 1, key=slider_key) if channels > 1 else 0
     cell_key, chart_key = f"learn_pool_cell_{layer}", f"learn_pool_map_{layer}_{channel}"
+    if cell_key not in st.session_state:  # this layer's first view: a window worth reading
+        st.session_state[cell_key] = readable_pool_cell(loaded, image, layer, channel, rows, cols)
     i, j = cell_for(cell_key, rows, cols)
     explained = worked_out(loaded, learn.explain_pool, image, layer, (i, j, channel))
     if explained is None:

@@ -233,3 +233,28 @@ def test_the_cell_is_chosen_from_the_keyboard_too_and_the_fields_follow_a_click(
     at.run()
     assert at.number_input(key="learn_conv_cell_conv2_i").value == 5
     assert at.number_input(key="learn_conv_cell_conv2_j").value == 1
+
+
+def test_the_pooling_section_never_opens_on_a_window_of_zeros(runs):
+    """Opened on a layer, the section shows the map's centre unless ReLU left that window all zeros
+    (then "0 = max of zeros" teaches nothing): it opens on the strongest output instead."""
+    from classifier.teach import learn
+
+    model = run_model(runs["seed"])
+    silent = []  # (image, layer) whose centre window on channel 0 is all zeros
+    for index in range(30):
+        image = shown_image(runs["seed"], index)
+        for layer in learn.pool_layers(model):
+            rows, cols, _ = learn.output_shape(model, layer)
+            if not learn.explain_pool(model, image, layer, (rows // 2, cols // 2, 0)).window.any():
+                silent.append((index, layer))
+    assert silent, "no test image leaves a centre window all zeros: the test shows nothing"
+    for index, layer in silent[:3]:
+        at = learn_page(runs["seed"], "pool", image_index=index)
+        at.selectbox(key="learn_pool_layer").set_value(layer).run()
+        assert not at.exception and not at.error
+        i, j = at.session_state[f"learn_pool_cell_{layer}"]
+        shown = metrics(at)
+        assert float(shown[en("learn.formula_value")]) > 0, (index, layer, (i, j))
+        expected = keras_at(model, shown_image(runs["seed"], index), layer, (i, j, 0))
+        assert abs(float(shown[f"Keras ({layer})"]) - expected) <= 1e-6
