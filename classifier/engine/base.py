@@ -169,7 +169,9 @@ class Engine(abc.ABC):
         self._entries: dict[str, FollowerJob] = {}  # students' entries on a live shared training
         self._finished_recipes: dict[str, str] | None = None  # recipe -> finished training, read once
         self._arrivals = 0
-        self._epoch_rates: dict[str, float] = {}  # seconds per training image, measured here, by network
+        # Seconds per training image measured here, by network: in a run's first epoch (it traces the
+        # graph) and in each later one; a short run is mostly its first epoch.
+        self._epoch_rates: dict[str, tuple[float, float]] = {}
         self._startup: float | None = None  # a run's seconds outside its epochs, measured here
         self._plan: tuple[float, dict[str, tuple[float, float] | None], list[str]] = (0.0, {}, [])
 
@@ -351,21 +353,22 @@ class Engine(abc.ABC):
         return estimate.cache_key(config, sizes[2] if sizes else 10)
 
     def _duration(self, job: TrainingJob) -> float | None:
-        """Seconds a queued run will take from its start: epochs × the epoch time measured here."""
+        """Seconds a queued run will take from its start: its epochs at the times measured here (the
+        first, which traces the graph, apart from the later ones), else at the estimate's, plus start-up."""
         sizes = plan.planned_images(job.config)
         if sizes is None:
             return None
         trained, validated, classes = sizes
-        rate = self._epoch_rates.get(self._network(job.config))
-        if rate is not None:
-            epoch = rate * trained
-        else:
-            rates = estimate.cached_rates(job.config, classes)
-            if rates is None:
-                return None
-            epoch = estimate.epoch_seconds(rates, trained, validated)
         epochs = job.config.epochs - (job.info.checkpoint_epoch if job.resume else 0)
-        return epochs * epoch + (self._startup if self._startup is not None else STARTUP_SECONDS)
+        startup = self._startup if self._startup is not None else STARTUP_SECONDS
+        learnt = self._epoch_rates.get(self._network(job.config))
+        if learnt is not None:
+            first, later = (rate * trained for rate in learnt)
+            return (first + (epochs - 1) * later if epochs > 0 else 0.0) + startup
+        rates = estimate.cached_rates(job.config, classes)
+        if rates is None:
+            return None
+        return epochs * estimate.epoch_seconds(rates, trained, validated) + startup
 
     def _remaining(self, job: TrainingJob) -> float | None:
         progress = job.record
@@ -382,8 +385,12 @@ class Engine(abc.ABC):
         epochs = [r for r in progress.history if r.get("images_per_second")]
         if not epochs or progress.status != "finished" or not job.info.train_images:
             return
-        seconds = sorted(r["seconds"] for r in epochs)[len(epochs) // 2]
-        self._epoch_rates[self._network(job.config)] = seconds / job.info.train_images
+        seconds = [r["seconds"] for r in epochs]
+        later = sorted(seconds[1:])[len(seconds[1:]) // 2] if len(seconds) > 1 else seconds[0]  # their median
+        self._epoch_rates[self._network(job.config)] = (
+            seconds[0] / job.info.train_images,
+            later / job.info.train_images,
+        )
         if progress.started and progress.finished and job.warm_start:
             # Learnt from warm starts only: a queued run starts on the spare worker, TensorFlow
             # loaded; a cold start's import (a minute on a busy machine) made every queued run late.
