@@ -14,6 +14,7 @@ from __future__ import annotations
 import abc
 import dataclasses
 import os
+import statistics
 import threading
 import time
 
@@ -386,7 +387,7 @@ class Engine(abc.ABC):
         if not epochs or progress.status != "finished" or not job.info.train_images:
             return
         seconds = [r["seconds"] for r in epochs]
-        later = sorted(seconds[1:])[len(seconds[1:]) // 2] if len(seconds) > 1 else seconds[0]  # their median
+        later = statistics.median(seconds[1:]) if len(seconds) > 1 else seconds[0]
         self._epoch_rates[self._network(job.config)] = (
             seconds[0] / job.info.train_images,
             later / job.info.train_images,
