@@ -39,7 +39,9 @@ STUDENTS = ["ana" + "a" * 13, "bo" + "b" * 14, "cy" + "c" * 14, "di" + "d" * 14]
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1)
+    # No spare worker: each would import TensorFlow (about 2.7 s of CPU) to be thrown away at the
+    # test's end. The spare itself is tested in test_engine.py.
+    engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1, keep_spare=False)
     yield engine
     for job in engine.waiting() + engine.running():
         job.request_stop(None)

@@ -20,7 +20,9 @@ TINY = Config(dataset="shapes", limit=120, epochs=2, batch_size=16)
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1)
+    # No spare worker: each would import TensorFlow (about 2.7 s of CPU) to be thrown away at the
+    # test's end. The spare itself is tested below.
+    engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1, keep_spare=False)
     yield engine
     engine.close()
 
@@ -96,6 +98,21 @@ def test_stop_takes_effect_after_the_batch_in_flight(tmp_path, monkeypatch):
     steps = [event["point"]["step"] for event in events if event["kind"] == "batch"]
     assert steps == [1, 2, 3, 4]  # batch 4 was in flight when the stop came; nothing after it
     assert trainer.progress.status == "stopped" and trainer.progress.reason.code == "engine.stopped_by_request"
+
+
+def test_a_run_starts_in_the_warm_spare_and_a_new_spare_is_warmed(tmp_path):
+    """A server keeps one worker with TensorFlow imported, so Start does not wait for the import;
+    the run takes it, and the next spare warms up at once."""
+    engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1)
+    try:
+        assert engine.wait_ready(120)
+        job = engine.submit(TINY, owner="ana")
+        assert job.warm_start  # the spare took the run
+        assert engine.wait_ready(120)  # and another one is warm for the next
+        assert job.wait(120) and job.snapshot().status == "finished"
+    finally:
+        engine.close()
+    assert not engine.wait_ready(0)  # closed: no spare left behind
 
 
 def test_stop_reaches_a_run_in_its_worker(engine):
