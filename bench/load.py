@@ -1,5 +1,6 @@
-"""A classroom at once, for the benchmark table: runs tests/test_load.py (20 browser sessions
-predicting and inspecting on one server while a run trains) and prints its report as JSON.
+"""A classroom at once, for the benchmark table: runs tests/test_load.py with 20 browser sessions
+(the suite runs it with 10) predicting and inspecting on one server while a run trains, and prints
+its report as JSON.
 
     python -m bench.load
 """
@@ -7,6 +8,7 @@ predicting and inspecting on one server while a run trains) and prints its repor
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -14,10 +16,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "tests" / "artifacts" / "load.json"
+SESSIONS = 20
 
 
 def main() -> int:
     REPORT.unlink(missing_ok=True)
+    os.environ["LOAD_SESSIONS"] = str(SESSIONS)
     status = pytest.main([str(ROOT / "tests" / "test_load.py"), "-q", "-p", "no:cacheprovider"])
     if not REPORT.exists():
         print(f"the load test wrote no report (pytest exit status {int(status)})", file=sys.stderr)

@@ -1,8 +1,11 @@
-"""A classroom at once: 20 browser sessions predict and inspect while a training run is going."""
+"""Many sessions at once: browser sessions predict and inspect while a training run is going, and
+each answers without an error. 10 in the suite; `make bench` runs this test with 20
+(LOAD_SESSIONS) and reports how fast they answered (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from browser_support import ARTIFACTS, Server, launch_chromium, start_shapes_training
@@ -13,11 +16,11 @@ from classifier.core.runs import RunStore
 
 pytestmark = pytest.mark.browser
 
-SESSIONS = 20
-MEMORY_LIMIT_MB = 4000  # the server, with a training run and 20 sessions, stays well below this
+SESSIONS = int(os.environ.get("LOAD_SESSIONS", "10"))
+MEMORY_LIMIT_MB = 4000  # the server, with a training run and these sessions, stays well below this
 
 
-def test_twenty_sessions_while_training(tmp_path):
+def test_ten_sessions_while_training(tmp_path):
     from playwright.sync_api import sync_playwright
 
     server = Server(tmp_path).start()
