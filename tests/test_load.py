@@ -20,7 +20,7 @@ SESSIONS = int(os.environ.get("LOAD_SESSIONS", "10"))
 MEMORY_LIMIT_MB = 4000  # the server, with a training run and these sessions, stays well below this
 
 
-def test_ten_sessions_while_training(tmp_path):
+def test_many_sessions_while_training(tmp_path):
     from playwright.sync_api import sync_playwright
 
     server = Server(tmp_path).start()
