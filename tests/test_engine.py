@@ -102,7 +102,7 @@ def test_stop_takes_effect_after_the_batch_in_flight(tmp_path, monkeypatch):
 
 def test_a_run_starts_in_the_warm_spare_and_a_new_spare_is_warmed(tmp_path):
     """A server keeps one worker with TensorFlow imported, so Start does not wait for the import;
-    the run takes it, and the next spare warms up at once."""
+    the run takes it, and the next spare warms up at once. (The other engine tests keep no spare.)"""
     engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1)
     try:
         assert engine.wait_ready(120)
@@ -110,6 +110,21 @@ def test_a_run_starts_in_the_warm_spare_and_a_new_spare_is_warmed(tmp_path):
         assert job.warm_start  # the spare took the run
         assert engine.wait_ready(120)  # and another one is warm for the next
         assert job.wait(120) and job.snapshot().status == "finished"
+
+        # A warm run teaches the queue how long a run takes outside its epochs (loading, building,
+        # the final test pass): a queued run of the network is expected to take its first epoch,
+        # its later ones and that start-up.
+        done = job.snapshot()
+        seconds = [record["seconds"] for record in done.history]
+        startup = max(0.0, (done.finished - done.started) - sum(seconds))
+        blocker = engine.submit(TINY.replace(epochs=200, limit=600), owner="bo")  # holds the one slot
+        wait_for(lambda: blocker.snapshot().status == "running")
+        queued = engine.submit(TINY.replace(random_seed=1), owner="cy")
+        engine.replan()
+        expected = queued.snapshot().expected_end - queued.snapshot().expected_start
+        assert expected == pytest.approx(seconds[0] + seconds[1] + startup, abs=1e-3)  # stamps near 1.8e9 s
+        blocker.request_stop("bo")
+        assert blocker.wait(120)
     finally:
         engine.close()
     assert not engine.wait_ready(0)  # closed: no spare left behind
