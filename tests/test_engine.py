@@ -3,6 +3,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import keras
 import pytest
@@ -10,8 +11,8 @@ from engine_support import FINISHED_RUN_FILES, train_in_this_process
 from polling import wait_for
 
 from classifier.core.config import Config
-from classifier.core.runs import RunError, RunStore
-from classifier.engine import LocalEngine, worker
+from classifier.core.runs import RunError, RunStore, process_token
+from classifier.engine import LocalEngine, forkserver, worker
 from classifier.engine.progress import MAX_BATCH_POINTS, BatchPoint, Progress
 from classifier.training import timeline
 
@@ -20,8 +21,8 @@ TINY = Config(dataset="shapes", limit=120, epochs=2, batch_size=16)
 
 @pytest.fixture
 def engine(tmp_path):
-    # No spare worker: each would import TensorFlow (about 2.7 s of CPU) to be thrown away at the
-    # test's end. The spare itself is tested below.
+    # No spare worker: each would be forked, and import the project's modules, only to be thrown
+    # away at the test's end. The spare itself is tested below.
     engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1, keep_spare=False)
     yield engine
     engine.close()
@@ -128,6 +129,55 @@ def test_a_run_starts_in_the_warm_spare_and_a_new_spare_is_warmed(tmp_path):
     finally:
         engine.close()
     assert not engine.wait_ready(0)  # closed: no spare left behind
+
+
+def test_workers_are_forked_from_one_warm_process_and_each_is_a_process_of_its_own(tmp_path):
+    """Each worker is forked from the fork server (TensorFlow imported once), yet leads its own
+    session and has its own process token, so a run left behind by one is told apart from another's."""
+    engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=2, keep_spare=False)
+    try:
+        jobs = [engine.submit(TINY.replace(epochs=200, limit=600), owner=name) for name in ("ana", "bo")]
+        infos = [
+            wait_for(lambda job=job: (i := engine.store.load(job.run_id)).status == "running" and i) for job in jobs
+        ]
+        pids = [info.pid for info in infos]
+        assert len(set(pids)) == 2 and os.getpid() not in pids
+        assert all(_parent(pid) == forkserver.SERVER.pid for pid in pids)  # forked, not started afresh
+        assert all(os.getsid(pid) == pid for pid in pids)  # each its own session, as worker.py expects
+        tokens = {info.process for info in infos}
+        assert len(tokens) == 2 and process_token() not in tokens
+        for job, name in zip(jobs, ("ana", "bo")):
+            job.request_stop(name)
+        assert all(job.wait(60) and job.snapshot().status == "stopped" for job in jobs)
+    finally:
+        engine.close()
+
+
+def test_a_killed_worker_is_reported_with_its_signal(engine):
+    job = engine.submit(TINY.replace(epochs=200, limit=600), owner="ana")
+    pid = wait_for(lambda: (i := engine.store.load(job.run_id)).status == "running" and i.pid)
+    os.kill(pid, signal.SIGKILL)  # the OOM killer, say
+    assert job.wait(60)
+    snap = job.snapshot()
+    assert snap.status == "failed" and snap.reason.code == "engine.worker_died"
+    assert snap.reason.params["code"] == -signal.SIGKILL  # the fork server reported how it ended
+
+
+def test_a_dead_fork_server_is_started_again_and_its_running_worker_trains_on(engine):
+    job = engine.submit(TINY.replace(epochs=3, limit=600), owner="ana")
+    wait_for(lambda: engine.store.load(job.run_id).status == "running")
+    old_server = forkserver.SERVER.pid
+    os.kill(old_server, signal.SIGKILL)
+    assert job.wait(120) and job.snapshot().status == "finished"  # its worker did not depend on it
+    again = engine.submit(TINY, owner="ana")
+    assert again.wait(120) and again.snapshot().status == "finished"
+    assert forkserver.SERVER.pid not in (None, old_server)
+
+
+def _parent(pid: int) -> int:
+    """A process's parent, from /proc/PID/stat (the field after the name in parentheses)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat.rsplit(")", 1)[1].split()[1])
 
 
 def test_stop_reaches_a_run_in_its_worker(engine):

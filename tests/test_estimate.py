@@ -16,7 +16,7 @@ from polling import wait_for
 from classifier.core.config import Config
 from classifier.core.runs import RunStore
 from classifier.engine import LocalEngine, plan
-from classifier.engine.local import NICE_ENV
+from classifier.engine.worker import NICE_ENV
 from classifier.training import estimate
 
 TINY = Config(

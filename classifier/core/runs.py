@@ -35,8 +35,16 @@ from classifier.core.messages import ClassifierError, Message
 RUNS_ENV = "CLASSIFIER_RUNS_DIR"
 ACTIVE = ("queued", "running")
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-# A token unique to this process, so a run left "running" by a killed server is recognised.
-PROCESS_TOKEN = secrets.token_hex(8)
+_process_token: tuple[int, str] = (os.getpid(), secrets.token_hex(8))
+
+
+def process_token() -> str:
+    """A token unique to this process, so a run left "running" by a killed server is recognised even
+    when a new process has the same pid. A forked child (engine/forkserver.py) gets its own."""
+    global _process_token
+    if _process_token[0] != os.getpid():
+        _process_token = (os.getpid(), secrets.token_hex(8))
+    return _process_token[1]
 
 
 class RunError(ClassifierError):
@@ -94,7 +102,7 @@ class RunInfo:
     # title, class_code, student. Its class (the group) may see the run; nobody else gains access.
     lesson: dict[str, str] | None = None
     pid: int = field(default_factory=os.getpid)
-    process: str = PROCESS_TOKEN
+    process: str = field(default_factory=process_token)
     backend: str = "local"  # where it trains: "local" (a worker process here) or "ray" (a cluster)
     node: str = ""  # the Ray node that trains it (backend "ray")
     stopped_epoch: int | None = None  # early stopping ended training after this epoch
@@ -358,7 +366,7 @@ def _with_liveness(info: RunInfo) -> RunInfo:
     """A run still marked active whose process is gone was cut off: call it interrupted."""
     # A Ray run's process is on another machine: only the cluster can tell (engine/cluster.py checks).
     if info.status in ACTIVE and info.backend == "local":
-        gone = not _process_alive(info.pid) or (info.pid == os.getpid() and info.process != PROCESS_TOKEN)
+        gone = not _process_alive(info.pid) or (info.pid == os.getpid() and info.process != process_token())
         if gone:
             info.status = "interrupted"
             info.reason = (

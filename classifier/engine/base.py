@@ -22,7 +22,7 @@ from classifier.core import teachers
 from classifier.core.config import Config
 from classifier.core.limits import Limits
 from classifier.core.messages import ClassifierError
-from classifier.core.runs import ACTIVE, PROCESS_TOKEN, RunError, RunInfo, RunStore, can_modify, can_view
+from classifier.core.runs import ACTIVE, RunError, RunInfo, RunStore, can_modify, can_view, process_token
 from classifier.engine import plan, sharing
 from classifier.engine.progress import Progress
 from classifier.training import estimate
@@ -294,7 +294,7 @@ class Engine(abc.ABC):
             test_accuracy=None,
             test_loss=None,
             pid=os.getpid(),
-            process=PROCESS_TOKEN,
+            process=process_token(),
             backend=self.backend,
             node="",
         )

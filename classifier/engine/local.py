@@ -3,10 +3,10 @@
 `LocalEngine` keeps the queue itself: runs wait in fair order (plan.py) until one of
 `max_concurrent` slots is free.
 
-A worker is `python -m classifier.engine.worker`: it imports TensorFlow, waits for one job on
-stdin, streams JSON progress events on stdout and writes the run's folder itself. The engine
-keeps one spare worker warm (TensorFlow imported) so Start answers as fast as an in-process run,
-and a reader thread per worker that folds its events into the job's record.
+A worker is `python -m classifier.engine.worker`, forked from a process that has imported
+TensorFlow already (forkserver.py): it waits for one job on stdin, streams JSON progress events
+on stdout and writes the run's folder itself. The engine keeps one spare worker ready so Start
+answers at once, and a reader thread per worker that folds its events into the job's record.
 """
 
 from __future__ import annotations
@@ -14,69 +14,58 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from classifier.core import machine
 from classifier.core.limits import Limits
 from classifier.core.messages import Message
 from classifier.core.runs import ACTIVE, RunError, RunInfo, RunStore
-from classifier.engine import plan
+from classifier.engine import forkserver, plan
 from classifier.engine.base import Engine, TrainingJob
 from classifier.engine.progress import Progress
-from classifier.engine.worker import DEFAULT_NICE, NICE_ENV
 
-WORKER_MODULE = "classifier.engine.worker"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MAX_CONCURRENT = max(1, machine.usable_cores() // 2)
 FAIR_WINDOW_S = 3 * 3600  # runs started this recently count towards a student's turn (about a lesson)
 
 
 class WorkerProcess:
-    """One worker process: started at once (warming up), given exactly one job later."""
+    """One worker process: forked at once (forkserver.py: TensorFlow already imported), given
+    exactly one job later."""
 
     def __init__(self) -> None:
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        env.setdefault(NICE_ENV, str(DEFAULT_NICE))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", WORKER_MODULE],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            bufsize=1,
-            env=env,
-            cwd=os.getcwd(),
-            start_new_session=True,  # its own scheduling group, which lower_priority makes nicer
-        )
+        child_stdin, self._stdin = os.pipe()
+        self._stdout, child_stdout = os.pipe()
+        self._stdin_file = os.fdopen(self._stdin, "w", buffering=1)
         self._stdin_lock = threading.Lock()
         self._ready = threading.Event()
+        self._ended = threading.Event()
         self._on_event: Callable[[dict[str, Any]], None] | None = None
         self._on_exit: Callable[[int], None] | None = None
-        self._reader = threading.Thread(target=self._read, name=f"worker-{self.pid}", daemon=True)
+        self.pid: int | None = None
+        self._code = -1
+        # The fork itself waits for the fork server on its first use (its imports): not here.
+        self._reader = threading.Thread(target=self._run, args=(child_stdin, child_stdout), name="worker", daemon=True)
         self._reader.start()
 
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return not self._ended.is_set()
 
     def wait_ready(self, timeout: float | None = None) -> bool:
-        """True once the worker has imported TensorFlow and waits for its job."""
+        """True once the worker has imported what it needs and waits for its job."""
         return self._ready.wait(timeout)
 
     def start(self, job: dict[str, Any], on_event: Callable[[dict[str, Any]], None], on_exit: Callable[[int], None]):
         """Hand the worker its job; events and the exit code arrive on the reader thread."""
-        self._on_event, self._on_exit = on_event, on_exit
-        self._send(json.dumps(job))
+        with self._stdin_lock:
+            self._on_event, self._on_exit = on_event, on_exit
+            ended = self._ended.is_set()
+        if ended:  # before it was handed its job (its fork failed, say): nobody has reported it yet
+            on_exit(self._code)
+        else:
+            self._send(json.dumps(job))
 
     def stop(self) -> None:
         """Ask for a stop after the batch in flight (a no-op once the worker has ended)."""
@@ -84,32 +73,46 @@ class WorkerProcess:
 
     def discard(self) -> None:
         """An unused spare: closing its input ends it."""
-        try:
-            self.process.stdin.close()
-        except OSError:
-            pass
-
-    def _send(self, line: str) -> None:
         with self._stdin_lock:
             try:
-                self.process.stdin.write(line + "\n")
-                self.process.stdin.flush()
+                self._stdin_file.close()
+            except OSError:
+                pass
+
+    def _send(self, line: str) -> None:
+        # Written before the child exists, a line waits in the pipe for it.
+        with self._stdin_lock:
+            try:
+                self._stdin_file.write(line + "\n")
+                self._stdin_file.flush()
             except (BrokenPipeError, ValueError, OSError):
                 pass  # the worker has ended; its exit is reported by the reader
 
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            try:
-                event = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # not ours (a library printing to the real stdout): ignore it
-            if event.get("kind") == "ready":
-                self._ready.set()
-            elif self._on_event is not None:
-                self._on_event(event)
-        code = self.process.wait()
-        if self._on_exit is not None:
-            self._on_exit(code)
+    def _run(self, child_stdin: int, child_stdout: int) -> None:
+        try:
+            self.pid = forkserver.SERVER.fork(child_stdin, child_stdout)
+        except OSError:
+            self.pid = None
+        finally:
+            os.close(child_stdin)
+            os.close(child_stdout)  # the child's copy is the only writer left: its end is our EOF
+        with os.fdopen(self._stdout, "r") as lines:
+            for line in lines:
+                try:
+                    event = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # not ours (a library printing to the real stdout): ignore it
+                if event.get("kind") == "ready":
+                    self._ready.set()
+                elif self._on_event is not None:
+                    self._on_event(event)
+        code = forkserver.SERVER.wait(self.pid) if self.pid is not None else None
+        with self._stdin_lock:
+            self._code = -1 if code is None else code  # -1: unknown (its fork server died first)
+            self._ended.set()
+            on_exit = self._on_exit
+        if on_exit is not None:
+            on_exit(self._code)
 
 
 class LocalJob(TrainingJob):

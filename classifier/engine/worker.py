@@ -28,7 +28,7 @@ from classifier.core import data as data_module
 from classifier.core.files import write_bytes_atomic
 from classifier.core.messages import ClassifierError, Message, as_message
 from classifier.core.model import resolved_precision
-from classifier.core.runs import PROCESS_TOKEN, RunError, RunInfo, RunStore
+from classifier.core.runs import RunError, RunInfo, RunStore, process_token
 from classifier.engine.progress import BATCHES_FILE, Progress, encode_batches
 from classifier.training import fit, timeline
 from classifier.training.schedules import TENSORBOARD_DIR
@@ -185,7 +185,7 @@ class Worker:
                 status="running",
                 started=self.info.started or started,
                 pid=os.getpid(),
-                process=PROCESS_TOKEN,
+                process=process_token(),
                 reason=None,
             )
             self.train()

@@ -1,0 +1,274 @@
+"""Workers forked from one warm process: TensorFlow is imported once per server, not once per run.
+
+    python -c "...; from classifier.engine.forkserver import main; main(FD)"     (by `ForkServer`)
+
+A fresh interpreter spends about 2.7 s of CPU importing TensorFlow and Keras (`/usr/bin/time
+python -m classifier.engine.worker </dev/null`) before a worker can train: on a class's server
+that is every run's start and every spare's, and 316 of the suite's 1,501 core-seconds. This
+process pays for those imports once (and draws the built-in shapes set once), then forks one
+child per worker it is asked for. A child is a worker as `python -m classifier.engine.worker`
+would be: it leads its own session, takes the engine's environment and working directory of the
+moment, and its stdin and stdout are the pipes the engine made for it (passed over a Unix
+socket), so worker.py cannot tell the difference.
+
+What a child inherits must not be per process: the project's modules keep no such state at
+import (the token that tells a run's process apart is made per pid, runs.process_token), NumPy's
+global random state is reseeded in each child, and Python reseeds its own.
+
+Fork safety: the server forks while its one Python thread waits for a request and before
+TensorFlow has run an op (so no TensorFlow thread pool exists yet); the native threads the
+imports leave (OpenBLAS's pool, jemalloc's background thread) both prepare for a fork themselves.
+
+The socket (SOCK_SEQPACKET: one message per send) carries JSON. The engine sends a request
+{"env", "cwd"} with two descriptors, the child's stdin and stdout; the server answers {"pid"},
+and {"pid", "exit"} when that child ends (its exit code as `subprocess` reports one: -9 when
+killed by SIGKILL). When the engine's end closes, the server leaves; its children train on, and
+each ends when its own stdin closes, as a worker does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import traceback
+from pathlib import Path
+
+import numpy
+
+import patches
+from classifier.core.data.shapes import shapes
+from classifier.engine import worker
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MESSAGE_BYTES = 1 << 20  # a request carries the environment: far below this
+
+
+# --- the engine's side -----------------------------------------------------------------------------
+
+
+class ForkServer:
+    """The engine's handle on the server: started on first use (and again if it died), asked for one
+    child at a time, and told of each child's exit."""
+
+    def __init__(self) -> None:
+        self._request_lock = threading.Lock()  # one request in flight: the next answer is its pid
+        self._lock = threading.Lock()  # the children's exits
+        self._socket: socket.socket | None = None
+        self._process: subprocess.Popen | None = None
+        self._answers: list[int | None] = []
+        self._answered = threading.Event()
+        self._children: dict[int, socket.socket] = {}  # pid -> the connection of the server that forked it
+        self._exits: dict[int, int | None] = {}
+        self._ended: dict[int, threading.Event] = {}
+
+    def fork(self, stdin: int, stdout: int) -> int:
+        """A new worker whose stdin and stdout are these descriptors (the caller closes its copies);
+        its pid. Blocks while the server starts (its imports: a few seconds, once)."""
+        request = json.dumps({"env": _environment(), "cwd": os.getcwd()}).encode()
+        with self._request_lock:
+            for _ in range(2):  # a server that died since the last request is started again, once
+                connection = self._connection()
+                self._answered.clear()
+                try:
+                    socket.send_fds(connection, [request], [stdin, stdout])
+                except OSError:
+                    self._forget(connection)
+                    continue
+                self._answered.wait()
+                pid = self._answers.pop(0) if self._answers else None
+                if pid is not None:
+                    return pid
+        raise OSError("the worker fork server did not start a worker")
+
+    @property
+    def pid(self) -> int | None:
+        """The server's process id while one runs."""
+        process = self._process
+        return process.pid if process is not None and process.poll() is None else None
+
+    def wait(self, pid: int) -> int | None:
+        """The child's exit code once it has ended; None if its server died before saying."""
+        with self._lock:
+            ended = self._ended.setdefault(pid, threading.Event())
+        ended.wait()
+        with self._lock:
+            self._ended.pop(pid, None)
+            return self._exits.pop(pid, None)
+
+    def _connection(self) -> socket.socket:
+        if self._socket is not None:
+            return self._socket
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                f"import sys; from {__name__} import main; main(int(sys.argv[1]))",
+                str(theirs.fileno()),
+            ],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            env=_environment(),
+            cwd=PROJECT_ROOT,
+        )
+        theirs.close()
+        self._socket, self._process = ours, process
+        threading.Thread(target=self._listen, args=(ours, process), name="forkserver", daemon=True).start()
+        return ours
+
+    def _forget(self, connection: socket.socket) -> None:
+        if self._socket is connection:
+            self._socket = None
+
+    def _ended_with(self, pid: int, code: int | None) -> None:
+        with self._lock:
+            self._children.pop(pid, None)
+            self._exits[pid] = code
+            self._ended.setdefault(pid, threading.Event()).set()
+
+    def _listen(self, connection: socket.socket, process: subprocess.Popen) -> None:
+        """The server's answers (the pid for the request in flight) and its children's exits."""
+        while True:
+            try:
+                message = connection.recv(MESSAGE_BYTES)
+            except OSError:
+                message = b""
+            if not message:
+                break
+            said = json.loads(message)
+            if "exit" in said:
+                self._ended_with(said["pid"], said["exit"])
+            else:
+                if said.get("pid") is not None:  # before its exit can arrive: messages come in order
+                    with self._lock:
+                        self._children[said["pid"]] = connection
+                self._answers.append(said.get("pid"))
+                self._answered.set()
+        # The server is gone: the request in flight gets no pid, its children's exits go unreported.
+        self._forget(connection)
+        self._answered.set()
+        with self._lock:
+            orphans = [pid for pid, server in self._children.items() if server is connection]
+        for pid in orphans:
+            self._ended_with(pid, None)
+        connection.close()
+        process.wait()
+
+
+def _environment() -> dict[str, str]:
+    """This process's environment, as the server and each worker get it."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
+
+
+SERVER = ForkServer()  # one per process: every LocalEngine here shares it
+
+
+# --- the server's side -----------------------------------------------------------------------------
+
+
+def _preload() -> None:
+    """What a worker needs and takes seconds to make: TensorFlow and Keras imported (with this
+    project's Keras patch installed, as the worker would), and the built-in shapes set, which is
+    drawn rather than read (1.4 s of CPU a run; deterministic, 22 MB)."""
+    patches.install_keras()  # imports Keras, and TensorFlow under it
+    shapes()
+
+
+def serve(connection: socket.socket) -> None:
+    _preload()
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_read, False)
+    os.set_blocking(wake_write, False)
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # a handler, so that SIGCHLD wakes the loop
+    signal.set_wakeup_fd(wake_write)
+    children: set[int] = set()
+    with selectors.DefaultSelector() as selector:
+        selector.register(connection, selectors.EVENT_READ)
+        selector.register(wake_read, selectors.EVENT_READ)
+        while True:
+            for key, _ in selector.select():
+                if key.fileobj is connection:
+                    try:
+                        message, fds, _, _ = socket.recv_fds(connection, MESSAGE_BYTES, 2)
+                    except OSError:
+                        message, fds = b"", []
+                    if not message:
+                        return  # the engine is gone; each child ends when its stdin closes
+                    if len(fds) != 2:
+                        for fd in fds:
+                            os.close(fd)
+                        connection.send(json.dumps({"pid": None}).encode())
+                        continue
+                    pid = os.fork()
+                    if pid == 0:
+                        _become_worker(json.loads(message), fds, [connection.fileno(), wake_read, wake_write])
+                    for fd in fds:
+                        os.close(fd)
+                    children.add(pid)
+                    connection.send(json.dumps({"pid": pid}).encode())
+                else:
+                    try:
+                        while os.read(wake_read, 4096):
+                            pass
+                    except BlockingIOError:
+                        pass  # drained
+                    for pid, code in _reap(children):
+                        connection.send(json.dumps({"pid": pid, "exit": code}).encode())
+
+
+def _reap(children: set[int]) -> list[tuple[int, int]]:
+    ended = []
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            break
+        children.discard(pid)
+        ended.append((pid, os.waitstatus_to_exitcode(status)))
+    return ended
+
+
+def _become_worker(request: dict, fds: list[int], server_fds: list[int]) -> None:
+    """In the forked child: become `python -m classifier.engine.worker` with these stdin and stdout."""
+    code = 1
+    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for fd in server_fds:
+            os.close(fd)
+        os.setsid()  # its own session, as the engine used to start it (worker.lower_priority)
+        stdin, stdout = fds
+        os.dup2(stdin, 0)
+        os.dup2(stdout, 1)
+        os.close(stdin)
+        os.close(stdout)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        numpy.random.seed()  # not the server's random state: every child would share it
+        worker.main()
+        code = 0
+    except SystemExit as leaving:
+        code = leaving.code if isinstance(leaving.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def main(fd: int) -> None:
+    """The server's process: `fd` is its end of the engine's socket."""
+    serve(socket.socket(fileno=fd))
