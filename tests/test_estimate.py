@@ -16,6 +16,7 @@ from polling import wait_for
 from classifier.core.config import Config
 from classifier.core.runs import RunStore
 from classifier.engine import LocalEngine, plan
+from classifier.engine.forkserver import ForkedProcess
 from classifier.engine.worker import NICE_ENV
 from classifier.training import estimate
 
@@ -138,13 +139,24 @@ def python_in_the_project(*arguments: str) -> list[str]:
 
 
 def test_the_measuring_child_prints_the_rates_it_measured(tmp_path):
-    lines = python_in_the_project("-m", "classifier.training.estimate", TINY.to_json(), "120", "120", "6")
-    printed = json.loads(lines[-1])
+    # As the Train page starts it (ui/state.py): forked from the fork server, stdout read at its end.
+    child = ForkedProcess("estimate", [TINY.to_json(), "120", "120", "6"], stdout=True, quiet=True)
+    assert child.wait(120) == 0
+    printed = json.loads(child.stdout.read().splitlines()[-1])
     rates = printed["rates"]
     assert rates["train_image"] > 0 and rates["busy_elsewhere"] >= 0
     assert printed["estimated_epoch_seconds"] == pytest.approx(estimate.epoch_seconds(rates, 120, 120))
     # Cached exactly when the child found the cores quiet enough.
     assert (estimate.cached_rates(TINY, 6) == rates) != estimate.contended(rates)
+
+
+def test_a_measurement_stopped_as_a_run_starts_ends_at_once():
+    """A run starting ends the measurement under way (ui/state.stop_measurements): SIGTERM, even
+    when it comes before the fork server has forked the child (it is sent once the child exists)."""
+    child = ForkedProcess("estimate", [TINY.replace(limit=0).to_json(), "50000", "10000", "6"], stdout=True)
+    child.terminate()
+    assert child.wait(60) in (1, -15)  # 1: its SIGTERM handler tidied up and left; -15: before it had one
+    assert child.stdout.read() == ""  # no figure printed
 
 
 # The command line's measurements run in its own process. With the patch left out there, `train

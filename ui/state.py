@@ -8,8 +8,6 @@ import json
 import os
 import re
 import secrets
-import subprocess
-import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +19,9 @@ from classifier.core import data, predict
 from classifier.core.config import Config
 from classifier.core.runs import RunInfo, RunStore
 from classifier.engine import Engine, create_engine
+from classifier.engine.forkserver import ForkedProcess
 from classifier.training import estimate
 
-ROOT = Path(__file__).resolve().parent.parent
 UPLOADS_ENV = "CLASSIFIER_UPLOADS_DIR"
 # Session-state keys that more than one page reads (the Train form's own are in ui/train_form.py).
 JOB_ID = "job_id"  # the run this session started or resumed last
@@ -186,7 +184,7 @@ MEASURING, BUSY = "measuring", "busy"
 
 
 # Epoch-time measurements started by this server, by network (each network measured once).
-MEASUREMENTS: dict[str, subprocess.Popen] = {}
+MEASUREMENTS: dict[str, ForkedProcess] = {}
 # What a measurement found when it was contended (estimate.contended): shown, but not cached.
 UNCACHED: dict[str, dict[str, float]] = {}
 
@@ -213,11 +211,10 @@ def epoch_rates(config: Config, num_classes: int) -> dict[str, float] | str | No
         return BUSY
     if any(other.poll() is None for other in MEASUREMENTS.values()):
         return MEASURING  # one at a time: two at once on a few cores would slow, and so distort, both
-    MEASUREMENTS[key] = subprocess.Popen(
-        [sys.executable, "-m", "classifier.training.estimate", config.to_json(), "1", "0", str(num_classes)],
-        stdout=subprocess.PIPE,  # one line, read once it has ended
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
+    # Forked from the engine's fork server (TensorFlow imported there already): one line on stdout,
+    # read once it has ended.
+    MEASUREMENTS[key] = ForkedProcess(
+        "estimate", [config.to_json(), "1", "0", str(num_classes)], stdout=True, quiet=True
     )
     return MEASURING
 

@@ -3,13 +3,14 @@
     python -c "...; from classifier.engine.forkserver import main; main(FD)"     (by `ForkServer`)
 
 A fresh interpreter spends about 2.7 s of CPU importing TensorFlow and Keras (`/usr/bin/time
-python -m classifier.engine.worker </dev/null`) before a worker can train: on a class's server
-that is every run's start and every spare's, and 316 of the suite's 1,501 core-seconds. This
-process pays for those imports once (and draws the built-in shapes set once), then forks one
-child per worker it is asked for. A child is a worker as `python -m classifier.engine.worker`
-would be: it leads its own session, takes the engine's environment and working directory of the
-moment, and its stdin and stdout are the pipes the engine made for it (passed over a Unix
-socket), so worker.py cannot tell the difference.
+python -m classifier.engine.worker </dev/null`) before it can train: on a class's server that is
+every run's start, every spare's and every epoch-time measurement's, and 316 of the suite's 1,501
+core-seconds. This process pays for those imports once (and draws the built-in shapes set once),
+then forks a child for each worker or measurement it is asked for (PROGRAMS). A child is what
+`python -m` its module would be: it leads its own session, takes the caller's environment and
+working directory of the moment, and its stdin, stdout and stderr are the descriptors the caller
+passed over a Unix socket, so worker.py cannot tell the difference. `ForkedProcess` is the
+caller's handle on one, used as a `subprocess.Popen` would be.
 
 What a child inherits must not be per process: the project's modules keep no such state at
 import (the token that tells a run's process apart is made per pid, runs.process_token), NumPy's
@@ -19,11 +20,11 @@ Fork safety: the server forks while its one Python thread waits for a request an
 TensorFlow has run an op (so no TensorFlow thread pool exists yet); the native threads the
 imports leave (OpenBLAS's pool, jemalloc's background thread) both prepare for a fork themselves.
 
-The socket (SOCK_SEQPACKET: one message per send) carries JSON. The engine sends a request
-{"env", "cwd"} with two descriptors, the child's stdin and stdout; the server answers {"pid"},
-and {"pid", "exit"} when that child ends (its exit code as `subprocess` reports one: -9 when
-killed by SIGKILL). When the engine's end closes, the server leaves; its children train on, and
-each ends when its own stdin closes, as a worker does.
+The socket (SOCK_SEQPACKET: one message per send) carries JSON. The caller sends a request
+{"program", "argv", "env", "cwd"} with three descriptors (the child's stdin, stdout and stderr);
+the server answers {"pid"}, and {"pid", "exit"} when that child ends (its exit code as
+`subprocess` reports one: -9 when killed by SIGKILL). When the caller's end closes, the server
+leaves; its children go on, and a worker ends when its own stdin closes, as it always did.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import threading
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy
@@ -44,6 +46,7 @@ import numpy
 import patches
 from classifier.core.data.shapes import shapes
 from classifier.engine import worker
+from classifier.training import estimate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MESSAGE_BYTES = 1 << 20  # a request carries the environment: far below this
@@ -67,16 +70,17 @@ class ForkServer:
         self._exits: dict[int, int | None] = {}
         self._ended: dict[int, threading.Event] = {}
 
-    def fork(self, stdin: int, stdout: int) -> int:
-        """A new worker whose stdin and stdout are these descriptors (the caller closes its copies);
-        its pid. Blocks while the server starts (its imports: a few seconds, once)."""
-        request = json.dumps({"env": _environment(), "cwd": os.getcwd()}).encode()
+    def fork(self, program: str, argv: list[str], stdin: int, stdout: int, stderr: int) -> int:
+        """A new child running one of PROGRAMS with these descriptors as its stdin, stdout and
+        stderr (the caller closes its copies); its pid. Blocks while the server starts (its
+        imports: a few seconds, once)."""
+        request = json.dumps({"program": program, "argv": argv, "env": _environment(), "cwd": os.getcwd()}).encode()
         with self._request_lock:
             for _ in range(2):  # a server that died since the last request is started again, once
                 connection = self._connection()
                 self._answered.clear()
                 try:
-                    socket.send_fds(connection, [request], [stdin, stdout])
+                    socket.send_fds(connection, [request], [stdin, stdout, stderr])
                 except OSError:
                     self._forget(connection)
                     continue
@@ -84,7 +88,7 @@ class ForkServer:
                 pid = self._answers.pop(0) if self._answers else None
                 if pid is not None:
                     return pid
-        raise OSError("the worker fork server did not start a worker")
+        raise OSError(f"the fork server did not start {program}")
 
     @property
     def pid(self) -> int | None:
@@ -169,7 +173,79 @@ def _environment() -> dict[str, str]:
     return env
 
 
-SERVER = ForkServer()  # one per process: every LocalEngine here shares it
+SERVER = ForkServer()  # one per process: every engine and measurement here shares it
+
+
+class ForkedProcess:
+    """A child of the fork server, handled as a `subprocess.Popen` is: `stdin` and `stdout` (text
+    pipes, or None), `pid`, `poll`, `wait`, `terminate`, `returncode`. The fork happens on a thread
+    of its own, so making one never waits for the server's imports; until then `pid` is None, and
+    a line written to `stdin` waits in the pipe. `returncode` -1: the fork failed, or the server
+    died before it could report the exit."""
+
+    def __init__(
+        self, program: str, argv: Sequence[str] = (), stdin: bool = False, stdout: bool = False, quiet: bool = False
+    ):
+        self.program, self.pid, self.returncode = program, None, None
+        self.stdin = self.stdout = None
+        child, closing = [], []
+        for wanted, write_end in ((stdin, False), (stdout, True)):
+            if not wanted:
+                child.append(os.open(os.devnull, os.O_RDWR))
+                closing.append(child[-1])
+                continue
+            read, write = os.pipe()
+            child.append(write if write_end else read)
+            closing.append(child[-1])
+            if write_end:
+                self.stdout = os.fdopen(read, "r")
+            else:
+                self.stdin = os.fdopen(write, "w", buffering=1)
+        if quiet:
+            child.append(os.open(os.devnull, os.O_WRONLY))
+            closing.append(child[-1])
+        else:
+            child.append(2)  # this process's stderr, as a subprocess inherits it
+        self._ended = threading.Event()
+        self._terminate = False
+        threading.Thread(target=self._run, args=(argv, child, closing), name=f"forked-{program}", daemon=True).start()
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if not self._ended.wait(timeout):
+            raise subprocess.TimeoutExpired(self.program, timeout)
+        return self.returncode
+
+    def terminate(self) -> None:
+        """SIGTERM, as Popen's; asked before the fork, it is sent once the child exists."""
+        self._terminate = True
+        self._signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self._signal(signal.SIGKILL)
+
+    def _signal(self, number: int) -> None:
+        if self.pid is not None and self.returncode is None:
+            try:
+                os.kill(self.pid, number)
+            except ProcessLookupError:
+                pass
+
+    def _run(self, argv: list[str], child: list[int], closing: list[int]) -> None:
+        try:
+            self.pid = SERVER.fork(self.program, list(argv), *child)
+        except OSError:
+            self.pid = None
+        finally:
+            for fd in closing:
+                os.close(fd)  # the child holds its own copies: its pipes end when it ends
+        if self._terminate:
+            self._signal(signal.SIGTERM)
+        code = SERVER.wait(self.pid) if self.pid is not None else None
+        self.returncode = -1 if code is None else code
+        self._ended.set()
 
 
 # --- the server's side -----------------------------------------------------------------------------
@@ -198,19 +274,20 @@ def serve(connection: socket.socket) -> None:
             for key, _ in selector.select():
                 if key.fileobj is connection:
                     try:
-                        message, fds, _, _ = socket.recv_fds(connection, MESSAGE_BYTES, 2)
+                        message, fds, _, _ = socket.recv_fds(connection, MESSAGE_BYTES, 3)
                     except OSError:
                         message, fds = b"", []
                     if not message:
                         return  # the engine is gone; each child ends when its stdin closes
-                    if len(fds) != 2:
+                    request = json.loads(message)
+                    if len(fds) != 3 or request.get("program") not in PROGRAMS:
                         for fd in fds:
                             os.close(fd)
                         connection.send(json.dumps({"pid": None}).encode())
                         continue
                     pid = os.fork()
                     if pid == 0:
-                        _become_worker(json.loads(message), fds, [connection.fileno(), wake_read, wake_write])
+                        _become(request, fds, [connection.fileno(), wake_read, wake_write])
                     for fd in fds:
                         os.close(fd)
                     children.add(pid)
@@ -239,26 +316,30 @@ def _reap(children: set[int]) -> list[tuple[int, int]]:
     return ended
 
 
-def _become_worker(request: dict, fds: list[int], server_fds: list[int]) -> None:
-    """In the forked child: become `python -m classifier.engine.worker` with these stdin and stdout."""
+# What a child may become: each as `python -m` that module would run.
+PROGRAMS: dict[str, Callable[[list[str]], int | None]] = {
+    "worker": lambda argv: worker.main(),  # classifier.engine.worker: trains one run
+    "estimate": estimate.main,  # classifier.training.estimate: times a network's steps (ui/state.py)
+}
+
+
+def _become(request: dict, fds: list[int], server_fds: list[int]) -> None:
+    """In the forked child: become the program asked for, with these stdin, stdout and stderr."""
     code = 1
     try:
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         for fd in server_fds:
             os.close(fd)
-        os.setsid()  # its own session, as the engine used to start it (worker.lower_priority)
-        stdin, stdout = fds
-        os.dup2(stdin, 0)
-        os.dup2(stdout, 1)
-        os.close(stdin)
-        os.close(stdout)
+        os.setsid()  # its own session, as a worker expects (worker.lower_priority)
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
         numpy.random.seed()  # not the server's random state: every child would share it
-        worker.main()
-        code = 0
+        code = PROGRAMS[request["program"]](request["argv"]) or 0
     except SystemExit as leaving:
         code = leaving.code if isinstance(leaving.code, int) else 1
     except BaseException:

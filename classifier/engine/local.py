@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -36,22 +35,17 @@ class WorkerProcess:
     exactly one job later."""
 
     def __init__(self) -> None:
-        child_stdin, self._stdin = os.pipe()
-        self._stdout, child_stdout = os.pipe()
-        self._stdin_file = os.fdopen(self._stdin, "w", buffering=1)
+        self.process = forkserver.ForkedProcess("worker", stdin=True, stdout=True)
         self._stdin_lock = threading.Lock()
         self._ready = threading.Event()
-        self._ended = threading.Event()
         self._on_event: Callable[[dict[str, Any]], None] | None = None
         self._on_exit: Callable[[int], None] | None = None
-        self.pid: int | None = None
-        self._code = -1
-        # The fork itself waits for the fork server on its first use (its imports): not here.
-        self._reader = threading.Thread(target=self._run, args=(child_stdin, child_stdout), name="worker", daemon=True)
+        self._reported = False
+        self._reader = threading.Thread(target=self._read, name="worker", daemon=True)
         self._reader.start()
 
     def alive(self) -> bool:
-        return not self._ended.is_set()
+        return self.process.poll() is None
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """True once the worker has imported what it needs and waits for its job."""
@@ -61,9 +55,9 @@ class WorkerProcess:
         """Hand the worker its job; events and the exit code arrive on the reader thread."""
         with self._stdin_lock:
             self._on_event, self._on_exit = on_event, on_exit
-            ended = self._ended.is_set()
-        if ended:  # before it was handed its job (its fork failed, say): nobody has reported it yet
-            on_exit(self._code)
+            code = self._claim_exit()
+        if code is not None:  # it ended before it was handed its job (its fork failed, say)
+            on_exit(code)
         else:
             self._send(json.dumps(job))
 
@@ -75,44 +69,41 @@ class WorkerProcess:
         """An unused spare: closing its input ends it."""
         with self._stdin_lock:
             try:
-                self._stdin_file.close()
+                self.process.stdin.close()
             except OSError:
                 pass
 
     def _send(self, line: str) -> None:
-        # Written before the child exists, a line waits in the pipe for it.
         with self._stdin_lock:
             try:
-                self._stdin_file.write(line + "\n")
-                self._stdin_file.flush()
+                self.process.stdin.write(line + "\n")
+                self.process.stdin.flush()
             except (BrokenPipeError, ValueError, OSError):
                 pass  # the worker has ended; its exit is reported by the reader
 
-    def _run(self, child_stdin: int, child_stdout: int) -> None:
-        try:
-            self.pid = forkserver.SERVER.fork(child_stdin, child_stdout)
-        except OSError:
-            self.pid = None
-        finally:
-            os.close(child_stdin)
-            os.close(child_stdout)  # the child's copy is the only writer left: its end is our EOF
-        with os.fdopen(self._stdout, "r") as lines:
-            for line in lines:
-                try:
-                    event = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # not ours (a library printing to the real stdout): ignore it
-                if event.get("kind") == "ready":
-                    self._ready.set()
-                elif self._on_event is not None:
-                    self._on_event(event)
-        code = forkserver.SERVER.wait(self.pid) if self.pid is not None else None
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # not ours (a library printing to the real stdout): ignore it
+            if event.get("kind") == "ready":
+                self._ready.set()
+            elif self._on_event is not None:
+                self._on_event(event)
+        self.process.wait()
         with self._stdin_lock:
-            self._code = -1 if code is None else code  # -1: unknown (its fork server died first)
-            self._ended.set()
-            on_exit = self._on_exit
-        if on_exit is not None:
-            on_exit(self._code)
+            code = self._claim_exit()
+        if code is not None:
+            self._on_exit(code)
+
+    def _claim_exit(self) -> int | None:
+        """The exit code, to whichever of `start` and the reader comes first once the worker has
+        ended and has a job to report it to (call with the lock held)."""
+        if self._reported or self._on_exit is None or self.process.poll() is None:
+            return None
+        self._reported = True
+        return self.process.poll()
 
 
 class LocalJob(TrainingJob):

@@ -15,7 +15,8 @@ later such run changes it again, so the queue's times stay put between runs.
 
     python -m classifier.training.estimate CONFIG_JSON TRAIN_IMAGES VALIDATION_IMAGES NUM_CLASSES
 
-measures one and prints the seconds (the app runs it in a child process, never in the server).
+measures one and prints the seconds. The app runs it in a child forked from the engine's fork
+server (classifier/engine/forkserver.py, TensorFlow imported there once), never in the server.
 """
 
 from __future__ import annotations
