@@ -207,9 +207,8 @@ with top:
     )
     if job_id:
         if active:
-            st.session_state[live.LIVE_ACTIVE] = True
             st.html(live.STILL_PAGE)
         shown = {config.dataset: dataset.notes} if config is not None and dataset is not None else {}
-        st.fragment(live.live_panel, run_every=live.REFRESH_SECONDS if active else None)(job_id, shown)
+        st.fragment(live.live_panel, run_every=live.REFRESH_SECONDS if active else None)(job_id, shown, active)
         if not active:
             finished_panel(job_id, shown)

@@ -153,7 +153,7 @@ def test_the_measuring_child_prints_the_rates_it_measured(tmp_path):
 def test_a_measurement_stopped_as_a_run_starts_ends_at_once():
     """A run starting ends the measurement under way (ui/state.stop_measurements): SIGTERM, even
     when it comes before the fork server has forked the child (it is sent once the child exists)."""
-    child = ForkedProcess("estimate", [TINY.replace(limit=0).to_json(), "50000", "10000", "6"], stdout=True)
+    child = ForkedProcess("estimate", [TINY.to_json(), "50000", "10000", "6"], stdout=True)
     child.terminate()
     assert child.wait(60) in (1, -15)  # 1: its SIGTERM handler tidied up and left; -15: before it had one
     assert child.stdout.read() == ""  # no figure printed

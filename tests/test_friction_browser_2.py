@@ -235,7 +235,12 @@ def test_a_students_lesson_run_in_chinese_from_start_to_the_class_page(server, p
     from classifier.teach import lessons
 
     lesson = lessons.Lesson.from_config(
-        Config(dataset="shapes", limit=600, epochs=3), free=("learning_rate",), title="形状", class_code="ZH25"
+        # Batches of 8: 75 per epoch, so the run trains for seconds and the page shows it counting them
+        # (with batches of 64 it could end, forked warm, between two redraws of a busy page).
+        Config(dataset="shapes", limit=600, epochs=3, batch_size=8),
+        free=("learning_rate",),
+        title="形状",
+        class_code="ZH25",
     )
     page.goto(f"{server}/train?{lesson.query('zh')}")
     settle(page)

@@ -30,7 +30,6 @@ STILL_PAGE = """<style>
 </style>"""
 REFRESH_SECONDS = 0.9  # a little under a second: each redraw itself takes a few tens of ms
 STOP_REFUSED = "stop_refused"  # the engine's answer to a refused stop, shown once
-LIVE_ACTIVE = "live_active"  # set while a run is live, so its end reruns the whole page once
 
 
 def expected_wait(snap) -> str:
@@ -62,8 +61,10 @@ def progress_text(snap) -> str:
     return t("train.progress", epoch=snap.epoch, epochs=snap.epochs, step=snap.step, steps=snap.steps_per_epoch)
 
 
-def live_panel(run_id: str, notes_shown: dict | None = None) -> None:
-    """`notes_shown`: data-set notes the page already shows, by data set (each note appears once)."""
+def live_panel(run_id: str, notes_shown: dict | None = None, live: bool = False) -> None:
+    """`notes_shown`: data-set notes the page already shows, by data set (each note appears once).
+    `live`: the page was drawn while the run was under way, and this fragment redraws it every
+    REFRESH_SECONDS; once the run is done it reruns the whole page, so the results appear below."""
     engine = state.engine()
     job = engine.job(run_id)
     if job is not None and not can_modify(job.info, state.owner()):
@@ -122,6 +123,8 @@ def live_panel(run_id: str, notes_shown: dict | None = None) -> None:
         st.info(say(snap.reason), icon=":material/flag:")  # early stopping, and which weights were kept
     if not snap.done:  # once done, the results below show them
         widgets.run_warnings(snap.warnings, skip=(notes_shown or {}).get(config.dataset, ()))
-    if snap.done and st.session_state.get(LIVE_ACTIVE):
-        st.session_state[LIVE_ACTIVE] = False
-        st.rerun()  # the whole page, so the results appear below
+    if snap.done and live:
+        # Asked at each redraw until the page's own run finds the run ended. Asked once (a flag
+        # cleared as it asked), on a busy server the page once showed a finished run without its
+        # results for two minutes, until something else reran it.
+        st.rerun(scope="app")
