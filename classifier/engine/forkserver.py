@@ -118,6 +118,7 @@ class ForkServer:
             ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,  # never the caller's: the command line's --json goes there
             env=_environment(),
             cwd=PROJECT_ROOT,
         )
