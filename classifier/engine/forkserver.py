@@ -20,6 +20,13 @@ Fork safety: the server forks while its one Python thread waits for a request an
 TensorFlow has run an op (so no TensorFlow thread pool exists yet); the native threads the
 imports leave (OpenBLAS's pool, jemalloc's background thread) both prepare for a fork themselves.
 
+Why not multiprocessing's own forkserver: its children are `multiprocessing.Process`es, which
+the interpreter joins at exit (a server stopping would wait for every run to end) or, as
+daemons, terminates (a run cut off by a clean shutdown would read as failed, not as resumable);
+each child also re-imports the caller's `__main__` (Streamlit's, for the app); and a worker's
+protocol (a JSON line in, JSON lines out, end of input when the engine is gone) would have to
+change. Here a child is a plain process, as `subprocess` made it before.
+
 The socket (SOCK_SEQPACKET: one message per send) carries JSON. The caller sends a request
 {"program", "argv", "env", "cwd"} with three descriptors (the child's stdin, stdout and stderr);
 the server answers {"pid"}, and {"pid", "exit"} when that child ends (its exit code as
@@ -64,7 +71,7 @@ class ForkServer:
         self._lock = threading.Lock()  # the children's exits
         self._socket: socket.socket | None = None
         self._process: subprocess.Popen | None = None
-        self._answers: list[int | None] = []
+        self._answer: int | None = None  # the pid for the request in flight
         self._answered = threading.Event()
         self._children: dict[int, socket.socket] = {}  # pid -> the connection of the server that forked it
         self._exits: dict[int, int | None] = {}
@@ -78,6 +85,7 @@ class ForkServer:
         with self._request_lock:
             for _ in range(2):  # a server that died since the last request is started again, once
                 connection = self._connection()
+                self._answer = None
                 self._answered.clear()
                 try:
                     socket.send_fds(connection, [request], [stdin, stdout, stderr])
@@ -85,9 +93,8 @@ class ForkServer:
                     self._forget(connection)
                     continue
                 self._answered.wait()
-                pid = self._answers.pop(0) if self._answers else None
-                if pid is not None:
-                    return pid
+                if self._answer is not None:
+                    return self._answer
         raise OSError(f"the fork server did not start {program}")
 
     @property
@@ -153,7 +160,7 @@ class ForkServer:
                 if said.get("pid") is not None:  # before its exit can arrive: messages come in order
                     with self._lock:
                         self._children[said["pid"]] = connection
-                self._answers.append(said.get("pid"))
+                self._answer = said.get("pid")
                 self._answered.set()
         # The server is gone: the request in flight gets no pid, its children's exits go unreported.
         self._forget(connection)
@@ -223,9 +230,6 @@ class ForkedProcess:
         """SIGTERM, as Popen's; asked before the fork, it is sent once the child exists."""
         self._terminate = True
         self._signal(signal.SIGTERM)
-
-    def kill(self) -> None:
-        self._signal(signal.SIGKILL)
 
     def _signal(self, number: int) -> None:
         if self.pid is not None and self.returncode is None:

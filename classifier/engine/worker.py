@@ -1,14 +1,15 @@
 """The training worker: one process trains one run, so no web server's interpreter ever trains.
 
-    python -m classifier.engine.worker      (started by classifier.engine.local, never by hand)
+    python -m classifier.engine.worker      (by hand; the engine forks `main` from its fork server)
 
-The process imports TensorFlow at once (so a spare one is warm before anyone presses Start), then
-reads one job as a JSON line on stdin: {"run_id", "runs_root", "resume", "verbose"}. It trains
-the run through training's one fit path (classifier/training/fit.py, this worker its listener),
-writing everything to the run's folder as it goes (status, history, checkpoints, test
-predictions), and streams progress events as JSON lines on its stdout. Later lines on stdin:
-"stop" ends training after the batch in flight; end of input means the engine is gone, and the
-worker leaves at once (the run then reads as interrupted, resumable from its last checkpoint).
+The engine's workers are forked from classifier/engine/forkserver.py, which has imported
+TensorFlow already, so a spare one is warm before anyone presses Start. The process reads one
+job as a JSON line on stdin: {"run_id", "runs_root", "resume", "verbose"}. It trains the run
+through training's one fit path (classifier/training/fit.py, this worker its listener), writing
+everything to the run's folder as it goes (status, history, checkpoints, test predictions), and
+streams progress events as JSON lines on its stdout. Later lines on stdin: "stop" ends training
+after the batch in flight; end of input means the engine is gone, and the worker leaves at once
+(the run then reads as interrupted, resumable from its last checkpoint).
 """
 
 from __future__ import annotations
