@@ -174,6 +174,43 @@ def test_a_dead_fork_server_is_started_again_and_its_running_worker_trains_on(en
     assert forkserver.SERVER.pid not in (None, old_server)
 
 
+FORK_UNHEARD = """
+import json, os, socket, sys
+from classifier.engine import forkserver
+forkserver.PROGRAMS["mark"] = lambda argv: open(argv[0], "w").close()
+def fork(connection, marker):
+    fds = [os.open(os.devnull, os.O_RDWR) for _ in range(3)]
+    request = {"program": "mark", "argv": [marker], "env": dict(os.environ), "cwd": os.getcwd()}
+    return forkserver.fork_child(request, fds, connection)
+ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+heard = fork(ours, sys.argv[1] + '.heard')  # the caller's end is open: the pid reaches it and the child starts
+assert json.loads(theirs.recv(100)) == {"pid": heard}
+print(json.dumps({"heard": os.waitstatus_to_exitcode(os.waitpid(heard, 0)[1])}))
+theirs.close()  # the caller is gone (or the server dies) before the pid can be told
+try:
+    fork(ours, sys.argv[1] + '.unheard')
+except OSError:
+    unheard = os.wait()
+    print(json.dumps({"unheard": os.waitstatus_to_exitcode(unheard[1])}))
+"""
+
+
+def test_a_child_whose_pid_the_caller_never_heard_of_never_starts(tmp_path):
+    """A fork server killed between a fork and its answer must not leave a worker nobody knows of:
+    it would share the caller's pipes with the one the next server forks for the same job."""
+    done = subprocess.run(
+        [sys.executable, "-c", FORK_UNHEARD, str(tmp_path / "started")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    said = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    assert said == [{"heard": 0}, {"unheard": 1}], done.stderr[-2000:]
+    assert (tmp_path / "started.heard").exists()  # the first child ran its program
+    assert not (tmp_path / "started.unheard").exists()  # the second left before running it
+
+
 def _parent(pid: int) -> int:
     """A process's parent, from /proc/PID/stat (the field after the name in parentheses)."""
     stat = Path(f"/proc/{pid}/stat").read_text()

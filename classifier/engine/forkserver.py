@@ -29,9 +29,10 @@ change. Here a child is a plain process, as `subprocess` made it before.
 
 The socket (SOCK_SEQPACKET: one message per send) carries JSON. The caller sends a request
 {"program", "argv", "env", "cwd"} with three descriptors (the child's stdin, stdout and stderr);
-the server answers {"pid"}, and {"pid", "exit"} when that child ends (its exit code as
-`subprocess` reports one: -9 when killed by SIGKILL). When the caller's end closes, the server
-leaves; its children go on, and a worker ends when its own stdin closes, as it always did.
+the server answers {"pid"} (the child starts only once that answer is sent: fork_child), and
+{"pid", "exit"} when that child ends (its exit code as `subprocess` reports one: -9 when killed
+by SIGKILL). When the caller's end closes, the server leaves; its children go on, and a worker
+ends when its own stdin closes, as it always did.
 """
 
 from __future__ import annotations
@@ -290,21 +291,43 @@ def serve(connection: socket.socket) -> None:
                             os.close(fd)
                         connection.send(json.dumps({"pid": None}).encode())
                         continue
-                    pid = os.fork()
-                    if pid == 0:
-                        _become(request, fds, [connection.fileno(), wake_read, wake_write])
-                    for fd in fds:
-                        os.close(fd)
-                    children.add(pid)
-                    connection.send(json.dumps({"pid": pid}).encode())
+                    try:
+                        children.add(fork_child(request, fds, connection, [wake_read, wake_write]))
+                    except OSError:
+                        return  # the engine is gone before it heard of this child, which leaves
                 else:
                     try:
                         while os.read(wake_read, 4096):
                             pass
                     except BlockingIOError:
                         pass  # drained
-                    for pid, code in _reap(children):
-                        connection.send(json.dumps({"pid": pid, "exit": code}).encode())
+                    try:
+                        for pid, code in _reap(children):
+                            connection.send(json.dumps({"pid": pid, "exit": code}).encode())
+                    except OSError:
+                        return  # the engine is gone
+
+
+def fork_child(request: dict, fds: list[int], connection: socket.socket, server_fds: Sequence[int] = ()) -> int:
+    """Fork the child a request asks for, tell the caller its pid, then let it start: a child starts
+    only once its pid is on its way to the caller (the socket keeps a message sent before the
+    server dies). Otherwise a server killed between its fork and its answer would leave a child
+    the caller cannot know of, holding the caller's pipes, while the caller asks the next server
+    for another with the same pipes: two workers on one job's input, one of them never ending."""
+    go_read, go_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(go_write)
+        _become(request, fds, [connection.fileno(), *server_fds], go_read)
+    os.close(go_read)
+    for fd in fds:
+        os.close(fd)
+    try:
+        connection.send(json.dumps({"pid": pid}).encode())
+        os.write(go_write, b"1")
+    finally:
+        os.close(go_write)  # without its "1", the child leaves without starting
+    return pid
 
 
 def _reap(children: set[int]) -> list[tuple[int, int]]:
@@ -328,14 +351,18 @@ PROGRAMS: dict[str, Callable[[list[str]], int | None]] = {
 }
 
 
-def _become(request: dict, fds: list[int], server_fds: list[int]) -> None:
-    """In the forked child: become the program asked for, with these stdin, stdout and stderr."""
+def _become(request: dict, fds: list[int], server_fds: list[int], go: int) -> None:
+    """In the forked child: once the server says go, become the program asked for, with these
+    stdin, stdout and stderr."""
     code = 1
     try:
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         for fd in server_fds:
             os.close(fd)
+        if os.read(go, 1) != b"1":
+            os._exit(1)  # the server could not tell the caller of us: nobody waits for this child
+        os.close(go)
         os.setsid()  # its own session, as a worker expects (worker.lower_priority)
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
