@@ -174,6 +174,41 @@ def test_a_dead_fork_server_is_started_again_and_its_running_worker_trains_on(en
     assert forkserver.SERVER.pid not in (None, old_server)
 
 
+def test_a_spare_left_by_a_dead_fork_server_is_let_go_and_the_run_trains_in_a_new_worker(tmp_path):
+    """The spare outlives its server; the engine cannot know its exit code any more, so the next
+    run is not handed to it: it gets a new worker, and the old spare is sent away, not left waiting."""
+    engine = LocalEngine(RunStore(tmp_path / "runs"), max_concurrent=1)
+    try:
+        assert engine.wait_ready(120)
+        server = forkserver.SERVER.pid
+        (spare,) = _children(server)
+        os.kill(server, signal.SIGKILL)
+        wait_for(lambda: not engine.wait_ready(0))  # the engine has heard that the server is gone
+        job = engine.submit(TINY, owner="ana")
+        assert job.wait(120) and job.snapshot().status == "finished"
+        assert engine.store.load(job.run_id).pid != spare
+        wait_for(lambda: not _running(spare))
+    finally:
+        engine.close()
+
+
+def _children(pid: int) -> list[int]:
+    return [
+        int(p.name)
+        for p in Path("/proc").iterdir()
+        if p.name.isdigit() and _running(int(p.name)) and _parent(int(p.name)) == pid
+    ]
+
+
+def _running(pid: int) -> bool:
+    """A process that exists and has not ended (a zombie waits only to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 FORK_UNHEARD = """
 import json, os, socket, sys
 from classifier.engine import forkserver

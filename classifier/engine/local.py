@@ -48,8 +48,9 @@ class WorkerProcess:
         return self.process.poll() is None
 
     def wait_ready(self, timeout: float | None = None) -> bool:
-        """True once the worker has imported what it needs and waits for its job."""
-        return self._ready.wait(timeout)
+        """True once the worker has imported what it needs and waits for its job (False once it
+        has ended, or its fork server died and its end can no longer be known)."""
+        return self._ready.wait(timeout) and self.alive()
 
     def start(self, job: dict[str, Any], on_event: Callable[[dict[str, Any]], None], on_exit: Callable[[int], None]):
         """Hand the worker its job; events and the exit code arrive on the reader thread."""
@@ -270,6 +271,8 @@ class LocalEngine(Engine):
                             self._jobs[running].crowded = True
                 worker, self._spare = self._spare, None
                 if worker is None or not worker.alive():
+                    if worker is not None:
+                        worker.discard()  # its fork server died: it may live on, waiting for input
                     worker = WorkerProcess()
                 job.warm_start = worker.wait_ready(0)
                 job.start(worker)
