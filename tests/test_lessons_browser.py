@@ -46,7 +46,8 @@ def make_lesson(teacher, server: str) -> str:
     settle(teacher)
     teacher.get_by_text("Shapes (built in)").click()
     settle(teacher)
-    for label, value in (("Images per split (0 = all)", "300"), ("Epochs", "3")):
+    # 3,000 images: forked warm, a run of 300 ended before the Class page could show it training.
+    for label, value in (("Images per split (0 = all)", "3000"), ("Epochs", "3")):
         if label == "Epochs":
             open_expander(teacher, "Training")
         field = teacher.get_by_role("spinbutton", name=label, exact=True)
@@ -88,7 +89,7 @@ def test_three_students_one_lesson_and_the_teachers_class_page(server):
         link = make_lesson(teacher, server)
         assert link.startswith(f"{server}/train?lesson=") and len(link) < 300, link
         lesson = lessons.open_link(link)
-        assert lesson.config == Config(dataset="shapes", limit=300, epochs=3)
+        assert lesson.config == Config(dataset="shapes", limit=3000, epochs=3)
         assert lesson.free == ("random_seed",) and lesson.class_code == "WEB123" and lesson.task == TASK
 
         # The teacher follows the class before anyone starts: the page fills in by itself.
