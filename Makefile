@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 CIFAR10 ?= $(abspath ../shared/data/cifar10-jpg.zip)
 export CLASSIFIER_CIFAR10 ?= $(if $(wildcard $(CIFAR10)),$(CIFAR10),)
 PORT ?= 8501
-# The suite runs in two processes, a test file each at a time (a file's server and browser start once);
+# The suite runs in two processes, a test file each at a time (a file's server and browser start once),
+# the files that drive Chromium first (tests/conftest.py orders them; xdist keeps that order);
 # then the Ray cluster tests (marker `cluster`) run by themselves: on a busy machine the cluster's
 # health checks can take a live node for dead.
 TEST_PROCESSES ?= 2
@@ -56,7 +57,7 @@ run: $(BIN)/.runtime web $(CATALOG).mo
 test: $(BIN)/.dev $(BIN)/.challenges web $(CATALOG).mo
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile -m "not cluster"; parallel=$$?; \
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder -m "not cluster"; parallel=$$?; \
 	$(BIN)/python -m pytest -m cluster; cluster=$$?; \
 	test $$parallel = 0 && test $$cluster = 0
 

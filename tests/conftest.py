@@ -24,6 +24,24 @@ CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium: Playwright drives it, it ne
 
 
 def pytest_collection_modifyitems(config, items):
+    _longest_files_first(items)
+    _skip_what_the_machine_lacks(items)
+
+
+def _longest_files_first(items) -> None:
+    """The files that start a real server and Chromium (a test marked `browser`) take the longest.
+    `make test` runs the suite in two processes, a file at a time, in this order
+    (`--no-loadscope-reorder`): those files go first, then the files with the most tests, so that
+    neither process is left alone with a long file at the end while the other has nothing to do."""
+    by_file: dict[Path, list] = {}
+    for item in items:
+        by_file.setdefault(item.path, []).append(item)
+    browser = {path for path, tests in by_file.items() if any(t.get_closest_marker("browser") for t in tests)}
+    order = sorted(by_file, key=lambda path: (path not in browser, -len(by_file[path])))
+    items[:] = [item for path in order for item in by_file[path]]
+
+
+def _skip_what_the_machine_lacks(items) -> None:
     """The one place tests are skipped for want of something the machine lacks, and only outside CI
     (CI=1 installs everything: there an absence is a failure, never a skip). Real-CIFAR-10 tests need
     CLASSIFIER_CIFAR10; browser tests need Debian's Chromium."""
