@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from polling import wait_for
 
 from classifier.core.config import Config
 from classifier.core.runs import RunStore
-from classifier.engine import LocalEngine, plan
+from classifier.engine import LocalEngine, forkserver, plan
 from classifier.engine.forkserver import ForkedProcess
 from classifier.engine.worker import NICE_ENV
 from classifier.training import estimate
@@ -157,6 +158,26 @@ def test_a_measurement_stopped_as_a_run_starts_ends_at_once():
     child.terminate()
     assert child.wait(60) in (1, -15)  # 1: its SIGTERM handler tidied up and left; -15: before it had one
     assert child.stdout.read() == ""  # no figure printed
+
+
+def test_starting_a_run_never_waits_for_a_measurement_the_fork_server_has_not_forked_yet():
+    """On a busy server the fork server may still be starting when a student presses Start: Start
+    used to wait 10 s for the measurement to end, then fail with a traceback instead of a run."""
+    from ui import state
+
+    first = ForkedProcess("estimate", ["{}"], quiet=True)  # starts the fork server; fails at once
+    assert first.wait(120) != 0
+    server = forkserver.SERVER.pid
+    os.kill(server, signal.SIGSTOP)  # too busy to fork anything for now
+    try:
+        child = ForkedProcess("estimate", [TINY.to_json(), "50000", "10000", "6"], stdout=True, quiet=True)
+        state.MEASUREMENTS["waiting"] = child
+        state.stop_measurements()  # returns without the child having been forked
+        assert child.pid is None and "waiting" not in state.MEASUREMENTS
+    finally:
+        os.kill(server, signal.SIGCONT)
+    assert child.wait(60) in (1, -15)  # stopped as soon as it was forked
+    assert child.stdout.read() == ""
 
 
 # The command line's measurements run in its own process. With the patch left out there, `train

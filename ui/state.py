@@ -221,11 +221,11 @@ def epoch_rates(config: Config, num_classes: int) -> dict[str, float] | str | No
 
 def stop_measurements() -> None:
     """A run is starting: end the epoch-time measurements under way, which would compete with it
-    for the cores (each is measured again, unhurried, when nothing trains)."""
+    for the cores (each is measured again, unhurried, when nothing trains). Start never waits for
+    them: on a busy server the fork server may not have forked one yet (it is stopped once it is)."""
     for key, child in list(MEASUREMENTS.items()):
         if child.poll() is None:
             child.terminate()
-            child.wait(10)
             del MEASUREMENTS[key]
 
 
