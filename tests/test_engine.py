@@ -142,7 +142,7 @@ def test_workers_are_forked_from_one_warm_process_and_each_is_a_process_of_its_o
         ]
         pids = [info.pid for info in infos]
         assert len(set(pids)) == 2 and os.getpid() not in pids
-        assert all(_parent(pid) == forkserver.SERVER.pid for pid in pids)  # forked, not started afresh
+        assert all(_stat(pid)[1] == forkserver.SERVER.pid for pid in pids)  # forked, not started afresh
         assert all(os.getsid(pid) == pid for pid in pids)  # each its own session, as worker.py expects
         tokens = {info.process for info in infos}
         assert len(tokens) == 2 and process_token() not in tokens
@@ -193,20 +193,29 @@ def test_a_spare_left_by_a_dead_fork_server_is_let_go_and_the_run_trains_in_a_ne
 
 
 def _children(pid: int) -> list[int]:
-    return [
-        int(p.name)
-        for p in Path("/proc").iterdir()
-        if p.name.isdigit() and _running(int(p.name)) and _parent(int(p.name)) == pid
-    ]
+    """The processes alive whose parent is `pid` (read once each: one may end while /proc is read)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        stat = _stat(int(entry.name)) if entry.name.isdigit() else None
+        if stat is not None and stat[0] != "Z" and stat[1] == pid:
+            found.append(int(entry.name))
+    return found
 
 
 def _running(pid: int) -> bool:
     """A process that exists and has not ended (a zombie waits only to be reaped)."""
+    stat = _stat(pid)
+    return stat is not None and stat[0] != "Z"
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """A process's state letter and parent from /proc/PID/stat (the fields after the name in
+    parentheses), or None once it is gone."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+        return None
+    return fields[0], int(fields[1])
 
 
 FORK_UNHEARD = """
@@ -244,12 +253,6 @@ def test_a_child_whose_pid_the_caller_never_heard_of_never_starts(tmp_path):
     assert said == [{"heard": 0}, {"unheard": 1}], done.stderr[-2000:]
     assert (tmp_path / "started.heard").exists()  # the first child ran its program
     assert not (tmp_path / "started.unheard").exists()  # the second left before running it
-
-
-def _parent(pid: int) -> int:
-    """A process's parent, from /proc/PID/stat (the field after the name in parentheses)."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    return int(stat.rsplit(")", 1)[1].split()[1])
 
 
 def test_stop_reaches_a_run_in_its_worker(engine):
